@@ -1,0 +1,62 @@
+import pino, { type Logger, type LoggerOptions } from 'pino';
+
+export type { Logger } from 'pino';
+
+const REDACTED = '[redacted]';
+const EMAIL_PATTERN = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
+/** Keys whose values are secrets or personal data wherever they appear in a log object. */
+const SENSITIVE_KEY =
+  /(token|secret|password|passwd|authorization|cookie|api[-_]?key|signature|^email$|^e-mail$|firstname|lastname|^name$|^phone$)/i;
+const MAX_DEPTH = 8;
+
+function scrubString(value: string): string {
+  return value
+    .replace(EMAIL_PATTERN, '[email]')
+    .replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g, `$1 ${REDACTED}`);
+}
+
+/** Returns a copy with secrets and personal data removed; never mutates what the caller logged. */
+export function redact(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return scrubString(value);
+  if (value === null || typeof value !== 'object') return value;
+  if (depth >= MAX_DEPTH) return '[truncated]';
+  if (value instanceof Error) {
+    return {
+      type: value.name,
+      message: scrubString(value.message),
+      stack: value.stack ? scrubString(value.stack) : undefined,
+    };
+  }
+  if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    out[key] = SENSITIVE_KEY.test(key) ? REDACTED : redact(item, depth + 1);
+  }
+  return out;
+}
+
+export function createLogger(
+  options: { level?: string; name?: string } = {},
+  destination?: pino.DestinationStream,
+): Logger {
+  const config: LoggerOptions = {
+    name: options.name ?? 'leadscore',
+    level: options.level ?? process.env.LOG_LEVEL ?? 'info',
+    base: { service: options.name ?? 'leadscore' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: {
+      level: (label) => ({ level: label }),
+      log: (object) => redact(object) as Record<string, unknown>,
+    },
+    hooks: {
+      logMethod(args, method) {
+        const cleaned = args.map((arg) => (typeof arg === 'string' ? scrubString(arg) : arg));
+        method.apply(this, cleaned as Parameters<typeof method>);
+      },
+    },
+  };
+  return destination ? pino(config, destination) : pino(config);
+}
+
+/** The process-wide logger; make child loggers per provider and job with `logger.child({ ... })`. */
+export const logger = createLogger();

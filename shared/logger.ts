@@ -10,9 +10,7 @@ const SENSITIVE_KEY =
 const MAX_DEPTH = 8;
 
 function scrubString(value: string): string {
-  return value
-    .replace(EMAIL_PATTERN, '[email]')
-    .replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g, `$1 ${REDACTED}`);
+  return value.replace(EMAIL_PATTERN, '[email]').replace(/\b(Bearer|Basic)\s+\S+/g, `$1 ${REDACTED}`);
 }
 
 /** Returns a copy with secrets and personal data removed; never mutates what the caller logged. */

@@ -1,0 +1,121 @@
+import { isMissingCell, parseNumberCell } from './cell-values.ts';
+import { isHeader, readCsvRecords } from './csv-records.ts';
+import { TableError } from './table-error.ts';
+import { labelClass, type TableSchema } from './table-schema.ts';
+
+/** Rows × features, row-major, missing values as NaN, categories as their integer codes. */
+export interface EncodedTable {
+  rows: number;
+  features: number;
+  matrix: Float64Array;
+  /** 0/1 per row when the file has the label column (always for training files). */
+  labels: Float64Array | undefined;
+}
+
+export interface EncodeOptions {
+  /** `required`: the label column must be there (training, testing); `optional`: read it when present. */
+  label: 'required' | 'optional';
+  /** Row count when known (second pass over a training file), to allocate once. */
+  expectedRows?: number;
+}
+
+/**
+ * Reads a CSV file into the numeric matrix a model sees, using a schema fixed beforehand (inferred
+ * from the training file). Columns are found by name, so extra or reordered columns are fine.
+ * A category never seen in training becomes missing, as the model has no code for it.
+ */
+export async function encodeTable(
+  file: string,
+  schema: TableSchema,
+  options: EncodeOptions,
+): Promise<EncodedTable> {
+  const width = schema.features.length;
+  let capacity = Math.max(options.expectedRows ?? 1024, 1);
+  let matrix: Float64Array = new Float64Array(capacity * width);
+  let labels: Float64Array | undefined;
+  let columnIndex: number[] = [];
+  let labelIndex = -1;
+  const codes = schema.features.map((feature) =>
+    feature.kind === 'categorical'
+      ? new Map(feature.categories.map((name, code) => [name, code]))
+      : undefined,
+  );
+  let rows = 0;
+
+  for await (const item of readCsvRecords(file)) {
+    if (isHeader(item)) {
+      const position = new Map(item.names.map((name, index) => [name, index]));
+      columnIndex = schema.features.map((feature) => {
+        const index = position.get(feature.name);
+        if (index === undefined) {
+          throw new TableError(
+            { file, line: 1, column: feature.name },
+            'the model uses this column but the file has no such column in its header',
+          );
+        }
+        return index;
+      });
+      labelIndex = position.get(schema.label.column) ?? -1;
+      if (labelIndex < 0 && options.label === 'required') {
+        throw new TableError(
+          { file, line: 1, column: schema.label.column },
+          'label column is missing from the header; check --label',
+        );
+      }
+      if (labelIndex >= 0) labels = new Float64Array(capacity);
+      continue;
+    }
+    if (item.row > capacity) {
+      capacity *= 2;
+      matrix = grow(matrix, capacity * width);
+      if (labels !== undefined) labels = grow(labels, capacity);
+    }
+    const base = (item.row - 1) * width;
+    for (let feature = 0; feature < width; feature += 1) {
+      const cell = item.cells[columnIndex[feature]];
+      matrix[base + feature] = encodeCell(cell, codes[feature], () => ({
+        file,
+        row: item.row,
+        line: item.line,
+        column: schema.features[feature].name,
+      }));
+    }
+    if (labels !== undefined) {
+      const value = labelClass(item.cells[labelIndex], schema.label);
+      if (value === undefined) {
+        throw new TableError(
+          { file, row: item.row, line: item.line, column: schema.label.column },
+          `label value ${JSON.stringify(item.cells[labelIndex].trim())} is not one of the training file's label values`,
+        );
+      }
+      labels[item.row - 1] = value;
+    }
+    rows = item.row;
+  }
+  return {
+    rows,
+    features: width,
+    matrix: matrix.length === rows * width ? matrix : matrix.slice(0, rows * width),
+    labels: labels === undefined || labels.length === rows ? labels : labels.slice(0, rows),
+  };
+}
+
+function encodeCell(
+  cell: string,
+  codes: Map<string, number> | undefined,
+  where: () => { file: string; row: number; line: number; column: string },
+): number {
+  if (isMissingCell(cell)) return Number.NaN;
+  if (codes !== undefined) return codes.get(cell.trim()) ?? Number.NaN;
+  const value = parseNumberCell(cell);
+  if (value === undefined) {
+    throw new TableError(where(), `expected a number, found ${JSON.stringify(cell.trim())}`);
+  }
+  return value;
+}
+
+function grow(array: Float64Array, length: number): Float64Array {
+  const bigger = new Float64Array(length);
+  bigger.set(array);
+  return bigger;
+}

@@ -1,0 +1,31 @@
+import { encodeTable } from './encode-table.ts';
+import { inferTableSchema } from './infer-table-schema.ts';
+import type { TableOptions, TableSchema } from './table-schema.ts';
+
+export interface TrainingTable {
+  schema: TableSchema;
+  rows: number;
+  features: number;
+  /** Rows × features, row-major. */
+  matrix: Float64Array;
+  labels: Float64Array;
+}
+
+/**
+ * Loads a training CSV in two streaming passes (types and categories first, then values), so the
+ * only large allocation is the numeric matrix itself.
+ */
+export async function loadTrainingTable(file: string, options: TableOptions): Promise<TrainingTable> {
+  const inferred = await inferTableSchema(file, options);
+  const encoded = await encodeTable(file, inferred.schema, {
+    label: 'required',
+    expectedRows: inferred.rows,
+  });
+  return {
+    schema: inferred.schema,
+    rows: encoded.rows,
+    features: encoded.features,
+    matrix: encoded.matrix,
+    labels: encoded.labels ?? new Float64Array(encoded.rows),
+  };
+}

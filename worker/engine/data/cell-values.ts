@@ -1,17 +1,4 @@
-/** A plain decimal number: no hex, no `Infinity`, no thousands separators, so codes like "0x1" stay text. */
-const NUMBER_PATTERN = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-
-/** A cell is missing when it is empty or holds only spaces. */
-export function isMissingCell(cell: string): boolean {
-  return cell.trim() === '';
-}
-
-/** The number a non-empty cell holds, or undefined when it is not a plain decimal number. */
-export function parseNumberCell(cell: string): number | undefined {
-  const text = cell.trim();
-  if (!NUMBER_PATTERN.test(text)) return undefined;
-  return Number(text);
-}
+import { parseNumericCell } from '../io/input-schema.ts';
 
 /**
  * Category lists in a fixed order, so the same data always gives the same integer codes: numerically
@@ -19,7 +6,7 @@ export function parseNumberCell(cell: string): number | undefined {
  */
 export function orderCategories(values: Iterable<string>): string[] {
   const list = [...values];
-  const numbers = list.map(parseNumberCell);
+  const numbers = list.map(parseNumericCell);
   if (numbers.every((value) => value !== undefined)) {
     return list
       .map((text, index) => ({ text, value: numbers[index] as number }))

@@ -1,7 +1,12 @@
-import { isMissingCell, parseNumberCell } from './cell-values.ts';
+import {
+  categoryCodes,
+  encodeLabel,
+  type InputSchema,
+  normalizeCell,
+  parseNumericCell,
+} from '../io/input-schema.ts';
 import { isHeader, readCsvRecords } from './csv-records.ts';
 import { TableError } from './table-error.ts';
-import { labelClass, type TableSchema } from './table-schema.ts';
 
 /** Rows × features, row-major, missing values as NaN, categories as their integer codes. */
 export interface EncodedTable {
@@ -26,7 +31,7 @@ export interface EncodeOptions {
  */
 export async function encodeTable(
   file: string,
-  schema: TableSchema,
+  schema: InputSchema,
   options: EncodeOptions,
 ): Promise<EncodedTable> {
   const width = schema.features.length;
@@ -35,11 +40,7 @@ export async function encodeTable(
   let labels: Float64Array | undefined;
   let columnIndex: number[] = [];
   let labelIndex = -1;
-  const codes = schema.features.map((feature) =>
-    feature.kind === 'categorical'
-      ? new Map(feature.categories.map((name, code) => [name, code]))
-      : undefined,
-  );
+  const codes = categoryCodes(schema);
   let rows = 0;
 
   for await (const item of readCsvRecords(file)) {
@@ -81,7 +82,7 @@ export async function encodeTable(
       }));
     }
     if (labels !== undefined) {
-      const value = labelClass(item.cells[labelIndex], schema.label);
+      const value = encodeLabel(schema.label, item.cells[labelIndex]);
       if (value === undefined) {
         throw new TableError(
           { file, row: item.row, line: item.line, column: schema.label.column },
@@ -105,11 +106,12 @@ function encodeCell(
   codes: Map<string, number> | undefined,
   where: () => { file: string; row: number; line: number; column: string },
 ): number {
-  if (isMissingCell(cell)) return Number.NaN;
-  if (codes !== undefined) return codes.get(cell.trim()) ?? Number.NaN;
-  const value = parseNumberCell(cell);
+  const text = normalizeCell(cell);
+  if (text === null) return Number.NaN;
+  if (codes !== undefined) return codes.get(text) ?? Number.NaN;
+  const value = parseNumericCell(text);
   if (value === undefined) {
-    throw new TableError(where(), `expected a number, found ${JSON.stringify(cell.trim())}`);
+    throw new TableError(where(), `expected a number, found ${JSON.stringify(text)}`);
   }
   return value;
 }

@@ -1,13 +1,22 @@
-import { isMissingCell, orderCategories, parseNumberCell } from './cell-values.ts';
-import { type CsvHeader, isHeader, readCsvRecords } from './csv-records.ts';
-import { TableError } from './table-error.ts';
 import {
   canonicalLabel,
-  type FeatureColumn,
-  labelClass,
-  type TableOptions,
-  type TableSchema,
-} from './table-schema.ts';
+  encodeLabel,
+  type InputFeature,
+  type InputSchema,
+  normalizeCell,
+  parseNumericCell,
+} from '../io/input-schema.ts';
+import { orderCategories } from './cell-values.ts';
+import { type CsvHeader, isHeader, readCsvRecords } from './csv-records.ts';
+import { TableError } from './table-error.ts';
+
+/** The options a user gives about a table's columns (the command line's flags). */
+export interface TableOptions {
+  label: string;
+  positive?: string;
+  drop?: string[];
+  categorical?: string[];
+}
 
 /** A categorical column with more values than this is an identifier, not a feature. */
 export const MAX_CATEGORIES = 50_000;
@@ -23,7 +32,7 @@ interface ColumnState {
 }
 
 export interface InferredTable {
-  schema: TableSchema;
+  schema: InputSchema;
   rows: number;
   /** Label counts: [negatives, positives]. */
   classCounts: [number, number];
@@ -49,12 +58,12 @@ export async function inferTableSchema(file: string, options: TableOptions): Pro
     rows = item.row;
     const where = { file, row: item.row, line: item.line };
     const labelCell = item.cells[labelIndex];
-    if (isMissingCell(labelCell)) {
+    if (normalizeCell(labelCell) === null) {
       throw new TableError({ ...where, column: options.label }, 'label is empty; every row needs a label');
     }
     // Without --positive, 1/true and 0/false are one class each, so mixed spellings are not extra values.
     const knownClass =
-      options.positive === undefined ? labelClass(labelCell, { column: options.label }) : undefined;
+      options.positive === undefined ? encodeLabel({ column: options.label }, labelCell) : undefined;
     const canonical = knownClass === undefined ? canonicalLabel(labelCell) : String(knownClass);
     if (!labelValues.has(canonical)) {
       if (labelValues.size === 2) {
@@ -67,7 +76,7 @@ export async function inferTableSchema(file: string, options: TableOptions): Pro
       labelValues.set(canonical, item.row);
     }
     if (options.positive === undefined) {
-      const value = labelClass(labelCell, { column: options.label });
+      const value = encodeLabel({ column: options.label }, labelCell);
       if (value === undefined) {
         throw new TableError(
           { ...where, column: options.label },
@@ -76,7 +85,7 @@ export async function inferTableSchema(file: string, options: TableOptions): Pro
       }
       classCounts[value] += 1;
     } else {
-      classCounts[labelClass(labelCell, { column: options.label, positive: options.positive }) ?? 0] += 1;
+      classCounts[encodeLabel({ column: options.label, positive: options.positive }, labelCell) ?? 0] += 1;
     }
     for (const column of columns) observeCell(column, item.cells[column.index], forced, where);
   }
@@ -164,15 +173,15 @@ function observeCell(
   forced: Set<string>,
   where: { file: string; row: number; line: number },
 ): void {
-  if (isMissingCell(cell)) return;
+  const text = normalizeCell(cell);
+  if (text === null) return;
   if (column.name === '') {
     throw new TableError(
       { ...where },
       `column ${column.index + 1} has a value but no name in the header; name it or remove the value`,
     );
   }
-  const text = cell.trim();
-  if (column.numeric && (forced.has(column.name) || parseNumberCell(text) === undefined)) {
+  if (column.numeric && (forced.has(column.name) || parseNumericCell(text) === undefined)) {
     column.numeric = false;
     column.firstText = { row: where.row, line: where.line };
   }
@@ -194,7 +203,7 @@ function tooManyCategories(file: string, column: ColumnState): TableError {
   );
 }
 
-function toFeature(file: string, column: ColumnState): FeatureColumn {
+function toFeature(file: string, column: ColumnState): InputFeature {
   if (column.numeric) return { name: column.name, kind: 'numeric', categories: [] };
   if (column.distinct === undefined) throw tooManyCategories(file, column);
   return { name: column.name, kind: 'categorical', categories: orderCategories(column.distinct) };

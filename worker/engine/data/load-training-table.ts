@@ -1,9 +1,9 @@
+import type { InputSchema } from '../io/input-schema.ts';
 import { encodeTable } from './encode-table.ts';
-import { inferTableSchema } from './infer-table-schema.ts';
-import type { TableOptions, TableSchema } from './table-schema.ts';
+import { inferTableSchema, type TableOptions } from './infer-table-schema.ts';
 
 export interface TrainingTable {
-  schema: TableSchema;
+  schema: InputSchema;
   rows: number;
   features: number;
   /** Rows × features, row-major. */

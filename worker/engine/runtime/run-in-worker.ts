@@ -1,0 +1,115 @@
+import { Worker } from 'node:worker_threads';
+import type { FromWorkerMessage, StartMessage } from './worker-protocol.ts';
+
+/** The promise of a cancelled task rejects with this. */
+export class TaskCancelledError extends Error {
+  override readonly name = 'TaskCancelledError';
+  constructor(what: string) {
+    super(`${what} was cancelled`);
+  }
+}
+
+/** A task that failed inside the worker; the original name and stack are kept. */
+export class WorkerTaskError extends Error {
+  override readonly name = 'WorkerTaskError';
+  constructor(
+    message: string,
+    readonly originalName: string,
+    readonly originalStack: string | undefined,
+  ) {
+    super(message);
+  }
+}
+
+export interface RunInWorkerOptions<Progress> {
+  /** A name for messages ("training", "explaining"). */
+  label: string;
+  onProgress?: (event: Progress) => void;
+  signal?: AbortSignal;
+  /**
+   * Buffers moved to the worker instead of copied (they become empty here). Pass the input's big
+   * typed arrays when the caller no longer needs them.
+   */
+  transfer?: ArrayBuffer[];
+  /** How long a task may ignore a cancel before its thread is stopped; default 2 s. */
+  cancelGraceMs?: number;
+}
+
+const ENTRY = new URL('./task-worker-entry.mjs', import.meta.url);
+
+/**
+ * Runs `exportName` of the module at `moduleUrl` in a fresh worker thread, so CPU-heavy work leaves
+ * this thread's event loop free (BullMQ lock renewal, HTTP). Resolves with the task's result (typed
+ * arrays moved back, not copied); rejects with TaskCancelledError after `signal` aborts.
+ */
+export function runInWorker<Input, Result, Progress>(
+  moduleUrl: URL,
+  exportName: string,
+  input: Input,
+  options: RunInWorkerOptions<Progress>,
+): Promise<Result> {
+  const { signal, label } = options;
+  if (signal?.aborted) return Promise.reject(new TaskCancelledError(label));
+  const cancelFlag = new SharedArrayBuffer(4);
+  const worker = new Worker(ENTRY);
+
+  return new Promise<Result>((resolve, reject) => {
+    let settled = false;
+    let graceTimer: NodeJS.Timeout | undefined;
+    const finish = (outcome: () => void): void => {
+      if (settled) return;
+      settled = true;
+      if (graceTimer !== undefined) clearTimeout(graceTimer);
+      signal?.removeEventListener('abort', onAbort);
+      void worker.terminate();
+      outcome();
+    };
+    const onAbort = (): void => {
+      Atomics.store(new Int32Array(cancelFlag), 0, 1);
+      worker.postMessage({ type: 'cancel' });
+      graceTimer = setTimeout(
+        () => finish(() => reject(new TaskCancelledError(label))),
+        options.cancelGraceMs ?? 2000,
+      );
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+
+    worker.on('message', (message: FromWorkerMessage) => {
+      if (settled) return;
+      switch (message.type) {
+        case 'progress':
+          options.onProgress?.(message.event as Progress);
+          return;
+        case 'done':
+          finish(() => resolve(message.result as Result));
+          return;
+        case 'cancelled':
+          finish(() => reject(new TaskCancelledError(label)));
+          return;
+        case 'failed':
+          finish(() =>
+            reject(
+              new WorkerTaskError(
+                `${label} failed: ${message.error.message}`,
+                message.error.name,
+                message.error.stack,
+              ),
+            ),
+          );
+      }
+    });
+    worker.on('error', (error) => finish(() => reject(error)));
+    worker.on('exit', (code) => {
+      finish(() => reject(new Error(`${label} stopped: its worker thread exited with code ${code}`)));
+    });
+
+    const start: StartMessage = {
+      type: 'start',
+      moduleUrl: moduleUrl.href,
+      exportName,
+      input,
+      cancelFlag,
+    };
+    worker.postMessage(start, options.transfer ?? []);
+  });
+}

@@ -1,5 +1,10 @@
 import { Worker } from 'node:worker_threads';
-import type { FromWorkerMessage, StartMessage } from './worker-protocol.ts';
+import { type FromWorkerMessage, type StartMessage, transferableBuffers } from './worker-protocol.ts';
+
+/** The typed-array buffers inside some values, to pass as `transfer`. */
+export function transferableBuffersOf(values: unknown[]): ArrayBuffer[] {
+  return transferableBuffers(values);
+}
 
 /** The promise of a cancelled task rejects with this. */
 export class TaskCancelledError extends Error {

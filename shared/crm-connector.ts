@@ -41,7 +41,14 @@ export interface ScoreWrite {
 
 export type ScoreWriteResult =
   | { crmId: string; ok: true }
-  | { crmId: string; ok: false; code: ConnectorErrorCode; message: string };
+  | {
+      crmId: string;
+      ok: false;
+      code: ConnectorErrorCode;
+      message: string;
+      /** When the CRM asked to wait (rate limit) before this record is tried again. */
+      retryAfterMs?: number;
+    };
 
 export interface TaskInput {
   /** The lead or contact the task is about. */
@@ -85,6 +92,11 @@ export interface ConnectorContext {
   logger: Logger;
   /** Overrides for the sandbox CRM or tests: login/API base URLs. */
   baseUrls?: { login?: string; api?: string };
+  /**
+   * Hosts (`host` or `host:port`) accepted as CRM instances besides the provider's own domains:
+   * the sandbox CRM and tests only, never set in production.
+   */
+  allowedInstanceHosts?: string[];
   manifest: Manifest;
 }
 

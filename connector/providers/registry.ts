@@ -1,5 +1,6 @@
 import type { ConnectorContext, ConnectorFactory, CrmConnector } from '../../shared/crm-connector.ts';
 import type { Provider } from '../../shared/schemas/common.ts';
+import { createSalesforceConnector } from './salesforce/salesforce-connector.ts';
 
 const factories = new Map<Provider, ConnectorFactory>();
 
@@ -18,3 +19,5 @@ export function getConnector(provider: string, context: ConnectorContext): CrmCo
   }
   return factory(context);
 }
+
+registerConnector('salesforce', createSalesforceConnector);

@@ -1,0 +1,120 @@
+import type { EnsureFieldsResult } from '../../../shared/crm-connector.ts';
+import { ConnectorError } from '../../../shared/errors.ts';
+import type { Manifest } from '../../../shared/manifest.ts';
+import type { SalesforceClient } from './salesforce-client.ts';
+
+type FieldSpec = Manifest['salesforce']['objects']['Lead'][number];
+
+interface SaveResult {
+  fullName?: string;
+  success?: boolean | string;
+  errors?: { statusCode?: string; message?: string } | { statusCode?: string; message?: string }[];
+}
+
+/** The permission set that grants the written fields to the integration user. */
+export const permissionSetName = 'LeadScore_Fields';
+
+/** Metadata API CustomField for one manifest field. */
+export function customFieldMetadata(object: string, field: FieldSpec): Record<string, unknown> {
+  const base = { fullName: `${object}.${field.apiName}`, label: field.label, description: field.description };
+  switch (field.type) {
+    case 'Number':
+      return { ...base, type: 'Number', precision: field.precision ?? 18, scale: field.scale ?? 0 };
+    case 'Text':
+      return { ...base, type: 'Text', length: field.length ?? 255 };
+    case 'DateTime':
+      return { ...base, type: 'DateTime' };
+    case 'Picklist':
+      return {
+        ...base,
+        type: 'Picklist',
+        valueSet: {
+          restricted: true,
+          valueSetDefinition: {
+            sorted: false,
+            value: (field.picklistValues ?? []).map((value) => ({
+              fullName: value,
+              label: value,
+              default: false,
+            })),
+          },
+        },
+      };
+  }
+}
+
+function asList<T>(value: T | T[] | undefined): T[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+/** "Already exists" answers make creation idempotent. */
+function isAlreadyPresent(result: SaveResult): boolean {
+  return asList(result.errors).some(
+    (error) =>
+      error.statusCode === 'DUPLICATE_DEVELOPER_NAME' ||
+      error.statusCode === 'DUPLICATE_VALUE' ||
+      /already (a field|exists)/i.test(error.message ?? ''),
+  );
+}
+
+function succeeded(result: SaveResult): boolean {
+  return result.success === true || result.success === 'true';
+}
+
+/**
+ * Creates the manifest's fields on Lead and Contact through the Metadata API (at most 10 per call,
+ * so one call per object), then grants read/edit on them through a permission set: new fields are
+ * invisible to API users until field-level security allows them.
+ */
+export async function ensureFields(
+  client: SalesforceClient,
+  manifest: Manifest,
+): Promise<EnsureFieldsResult> {
+  const result: EnsureFieldsResult = { created: [], alreadyPresent: [] };
+  const fullNames: string[] = [];
+  for (const object of ['Lead', 'Contact'] as const) {
+    const fields = manifest.salesforce.objects[object];
+    const metadata = fields.map((field) => customFieldMetadata(object, field));
+    fullNames.push(...metadata.map((item) => String(item.fullName)));
+    let answers: SaveResult[];
+    try {
+      answers = asList(
+        (await client.connection.metadata.create('CustomField', metadata)) as SaveResult | SaveResult[],
+      );
+    } catch (error) {
+      throw client.mapError(error, `create ${object} fields`);
+    }
+    answers.forEach((answer, index) => {
+      const fullName = answer.fullName ?? String(metadata[index]?.fullName);
+      if (succeeded(answer)) result.created.push(fullName);
+      else if (isAlreadyPresent(answer)) result.alreadyPresent.push(fullName);
+      else {
+        const reason = asList(answer.errors)
+          .map((error) => `${error.statusCode}: ${error.message}`)
+          .join('; ');
+        throw new ConnectorError('INVALID_INPUT', `Could not create ${fullName}: ${reason}`, {
+          context: { provider: 'salesforce', operation: 'ensure fields', object },
+        });
+      }
+    });
+  }
+  let grant: SaveResult;
+  try {
+    grant = (await client.connection.metadata.upsert('PermissionSet', {
+      fullName: permissionSetName,
+      label: 'LeadScore fields',
+      description: 'Lets the LeadScore integration user read and write the LeadScore fields.',
+      fieldPermissions: fullNames.map((field) => ({ field, readable: true, editable: true })),
+    })) as SaveResult;
+  } catch (error) {
+    throw client.mapError(error, 'grant field access');
+  }
+  if (!succeeded(grant)) {
+    const reason = asList(grant.errors)
+      .map((error) => `${error.statusCode}: ${error.message}`)
+      .join('; ');
+    throw new ConnectorError('INVALID_INPUT', `Could not grant access to the LeadScore fields: ${reason}`);
+  }
+  return result;
+}

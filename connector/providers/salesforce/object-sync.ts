@@ -1,0 +1,163 @@
+import { ConnectorError } from '../../../shared/errors.ts';
+import { countResponseSchema } from './api-schemas.ts';
+import { bulkQueryPages } from './bulk-query.ts';
+import type { SalesforceOptions } from './constants.ts';
+import { fromCsvRow, type SalesforceRecord, toIsoDateTime } from './map-salesforce-records.ts';
+import type { SalesforceClient } from './salesforce-client.ts';
+
+/** Progress through one object; part of the opaque cursor handed to callers. */
+export interface ObjectCursor {
+  /** Highest change stamp delivered; the next query re-reads from it minus the overlap. */
+  watermark: string | null;
+  /** Id → stamp of records delivered inside the overlap window, so re-reads are not re-delivered. */
+  recent: Record<string, string>;
+  /** A Bulk API 2.0 initial load in progress: resume reading its results from the locator. */
+  bulk?: { jobId: string; locator: string | null };
+}
+
+export interface ObjectSyncSpec {
+  /** The SOQL object (FROM) and, for the cursor, a key naming this pass. */
+  object: string;
+  fields: readonly string[];
+  /** Extra SOQL condition, e.g. `WhoId != null`. */
+  filter?: string;
+  /** The change stamp ordered on; a parent field path for passes driven by a related record. */
+  stampField: string;
+  /** Whether an initial load may go through Bulk API 2.0 when the object is large. */
+  allowBulk: boolean;
+}
+
+export interface ObjectSyncPage {
+  records: SalesforceRecord[];
+  cursor: ObjectCursor;
+}
+
+const maxRecentIds = 20_000;
+
+export function emptyObjectCursor(): ObjectCursor {
+  return { watermark: null, recent: {} };
+}
+
+function readPath(record: SalesforceRecord, path: string): unknown {
+  let value: unknown = record;
+  for (const part of path.split('.')) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as SalesforceRecord)[part];
+  }
+  return value;
+}
+
+/** SOQL datetime literal, floored to the second (the overlap covers the lost milliseconds). */
+export function soqlDateTime(epochMs: number): string {
+  return `${new Date(epochMs).toISOString().slice(0, 19)}Z`;
+}
+
+/** De-duplicates on Id against the overlap window and advances the watermark. */
+class Deliverer {
+  readonly cursor: ObjectCursor;
+  private readonly overlapMs: number;
+  private readonly stampField: string;
+
+  constructor(start: ObjectCursor, stampField: string, overlapMs: number) {
+    this.cursor = { watermark: start.watermark, recent: { ...start.recent }, bulk: start.bulk };
+    this.stampField = stampField;
+    this.overlapMs = overlapMs;
+  }
+
+  take(records: SalesforceRecord[]): SalesforceRecord[] {
+    const fresh: SalesforceRecord[] = [];
+    for (const record of records) {
+      const id = String(record.Id);
+      const stamp = toIsoDateTime(readPath(record, this.stampField)) ?? '';
+      if (this.cursor.recent[id] === stamp) continue;
+      this.cursor.recent[id] = stamp;
+      if (stamp && (this.cursor.watermark === null || stamp > this.cursor.watermark))
+        this.cursor.watermark = stamp;
+      fresh.push(record);
+    }
+    this.prune();
+    return fresh;
+  }
+
+  private prune(): void {
+    if (!this.cursor.watermark) return;
+    const floor = new Date(Date.parse(this.cursor.watermark) - this.overlapMs).toISOString();
+    const kept = Object.entries(this.cursor.recent).filter(([, stamp]) => stamp >= floor);
+    kept.sort((a, b) => (a[1] < b[1] ? 1 : -1));
+    this.cursor.recent = Object.fromEntries(kept.slice(0, maxRecentIds));
+  }
+
+  snapshot(): ObjectCursor {
+    return { ...this.cursor, recent: { ...this.cursor.recent } };
+  }
+}
+
+function buildSoql(spec: ObjectSyncSpec, since: number | null, withOrder: boolean): string {
+  const conditions = [
+    spec.filter,
+    since === null ? undefined : `${spec.stampField} >= ${soqlDateTime(since)}`,
+  ];
+  const where = conditions.filter(Boolean).join(' AND ');
+  const order = withOrder ? ` ORDER BY ${spec.stampField}, Id` : '';
+  return `SELECT ${spec.fields.join(', ')} FROM ${spec.object}${where ? ` WHERE ${where}` : ''}${order}`;
+}
+
+async function countRows(
+  client: SalesforceClient,
+  spec: ObjectSyncSpec,
+  beforeEachCall: () => void,
+): Promise<number> {
+  const where = spec.filter ? ` WHERE ${spec.filter}` : '';
+  for await (const page of client.queryPages(
+    `SELECT COUNT() FROM ${spec.object}${where}`,
+    `count ${spec.object}`,
+    beforeEachCall,
+  )) {
+    const parsed = countResponseSchema.safeParse(page);
+    if (!parsed.success)
+      throw new ConnectorError('UNKNOWN', `Unexpected COUNT() response for ${spec.object}`);
+    return parsed.data.totalSize;
+  }
+  return 0;
+}
+
+/**
+ * Changed rows of one object since its cursor, oldest first: `stamp >= watermark - overlap ORDER BY
+ * stamp, Id`, paged over nextRecordsUrl, de-duplicated on Id. A first load of a large object goes
+ * through Bulk API 2.0 and can resume from its result locator.
+ */
+export async function* syncObject(
+  client: SalesforceClient,
+  spec: ObjectSyncSpec,
+  start: ObjectCursor,
+  options: SalesforceOptions,
+  beforeEachCall: () => void,
+): AsyncGenerator<ObjectSyncPage> {
+  const deliverer = new Deliverer(start, spec.stampField, options.overlapMs);
+  const useBulk =
+    start.bulk !== undefined ||
+    (start.watermark === null &&
+      spec.allowBulk &&
+      Number.isFinite(options.bulkThreshold) &&
+      (await countRows(client, spec, beforeEachCall)) > options.bulkThreshold);
+  if (useBulk) {
+    for await (const page of bulkQueryPages(client, buildSoql(spec, null, false), {
+      maxRecords: options.bulkMaxRecords,
+      pollIntervalMs: options.bulkPollIntervalMs,
+      pollTimeoutMs: options.bulkPollTimeoutMs,
+      resume: start.bulk,
+      beforeEachCall,
+    })) {
+      const records = deliverer.take(page.rows.map((row) => fromCsvRow(row, spec.object)));
+      deliverer.cursor.bulk =
+        page.nextLocator === null ? undefined : { jobId: page.jobId, locator: page.nextLocator };
+      yield { records, cursor: deliverer.snapshot() };
+    }
+    return;
+  }
+  const since = start.watermark === null ? null : Date.parse(start.watermark) - options.overlapMs;
+  const soql = buildSoql(spec, since, true);
+  for await (const page of client.queryPages(soql, `sync ${spec.object}`, beforeEachCall)) {
+    yield { records: deliverer.take(page.records as SalesforceRecord[]), cursor: deliverer.snapshot() };
+  }
+}

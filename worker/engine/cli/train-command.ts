@@ -1,0 +1,127 @@
+import { writeFile } from 'node:fs/promises';
+import { encodeTable } from '../data/encode-table.ts';
+import { loadTrainingTable } from '../data/load-training-table.ts';
+import { splitRows, takeRows } from '../data/train-valid-split.ts';
+
+import { lightGbmFeatureNames } from '../io/input-schema.ts';
+import type { Model } from '../io/model.ts';
+import { binaryReport } from '../metric/binary-report.ts';
+import { predictProbability } from '../predict/predict.ts';
+import { trainInWorker } from '../runtime/train-in-worker.ts';
+import type { TrainTaskInput } from '../runtime/train-task.ts';
+import { modelText } from './model-text.ts';
+import { trainingProgressBar } from './progress-bar.ts';
+import type { TrainArgs } from './train-args.ts';
+
+export interface TrainReport {
+  /** Metrics on --test when given, else on the training rows (see `evaluatedOn`). */
+  auc: number;
+  prAuc: number;
+  logloss: number;
+  brier: number;
+  liftTopDecile: number;
+  evaluatedOn: 'test' | 'train';
+  evaluatedRows: number;
+  /** From the table in memory to the finished model, binning and thread start included. */
+  trainSeconds: number;
+  rows: number;
+  features: number;
+  iterations: number;
+  validRows: number;
+  bestValidMetric: number | null;
+  params: TrainArgs['params'];
+}
+
+/** Loads the training CSV, trains off the main thread, saves the model and measures it. */
+export async function runTrain(args: TrainArgs, signal?: AbortSignal): Promise<TrainReport> {
+  const table = await loadTrainingTable(args.trainFile, args.table);
+  const test =
+    args.testFile === undefined
+      ? undefined
+      : await encodeTable(args.testFile, table.schema, { label: 'required' });
+
+  let trainMatrix = table.matrix;
+  let trainLabels = table.labels;
+  let valid: TrainTaskInput['valid'];
+  if (args.validFraction !== undefined) {
+    const split = splitRows(table.rows, args.validFraction, args.params.seed);
+    const kept = takeRows(table.matrix, table.labels, table.features, split.train);
+    const held = takeRows(table.matrix, table.labels, table.features, split.valid);
+    trainMatrix = kept.matrix;
+    trainLabels = kept.labels;
+    valid = {
+      matrix: { numRows: split.valid.length, numFeatures: table.features, values: held.matrix },
+      labels: held.labels,
+    };
+  }
+  const trainRows = trainLabels.length;
+  // Metrics on the training rows need them after the worker has taken its copy.
+  const keepForReport =
+    test === undefined ? { matrix: trainMatrix.slice(), labels: trainLabels.slice() } : undefined;
+
+  const bar = args.quiet ? undefined : trainingProgressBar(args.params.num_iterations, args.params.metric);
+  let bestValidMetric: number | null = null;
+  const started = performance.now();
+  let model: Model;
+  try {
+    model = await trainInWorker(
+      {
+        data: {
+          matrix: { numRows: trainRows, numFeatures: table.features, values: trainMatrix },
+          labels: trainLabels,
+          featureNames: lightGbmFeatureNames(table.schema.features.map((feature) => feature.name)),
+          categorical: table.schema.features.flatMap((feature, index) =>
+            feature.kind === 'categorical' ? [index] : [],
+          ),
+        },
+        params: args.params,
+        inputSchema: table.schema,
+        ...(valid === undefined ? {} : { valid }),
+      },
+      {
+        moveData: true,
+        ...(signal === undefined ? {} : { signal }),
+        onProgress: (event) => {
+          if (event.validMetric !== undefined)
+            bestValidMetric = pickBest(args.params.metric, bestValidMetric, event.validMetric);
+          bar?.update(event);
+        },
+      },
+    );
+  } finally {
+    bar?.stop();
+  }
+  const trainSeconds = (performance.now() - started) / 1000;
+  await writeFile(args.modelFile, modelText(model));
+
+  const evaluated = test ?? {
+    matrix: keepForReport?.matrix ?? new Float64Array(0),
+    labels: keepForReport?.labels,
+    rows: trainRows,
+  };
+  const labels = evaluated.labels ?? new Float64Array(0);
+  const metrics = binaryReport(labels, predictProbability(model, evaluated.matrix));
+  const report: TrainReport = {
+    auc: metrics.auc,
+    prAuc: metrics.prAuc,
+    logloss: metrics.logloss,
+    brier: metrics.brier,
+    liftTopDecile: metrics.liftTopDecile,
+    evaluatedOn: test === undefined ? 'train' : 'test',
+    evaluatedRows: labels.length,
+    trainSeconds,
+    rows: trainRows,
+    features: table.features,
+    iterations: model.trees.length / model.numTreePerIteration,
+    validRows: valid?.labels.length ?? 0,
+    bestValidMetric,
+    params: args.params,
+  };
+  if (args.reportFile !== undefined) await writeFile(args.reportFile, `${JSON.stringify(report, null, 2)}\n`);
+  return report;
+}
+
+function pickBest(metric: string, best: number | null, value: number): number {
+  if (best === null) return value;
+  return metric === 'auc' ? Math.max(best, value) : Math.min(best, value);
+}

@@ -1,0 +1,195 @@
+import type { Logger } from 'pino';
+import type { RejectedRecord, SyncOptions, SyncPage } from '../../../shared/crm-connector.ts';
+import { ConnectorError } from '../../../shared/errors.ts';
+import type { Activity } from '../../../shared/schemas/activity.ts';
+import type { TenantId } from '../../../shared/schemas/common.ts';
+import type { Lead } from '../../../shared/schemas/lead.ts';
+import type { Outcome } from '../../../shared/schemas/outcome.ts';
+import { associationBatchSize, dealProperties, engagementProperties, engagementTypes } from './constants.ts';
+import {
+  type ContactCursor,
+  type ContactPageCache,
+  initialContactCursor,
+  streamChangedContacts,
+} from './contact-stream.ts';
+import type { HubspotApi } from './hubspot-api.ts';
+import {
+  type HubspotObject,
+  mapContactAnalytics,
+  mapContactToLead,
+  mapConversion,
+  mapDeal,
+  mapEngagement,
+  toIso,
+} from './hubspot-mappers.ts';
+import { batchReadObjects, listArchivedContacts, readAssociations, readDealStages } from './hubspot-reads.ts';
+
+export interface SyncDeps {
+  api: HubspotApi;
+  tenantId: TenantId;
+  cache: ContactPageCache;
+  now: () => number;
+  logger: Logger;
+}
+
+/** The opaque cursor handed to callers: the contact stream position plus, for leads, deletions seen. */
+interface HubspotCursor {
+  v: 1;
+  contacts: ContactCursor;
+  deletedSince: number;
+}
+
+function parseCursor(cursor: string | null, object: string): HubspotCursor {
+  if (cursor === null) return { v: 1, contacts: initialContactCursor, deletedSince: 0 };
+  try {
+    const parsed = JSON.parse(cursor) as Partial<HubspotCursor>;
+    const contacts = parsed.contacts;
+    if (
+      parsed.v === 1 &&
+      contacts &&
+      typeof contacts.since === 'number' &&
+      Array.isArray(contacts.boundaryIds) &&
+      typeof parsed.deletedSince === 'number'
+    ) {
+      return { v: 1, contacts, deletedSince: parsed.deletedSince };
+    }
+  } catch {
+    // Falls through to the error below.
+  }
+  throw new ConnectorError(
+    'CURSOR_INVALID',
+    `HubSpot ${object} cursor is not one this connector issued; sync from null`,
+    {
+      context: { provider: 'hubspot', object },
+    },
+  );
+}
+
+function serialize(contacts: ContactCursor, deletedSince: number): string {
+  return JSON.stringify({ v: 1, contacts, deletedSince } satisfies HubspotCursor);
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) {
+    throw new ConnectorError('TEMPORARY', 'HubSpot sync aborted', { context: { provider: 'hubspot' } });
+  }
+}
+
+export async function* syncHubspotLeads(
+  deps: SyncDeps,
+  options: SyncOptions,
+): AsyncGenerator<SyncPage<Lead>> {
+  const start = parseCursor(options.cursor, 'contact');
+  let position = start.contacts;
+  for await (const page of streamChangedContacts(deps.api, position, deps.cache, deps.now)) {
+    throwIfAborted(options.signal);
+    const records: Lead[] = [];
+    const rejected: RejectedRecord[] = [];
+    for (const contact of page.contacts) {
+      const mapped = mapContactToLead(deps.tenantId, contact);
+      if ('lead' in mapped) records.push(mapped.lead);
+      else rejected.push(mapped.rejected);
+    }
+    if (rejected.length > 0) deps.logger.warn({ rejected: rejected.length }, 'HubSpot contacts skipped');
+    position = page.next;
+    yield { records, rejected, deletedCrmIds: [], nextCursor: serialize(position, start.deletedSince) };
+  }
+  // Deletions last: the cursor only moves past them once every change before them is stored.
+  const archived = await listArchivedContacts(deps.api);
+  let deletedSince = start.deletedSince;
+  const deletedCrmIds: string[] = [];
+  for (const contact of archived) {
+    const at = Date.parse(toIso(contact.archivedAt) ?? toIso(contact.updatedAt) ?? '');
+    if (!Number.isFinite(at) || at <= start.deletedSince) continue;
+    deletedCrmIds.push(String(contact.id));
+    deletedSince = Math.max(deletedSince, at);
+  }
+  yield { records: [], rejected: [], deletedCrmIds, nextCursor: serialize(position, deletedSince) };
+}
+
+/** Contact pages gathered up to one association batch (1,000 contacts), so each v4 read is full. */
+async function* contactGroups(deps: SyncDeps, options: SyncOptions) {
+  const start = parseCursor(options.cursor, 'activity');
+  let group: HubspotObject[] = [];
+  let position = start.contacts;
+  for await (const page of streamChangedContacts(deps.api, position, deps.cache, deps.now)) {
+    throwIfAborted(options.signal);
+    group.push(...page.contacts);
+    position = page.next;
+    if (group.length + 200 > associationBatchSize) {
+      yield { contacts: group, nextCursor: serialize(position, start.deletedSince) };
+      group = [];
+    }
+  }
+  yield { contacts: group, nextCursor: serialize(position, start.deletedSince) };
+}
+
+export async function* syncHubspotActivities(
+  deps: SyncDeps,
+  options: SyncOptions,
+): AsyncGenerator<SyncPage<Activity>> {
+  for await (const group of contactGroups(deps, options)) {
+    const records: Activity[] = [];
+    const rejected: RejectedRecord[] = [];
+    const take = (item: { value: Activity } | { rejected: RejectedRecord } | null) => {
+      if (item === null) return;
+      if ('value' in item) records.push(item.value);
+      else rejected.push(item.rejected);
+    };
+    for (const contact of group.contacts)
+      for (const item of mapContactAnalytics(deps.tenantId, contact)) take(item);
+    const contactIds = group.contacts.map((contact) => contact.id);
+    let withoutSignal = 0;
+    for (const type of contactIds.length > 0 ? engagementTypes : []) {
+      const associations = await readAssociations(deps.api, type, contactIds);
+      const engagementIds = [...associations.values()].flat();
+      if (engagementIds.length === 0) continue;
+      const engagements = await batchReadObjects(deps.api, type, engagementIds, engagementProperties[type]);
+      for (const [contactId, ids] of associations) {
+        for (const id of ids) {
+          const engagement = engagements.get(id);
+          if (!engagement) continue;
+          const mapped = mapEngagement(deps.tenantId, contactId, type, engagement);
+          if (mapped === null) withoutSignal += 1;
+          take(mapped);
+        }
+      }
+    }
+    if (withoutSignal > 0)
+      deps.logger.debug({ withoutSignal }, 'HubSpot emails without opens, clicks or replies');
+    yield { records, rejected, deletedCrmIds: [], nextCursor: group.nextCursor };
+  }
+}
+
+export async function* syncHubspotOutcomes(
+  deps: SyncDeps,
+  options: SyncOptions,
+): AsyncGenerator<SyncPage<Outcome>> {
+  let stages: Awaited<ReturnType<typeof readDealStages>> | null = null;
+  for await (const group of contactGroups(deps, options)) {
+    const records: Outcome[] = [];
+    const rejected: RejectedRecord[] = [];
+    const take = (item: { value: Outcome } | { rejected: RejectedRecord } | null) => {
+      if (item === null) return;
+      if ('value' in item) records.push(item.value);
+      else rejected.push(item.rejected);
+    };
+    for (const contact of group.contacts) take(mapConversion(deps.tenantId, contact));
+    const contactIds = group.contacts.map((contact) => contact.id);
+    const associations =
+      contactIds.length > 0 ? await readAssociations(deps.api, 'deals', contactIds) : new Map();
+    const dealIds = [...associations.values()].flat();
+    if (dealIds.length > 0) {
+      stages ??= await readDealStages(deps.api);
+      const deals = await batchReadObjects(deps.api, 'deals', dealIds, dealProperties);
+      for (const [contactId, ids] of associations) {
+        for (const id of ids as string[]) {
+          const deal = deals.get(id);
+          if (deal)
+            take(mapDeal(deps.tenantId, contactId, deal, stages.get(deal.properties.dealstage ?? '')));
+        }
+      }
+    }
+    yield { records, rejected, deletedCrmIds: [], nextCursor: group.nextCursor };
+  }
+}

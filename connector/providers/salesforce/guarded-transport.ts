@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import type { HttpRequest, HttpRequestOptions, HttpResponse } from 'jsforce';
-import { StreamPromise } from 'jsforce';
 import type { Transport } from 'jsforce/lib/transport.js';
+import { StreamPromise } from 'jsforce/lib/util/promise.js';
 import { ConnectorError } from '../../../shared/errors.ts';
 import { assertSalesforceUrl, type InstanceUrlPolicy } from './instance-url-guard.ts';
 

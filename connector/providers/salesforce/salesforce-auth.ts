@@ -123,25 +123,23 @@ export class SalesforceAuth {
   ): Promise<OAuthTokens> {
     return this.refreshFlight.run(async () => {
       this.refreshCount++;
-      let raw: unknown;
       try {
-        raw = await this.oauth2().refreshToken(current.refreshToken);
+        const token = this.readTokenResponse(await this.oauth2().refreshToken(current.refreshToken));
+        const tokens: OAuthTokens = {
+          accessToken: token.access_token,
+          // With refresh-token rotation Salesforce returns a new one; otherwise the old one stays valid.
+          refreshToken: token.refresh_token ?? current.refreshToken,
+          instanceUrl: assertSalesforceUrl(token.instance_url, this.config),
+        };
+        await onRefreshed(tokens);
+        this.lastRefreshError = null;
+        return tokens;
       } catch (error) {
         this.lastRefreshError = parseSalesforceError(error, {
           context: { operation: 'refresh access token' },
         });
         throw this.lastRefreshError;
       }
-      const token = this.readTokenResponse(raw);
-      const tokens: OAuthTokens = {
-        accessToken: token.access_token,
-        // With refresh-token rotation Salesforce returns a new one; otherwise the old one stays valid.
-        refreshToken: token.refresh_token ?? current.refreshToken,
-        instanceUrl: assertSalesforceUrl(token.instance_url, this.config),
-      };
-      this.lastRefreshError = null;
-      await onRefreshed(tokens);
-      return tokens;
     });
   }
 

@@ -33,8 +33,9 @@ export function leafGain(sumGradient: number, sumHessian: number, l1: number, l2
 }
 
 /**
- * Statistics of the leaf being split. Histograms hold three slots per bin: sum of gradients, sum of
- * hessians and row count, at `base + 3 * bin`.
+ * Statistics of the leaf being split. Histograms hold two slots per bin, sum of gradients and sum of
+ * hessians, at `base + 2 * bin`. Row counts per bin are estimated from the hessians as LightGBM does
+ * (count ≈ hessian × rows / total hessian); leaf sizes themselves are exact.
  */
 export interface LeafStats {
   sumGradient: number;
@@ -60,6 +61,7 @@ export function findNumericalSplit(
   const sumGradient = leaf.sumGradient;
   const sumHessian = leaf.sumHessian + 2 * EPSILON;
   const count = leaf.count;
+  const countFactor = count / leaf.sumHessian;
   const l1 = c.lambdaL1;
   const l2 = c.lambdaL2;
   const minGainShift = leafGain(sumGradient, sumHessian, l1, l2) + c.minGainToSplit;
@@ -79,10 +81,10 @@ export function findNumericalSplit(
     let rightCount = 0;
     const start = nanSeparate ? numBins - 2 : numBins - 1;
     for (let t = start; t >= 1; t--) {
-      const at = base + 3 * t;
+      const at = base + 2 * t;
       rightGradient += hist[at];
       rightHessian += hist[at + 1];
-      rightCount += hist[at + 2];
+      rightCount += Math.trunc(hist[at + 1] * countFactor + 0.5);
       if (rightCount < c.minDataInLeaf || rightHessian < c.minSumHessianInLeaf) continue;
       const leftCount = count - rightCount;
       if (leftCount < c.minDataInLeaf) break;
@@ -110,10 +112,10 @@ export function findNumericalSplit(
     let leftHessian = EPSILON;
     let leftCount = 0;
     for (let t = 0; t <= numBins - 2; t++) {
-      const at = base + 3 * t;
+      const at = base + 2 * t;
       leftGradient += hist[at];
       leftHessian += hist[at + 1];
-      leftCount += hist[at + 2];
+      leftCount += Math.trunc(hist[at + 1] * countFactor + 0.5);
       if (leftCount < c.minDataInLeaf || leftHessian < c.minSumHessianInLeaf) continue;
       const rightCount = count - leftCount;
       if (rightCount < c.minDataInLeaf) break;
@@ -194,6 +196,7 @@ export function findCategoricalSplit(
   const sumGradient = leaf.sumGradient;
   const sumHessian = leaf.sumHessian + 2 * EPSILON;
   const count = leaf.count;
+  const countFactor = count / leaf.sumHessian;
   const l1 = c.lambdaL1;
   let l2 = c.lambdaL2;
   const minGainShift = leafGain(sumGradient, sumHessian, l1, l2) + c.minGainToSplit;
@@ -208,10 +211,10 @@ export function findCategoricalSplit(
 
   if (oneHot) {
     for (let t = 1; t < numBins; t++) {
-      const at = base + 3 * t;
+      const at = base + 2 * t;
       const gradient = hist[at];
       const hessian = hist[at + 1];
-      const binCount = hist[at + 2];
+      const binCount = Math.trunc(hessian * countFactor + 0.5);
       if (binCount < c.minDataInLeaf || hessian < c.minSumHessianInLeaf) continue;
       const otherCount = count - binCount;
       if (otherCount < c.minDataInLeaf) continue;
@@ -233,8 +236,8 @@ export function findCategoricalSplit(
   } else {
     sortedBins.length = 0;
     for (let t = 1; t < numBins; t++) {
-      const at = base + 3 * t;
-      if (hist[at + 2] >= c.catSmooth) {
+      const at = base + 2 * t;
+      if (Math.trunc(hist[at + 1] * countFactor + 0.5) >= c.catSmooth) {
         sortedBins.push(t);
         sortKey[t] = hist[at] / (hist[at + 1] + c.catSmooth);
       }
@@ -252,12 +255,13 @@ export function findCategoricalSplit(
       let leftHessian = EPSILON;
       let leftCount = 0;
       for (let i = 0; i < usedBins && i < maxNumCat; i++) {
-        const at = base + 3 * sortedBins[position];
+        const at = base + 2 * sortedBins[position];
         position += direction;
         leftGradient += hist[at];
         leftHessian += hist[at + 1];
-        leftCount += hist[at + 2];
-        groupCount += hist[at + 2];
+        const binCount = Math.trunc(hist[at + 1] * countFactor + 0.5);
+        leftCount += binCount;
+        groupCount += binCount;
         if (leftCount < c.minDataInLeaf || leftHessian < c.minSumHessianInLeaf) continue;
         const rightCount = count - leftCount;
         if (rightCount < c.minDataInLeaf || rightCount < c.minDataPerGroup) break;

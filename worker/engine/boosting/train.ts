@@ -35,7 +35,11 @@ export class TrainingCancelledError extends Error {
  * worker thread receiving cancel messages); this one only sees an AbortSignal that was aborted before
  * or from inside `onProgress`.
  */
-export function trainModelSync(data: TrainingData, params: TrainingParamsInput, options: TrainOptions = {}): Model {
+export function trainModelSync(
+  data: TrainingData,
+  params: TrainingParamsInput,
+  options: TrainOptions = {},
+): Model {
   const booster = createBooster(data, params, options);
   let done = 0;
   while (!booster.isFinished) {
@@ -68,7 +72,11 @@ export async function trainModel(
   return booster.toModel(options.inputSchema);
 }
 
-function createBooster(data: TrainingData, params: TrainingParamsInput, options: TrainOptions): GradientBooster {
+function createBooster(
+  data: TrainingData,
+  params: TrainingParamsInput,
+  options: TrainOptions,
+): GradientBooster {
   const parsed = parseTrainingParams(params);
   const meta: DatasetMeta = {};
   if (data.featureNames) meta.featureNames = data.featureNames;

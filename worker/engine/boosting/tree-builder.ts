@@ -88,7 +88,7 @@ export class TreeBuilder {
     this.leafParent[right] = node;
     this.internalWeight[node] = this.leafWeight[leaf];
     this.internalValue[node] = this.leafValue[leaf];
-    this.internalCount[node] = split.leftCount + split.rightCount;
+    this.internalCount[node] = this.leafCount[leaf];
     this.leafValue[leaf] = Number.isNaN(split.leftOutput) ? 0 : split.leftOutput;
     this.leafWeight[leaf] = split.leftSumHessian;
     this.leafCount[leaf] = split.leftCount;

@@ -1,6 +1,6 @@
 import type { BinColumn, BinnedDataset } from '../dataset/binned-dataset.ts';
 import type { TrainingParams } from '../params/training-params.ts';
-import { accumulateAllRows, accumulateIndexedRows, subtractHistogram } from './histogram.ts';
+import { accumulateRowWise, gatherOrdered, subtractHistogram } from './histogram.ts';
 import {
   findCategoricalSplit,
   findNumericalSplit,
@@ -40,6 +40,7 @@ export class TreeLearner {
   private readonly stats: LeafStats = { sumGradient: 0, sumHessian: 0, count: 0 };
   private readonly maxLeaves: number;
   private readonly maxDepth: number;
+  private readonly rowBins: Uint16Array;
   private readonly minDataInLeaf: number;
 
   constructor(
@@ -57,7 +58,7 @@ export class TreeLearner {
     for (let j = 0; j < this.numUsed; j++) {
       const mapper = dataset.mappers[this.usedFeatures[j]];
       this.featureBase[j] = slots;
-      slots += 3 * mapper.numBins;
+      slots += 2 * mapper.numBins;
       maxBins = Math.max(maxBins, mapper.numBins);
     }
     this.totalSlots = slots;
@@ -75,6 +76,12 @@ export class TreeLearner {
     this.orderedGradients = new Float32Array(n);
     this.orderedHessians = new Float32Array(n);
     this.builder = new TreeBuilder(this.maxLeaves, maxBins);
+    this.rowBins = new Uint16Array(n * this.numUsed);
+    for (let j = 0; j < this.numUsed; j++) {
+      const column = dataset.bins[this.usedFeatures[j]] as BinColumn;
+      const offset = this.featureBase[j] / 2;
+      for (let row = 0, at = j; row < n; row++, at += this.numUsed) this.rowBins[at] = offset + column[row];
+    }
     this.constraints = {
       lambdaL1: params.lambda_l1,
       lambdaL2: params.lambda_l2,
@@ -123,7 +130,7 @@ export class TreeLearner {
 
     if (rootRows >= 2 * this.minDataInLeaf) {
       const buffer = this.takeHistogram(0);
-      this.buildHistogram(buffer, 0, 0, featureAllowed, gradients, hessians, bag === null);
+      this.buildHistogram(buffer, 0, gradients, hessians);
       this.findBestSplit(0, featureAllowed);
     }
 
@@ -139,6 +146,9 @@ export class TreeLearner {
         builder.nodeGoesLeft[builder.numLeaves - 2],
         this.dataset.bins[feature] as BinColumn,
       );
+      // Split search estimates counts from hessians; the tree records the partition's exact counts.
+      builder.leafCount[leaf] = this.leafRows[leaf];
+      builder.leafCount[right] = this.leafRows[right];
       this.leafSumGradient[leaf] = split.leftSumGradient;
       this.leafSumHessian[leaf] = split.leftSumHessian;
       this.leafSumGradient[right] = split.rightSumGradient;
@@ -170,7 +180,7 @@ export class TreeLearner {
     this.leafHistogram[left] = -1;
     this.leafHistogram[larger] = parentBuffer;
     const smallerBuffer = this.takeHistogram(smaller);
-    this.buildHistogram(smallerBuffer, smaller, left, featureAllowed, gradients, hessians, false);
+    this.buildHistogram(smallerBuffer, smaller, gradients, hessians);
     subtractHistogram(this.histograms[parentBuffer], this.histograms[smallerBuffer], 0, this.totalSlots);
     this.findBestSplit(smaller, featureAllowed);
     this.findBestSplit(larger, featureAllowed);
@@ -188,48 +198,36 @@ export class TreeLearner {
     this.leafHistogram[leaf] = -1;
   }
 
-  /** Features a leaf may split on: allowed for this tree and still splittable in its parent. */
+  /** Builds every feature's histogram of a leaf (features skipped later just go unused). */
   private buildHistogram(
     buffer: number,
     leaf: number,
-    flagsLeaf: number,
-    featureAllowed: Uint8Array,
     gradients: Float32Array,
     hessians: Float32Array,
-    allRows: boolean,
   ): void {
     const hist = this.histograms[buffer];
     hist.fill(0);
     const begin = this.leafBegin[leaf];
     const count = this.leafRows[leaf];
-    const indices = this.indices;
-    if (!allRows) {
-      const orderedGradients = this.orderedGradients;
-      const orderedHessians = this.orderedHessians;
-      for (let k = 0; k < count; k++) {
-        const row = indices[begin + k];
-        orderedGradients[k] = gradients[row];
-        orderedHessians[k] = hessians[row];
-      }
-    }
-    const flags = flagsLeaf * this.numUsed;
-    for (let j = 0; j < this.numUsed; j++) {
-      const feature = this.usedFeatures[j];
-      if (featureAllowed[feature] === 0 || this.splittable[flags + j] === 0) continue;
-      const column = this.dataset.bins[feature] as BinColumn;
-      if (allRows) accumulateAllRows(hist, this.featureBase[j], column, gradients, hessians, count);
-      else
-        accumulateIndexedRows(
-          hist,
-          this.featureBase[j],
-          column,
-          indices,
-          begin,
-          count,
-          this.orderedGradients,
-          this.orderedHessians,
-        );
-    }
+    gatherOrdered(
+      this.indices,
+      begin,
+      count,
+      gradients,
+      hessians,
+      this.orderedGradients,
+      this.orderedHessians,
+    );
+    accumulateRowWise(
+      hist,
+      this.rowBins,
+      this.numUsed,
+      this.indices,
+      begin,
+      count,
+      this.orderedGradients,
+      this.orderedHessians,
+    );
   }
 
   private findBestSplit(leaf: number, featureAllowed: Uint8Array): void {
@@ -274,9 +272,13 @@ export class TreeLearner {
     let leftEnd = begin;
     let rightCount = 0;
     for (let k = begin; k < end; k++) {
+      // Branch-free: the side is a coin flip to the CPU, so write both and advance one.
       const row = indices[k];
-      if (goesLeft[column[row]] === 1) indices[leftEnd++] = row;
-      else scratch[rightCount++] = row;
+      const left = goesLeft[column[row]];
+      indices[leftEnd] = row;
+      scratch[rightCount] = row;
+      leftEnd += left;
+      rightCount += 1 - left;
     }
     indices.set(scratch.subarray(0, rightCount), leftEnd);
     this.leafRows[leaf] = leftEnd - begin;

@@ -7,7 +7,7 @@ import { lightGbmFeatureNames } from '../io/input-schema.ts';
 import type { Model } from '../io/model.ts';
 import { binaryReport } from '../metric/binary-report.ts';
 import { predictProbability } from '../predict/predict.ts';
-import { trainInWorker } from '../runtime/train-in-worker.ts';
+import { openTrainingThread, trainInWorker } from '../runtime/train-in-worker.ts';
 import type { TrainTaskInput } from '../runtime/train-task.ts';
 import { modelText } from './model-text.ts';
 import { trainingProgressBar } from './progress-bar.ts';
@@ -22,7 +22,7 @@ export interface TrainReport {
   liftTopDecile: number;
   evaluatedOn: 'test' | 'train';
   evaluatedRows: number;
-  /** From the table in memory to the finished model, binning and thread start included. */
+  /** From the table in memory to the finished model, binning included (the thread starts during CSV reading). */
   trainSeconds: number;
   rows: number;
   features: number;
@@ -34,11 +34,20 @@ export interface TrainReport {
 
 /** Loads the training CSV, trains off the main thread, saves the model and measures it. */
 export async function runTrain(args: TrainArgs, signal?: AbortSignal): Promise<TrainReport> {
-  const table = await loadTrainingTable(args.trainFile, args.table);
-  const test =
-    args.testFile === undefined
-      ? undefined
-      : await encodeTable(args.testFile, table.schema, { label: 'required' });
+  // The training thread starts (and loads the engine) while the CSV files are read.
+  const thread = openTrainingThread();
+  let table: Awaited<ReturnType<typeof loadTrainingTable>>;
+  let test: Awaited<ReturnType<typeof encodeTable>> | undefined;
+  try {
+    table = await loadTrainingTable(args.trainFile, args.table);
+    test =
+      args.testFile === undefined
+        ? undefined
+        : await encodeTable(args.testFile, table.schema, { label: 'required' });
+  } catch (error) {
+    thread.close();
+    throw error;
+  }
 
   let trainMatrix = table.matrix;
   let trainLabels = table.labels;
@@ -80,6 +89,7 @@ export async function runTrain(args: TrainArgs, signal?: AbortSignal): Promise<T
       },
       {
         moveData: true,
+        thread,
         ...(signal === undefined ? {} : { signal }),
         onProgress: (event) => {
           if (event.validMetric !== undefined)

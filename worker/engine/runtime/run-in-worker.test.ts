@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runInWorker, TaskCancelledError, WorkerTaskError } from './run-in-worker.ts';
+import { runInWorker, TaskCancelledError, TaskThread, WorkerTaskError } from './run-in-worker.ts';
 
 const TASKS = new URL('./fixtures/busy-loop-task.ts', import.meta.url);
 
@@ -92,5 +92,20 @@ describe('runInWorker', () => {
     expect(error).toBeInstanceOf(WorkerTaskError);
     expect((error as WorkerTaskError).message).toBe('training failed: num_leaves must be at least 2');
     expect((error as WorkerTaskError).originalName).toBe('RangeError');
+  });
+});
+
+describe('TaskThread', () => {
+  it('runs a task on a thread opened before the input was ready', async () => {
+    const thread = TaskThread.open(TASKS);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const result = await runInWorker<unknown, { steps: number }, unknown>(
+      TASKS,
+      'busyLoop',
+      { steps: 3, stepMs: 1, values: new Float64Array(0) },
+      { label: 'training', thread },
+    );
+    expect(result.steps).toBe(3);
+    expect(() => thread.take(TASKS)).toThrow('a task thread runs one task only');
   });
 });

@@ -1,5 +1,10 @@
 import { Worker } from 'node:worker_threads';
-import { type FromWorkerMessage, type StartMessage, transferableBuffers } from './worker-protocol.ts';
+import {
+  type FromWorkerMessage,
+  type LoadMessage,
+  type StartMessage,
+  transferableBuffers,
+} from './worker-protocol.ts';
 
 /** The typed-array buffers inside some values, to pass as `transfer`. */
 export function transferableBuffersOf(values: unknown[]): ArrayBuffer[] {
@@ -38,9 +43,52 @@ export interface RunInWorkerOptions<Progress> {
   transfer?: ArrayBuffer[];
   /** How long a task may ignore a cancel before its thread is stopped; default 2 s. */
   cancelGraceMs?: number;
+  /** A thread opened beforehand for this module (see TaskThread); a new one otherwise. */
+  thread?: TaskThread;
 }
 
 const ENTRY = new URL('./task-worker-entry.mjs', import.meta.url);
+
+/**
+ * A worker thread started ahead of its task, loading the task's module while the caller still
+ * prepares the input (reads a CSV), so the task starts warm. It does not keep the process alive
+ * until a task runs on it; it runs one task and then ends.
+ */
+export class TaskThread {
+  readonly worker: Worker;
+  readonly moduleUrl: URL;
+  private used = false;
+
+  private constructor(moduleUrl: URL) {
+    this.moduleUrl = moduleUrl;
+    this.worker = new Worker(ENTRY);
+    this.worker.unref();
+    // A load failure is reported again, with its message, when the task starts.
+    this.worker.on('error', () => {});
+    const load: LoadMessage = { type: 'load', moduleUrl: moduleUrl.href };
+    this.worker.postMessage(load);
+  }
+
+  static open(moduleUrl: URL): TaskThread {
+    return new TaskThread(moduleUrl);
+  }
+
+  /** Hands the thread to one task; a thread cannot be reused. */
+  take(moduleUrl: URL): Worker {
+    if (this.used) throw new Error('a task thread runs one task only');
+    if (this.moduleUrl.href !== moduleUrl.href) {
+      throw new Error(`this task thread loaded ${this.moduleUrl.href}, not ${moduleUrl.href}`);
+    }
+    this.used = true;
+    this.worker.ref();
+    return this.worker;
+  }
+
+  /** Ends a thread that will not be used. */
+  close(): void {
+    void this.worker.terminate();
+  }
+}
 
 /**
  * Runs `exportName` of the module at `moduleUrl` in a fresh worker thread, so CPU-heavy work leaves
@@ -54,9 +102,12 @@ export function runInWorker<Input, Result, Progress>(
   options: RunInWorkerOptions<Progress>,
 ): Promise<Result> {
   const { signal, label } = options;
-  if (signal?.aborted) return Promise.reject(new TaskCancelledError(label));
+  if (signal?.aborted) {
+    options.thread?.close();
+    return Promise.reject(new TaskCancelledError(label));
+  }
   const cancelFlag = new SharedArrayBuffer(4);
-  const worker = new Worker(ENTRY);
+  const worker = options.thread?.take(moduleUrl) ?? new Worker(ENTRY);
 
   return new Promise<Result>((resolve, reject) => {
     let settled = false;

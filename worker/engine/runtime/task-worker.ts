@@ -2,6 +2,7 @@ import { parentPort } from 'node:worker_threads';
 import {
   type FromWorkerMessage,
   type SerializedError,
+  type StartMessage,
   type ToWorkerMessage,
   transferableBuffers,
   type WorkerTask,
@@ -16,6 +17,18 @@ const port = parentPort;
 if (port === null) throw new Error('task-worker.ts must run in a worker thread');
 
 const controller = new AbortController();
+const loaded = new Map<string, Promise<Record<string, unknown>>>();
+
+function load(moduleUrl: string): Promise<Record<string, unknown>> {
+  let module = loaded.get(moduleUrl);
+  if (module === undefined) {
+    module = import(moduleUrl) as Promise<Record<string, unknown>>;
+    // Failures surface when the task starts; do not let an early load crash the thread.
+    module.catch(() => {});
+    loaded.set(moduleUrl, module);
+  }
+  return module;
+}
 let cancelFlag: Int32Array | undefined;
 
 function send(message: FromWorkerMessage, transfer: ArrayBuffer[] = []): void {
@@ -33,10 +46,10 @@ function serializeError(error: unknown): SerializedError {
   return { name: 'Error', message: String(error) };
 }
 
-async function run(message: Extract<ToWorkerMessage, { type: 'start' }>): Promise<void> {
+async function run(message: StartMessage): Promise<void> {
   cancelFlag = new Int32Array(message.cancelFlag);
   try {
-    const module = (await import(message.moduleUrl)) as Record<string, unknown>;
+    const module = await load(message.moduleUrl);
     const task = module[message.exportName];
     if (typeof task !== 'function') {
       throw new Error(`${message.moduleUrl} has no function export named ${message.exportName}`);
@@ -60,5 +73,6 @@ async function run(message: Extract<ToWorkerMessage, { type: 'start' }>): Promis
 
 port.on('message', (message: ToWorkerMessage) => {
   if (message.type === 'cancel') controller.abort();
+  else if (message.type === 'load') void load(message.moduleUrl);
   else void run(message);
 });

@@ -1,5 +1,5 @@
 import type { Model } from '../io/model.ts';
-import { runInWorker, transferableBuffersOf } from './run-in-worker.ts';
+import { runInWorker, TaskThread, transferableBuffersOf } from './run-in-worker.ts';
 import type { TrainingProgress, TrainTaskInput } from './train-task.ts';
 
 export interface TrainInWorkerOptions {
@@ -10,9 +10,16 @@ export interface TrainInWorkerOptions {
    * empty here): halves peak memory on big tables when the caller is done with them.
    */
   moveData?: boolean;
+  /** A thread opened with openTrainingThread() while the data was being read. */
+  thread?: TaskThread;
 }
 
 const TASK_MODULE = new URL('./train-task.ts', import.meta.url);
+
+/** Starts a training thread early so it is warm when the data is ready. */
+export function openTrainingThread(): TaskThread {
+  return TaskThread.open(TASK_MODULE);
+}
 
 /**
  * Trains off this thread's event loop. Rejects with TaskCancelledError when `signal` aborts, and with
@@ -23,6 +30,7 @@ export function trainInWorker(input: TrainTaskInput, options: TrainInWorkerOptio
     label: 'training',
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
+    ...(options.thread === undefined ? {} : { thread: options.thread }),
     transfer: options.moveData
       ? transferableBuffersOf([input.data.matrix, input.data.labels, input.valid])
       : [],

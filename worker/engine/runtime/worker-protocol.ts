@@ -22,11 +22,17 @@ export interface StartMessage {
   cancelFlag: SharedArrayBuffer;
 }
 
+/** Sent to a thread opened ahead of its task, so the module loads while the input is prepared. */
+export interface LoadMessage {
+  type: 'load';
+  moduleUrl: string;
+}
+
 export interface CancelMessage {
   type: 'cancel';
 }
 
-export type ToWorkerMessage = StartMessage | CancelMessage;
+export type ToWorkerMessage = LoadMessage | StartMessage | CancelMessage;
 
 export interface SerializedError {
   name: string;

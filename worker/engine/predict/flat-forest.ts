@@ -1,8 +1,11 @@
 import type { Model } from '../io/model.ts';
-import { CATEGORICAL_MASK, DEFAULT_LEFT_MASK } from '../tree/tree.ts';
 
 /** LightGBM's kZeroThreshold: the float literal 1e-35f widened to double. */
 export const ZERO_THRESHOLD = Math.fround(1e-35);
+
+// Local copies of the decision_type bits: hot loops must not go through imported bindings.
+const CATEGORICAL = 1;
+const DEFAULT_LEFT = 2;
 
 /**
  * All trees of a model packed into flat typed arrays, so prediction and explanation walk memory
@@ -81,7 +84,7 @@ function buildFlatForest(model: Model): FlatForest {
       forest.decisionType[g] = tree.decisionType[node];
       forest.left[g] = relink(tree.leftChild[node]);
       forest.right[g] = relink(tree.rightChild[node]);
-      if ((tree.decisionType[node] & CATEGORICAL_MASK) !== 0) {
+      if ((tree.decisionType[node] & CATEGORICAL) !== 0) {
         const set = tree.threshold[node];
         forest.catStart[g] = wordBase + tree.catBoundaries[set];
         forest.catWords[g] = tree.catBoundaries[set + 1] - tree.catBoundaries[set];
@@ -107,7 +110,7 @@ function buildFlatForest(model: Model): FlatForest {
  */
 export function goesLeft(forest: FlatForest, node: number, value: number): boolean {
   const type = forest.decisionType[node];
-  if ((type & CATEGORICAL_MASK) !== 0) {
+  if ((type & CATEGORICAL) !== 0) {
     if (Number.isNaN(value)) return false;
     const category = Math.trunc(value);
     // static_cast<int> of a value beyond int range yields INT_MIN on x86: negative, so right.
@@ -117,12 +120,13 @@ export function goesLeft(forest: FlatForest, node: number, value: number): boole
     return ((forest.catBits[forest.catStart[node] + word] >>> (category & 31)) & 1) === 1;
   }
   const missing = (type >> 2) & 3;
-  let x = value;
-  if (missing !== 2 && Number.isNaN(x)) x = 0;
-  if ((missing === 1 && x >= -ZERO_THRESHOLD && x <= ZERO_THRESHOLD) || (missing === 2 && Number.isNaN(x))) {
-    return (type & DEFAULT_LEFT_MASK) !== 0;
+  if (Number.isNaN(value)) {
+    // NaN: the default direction for missing type NaN and Zero (NaN counts as 0), else compare 0.
+    return missing === 1 || missing === 2 ? (type & DEFAULT_LEFT) !== 0 : 0 <= forest.threshold[node];
   }
-  return x <= forest.threshold[node];
+  if (missing === 1 && value >= -ZERO_THRESHOLD && value <= ZERO_THRESHOLD)
+    return (type & DEFAULT_LEFT) !== 0;
+  return value <= forest.threshold[node];
 }
 
 /** Global leaf index that a row (starting at `offset` in `row`) reaches in tree `t`. */

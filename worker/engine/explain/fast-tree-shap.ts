@@ -1,0 +1,200 @@
+import type { Model } from '../io/model.ts';
+import { ZERO_THRESHOLD } from '../predict/flat-forest.ts';
+import { rowCount } from '../predict/predict.ts';
+import { directLeafContributions } from './leaf-path-tables.ts';
+import { createTreeShapExplainer, type TreeShapExplainer } from './tree-shap-explainer.ts';
+
+const explainers = new WeakMap<Model, TreeShapExplainer>();
+
+/** The explainer of a model, built on first use and kept while the model object lives. */
+export function explainerFor(model: Model): TreeShapExplainer {
+  let explainer = explainers.get(model);
+  if (explainer === undefined) {
+    explainer = createTreeShapExplainer(model);
+    explainers.set(model, explainer);
+  }
+  return explainer;
+}
+
+/** SHAP contributions for a model (explainer cached per model object); see explainMatrix. */
+export function explainContributions(model: Model, matrix: Float64Array): Float64Array {
+  return explainMatrix(explainerFor(model), matrix);
+}
+
+/**
+ * Rows per block. Within a block the loops run tree → node → row, so each node's data is loaded once
+ * per block and the row loop has no dependency between iterations.
+ */
+const BLOCK_ROWS = 64;
+
+/**
+ * Exact path-dependent SHAP contributions in LightGBM's predict_contrib layout: per row, one column
+ * per feature, then the expected value (rows × (features + 1), row-major); each row sums to the raw
+ * score. Per tree and row: a top-down pass marks, for every node and leaf, the path features the row
+ * disagrees with (cold bits); each leaf then adds one table entry per feature the row agrees with
+ * (hot), and a bottom-up pass hands each leaf's common cold share to its cold features.
+ */
+export function explainMatrix(explainer: TreeShapExplainer, matrix: Float64Array): Float64Array {
+  const forest = explainer.forest;
+  const rows = rowCount(forest, matrix);
+  const features = explainer.numFeatures;
+  const width = features + 1;
+  const out = new Float64Array(rows * width);
+  for (let row = 0; row < rows; row += 1) out[row * width + features] = explainer.expectedValue;
+
+  const B = BLOCK_ROWS;
+  const slots = 2 * explainer.maxNodes + 1;
+  const coldAt = new Int32Array(slots * B);
+  const coldSum = new Float64Array(slots * B);
+  const wentLeft = new Uint8Array(Math.max(1, explainer.maxNodes) * B);
+  const coldFlags = new Uint8Array(64);
+  const { preorderStart, preorder, leftSlot, rightSlot, bit, nodeKind, nanLeft } = explainer;
+  const { leafDepth, leafStart, pathFeature, pathRatio, tableOffset, tables } = explainer;
+  const { feature, threshold, root, nodeOffset, leafOffset } = forest;
+
+  for (let blockStart = 0; blockStart < rows; blockStart += B) {
+    const n = Math.min(rows, blockStart + B) - blockStart;
+    const inputBlock = blockStart * features;
+    const outBlock = blockStart * width;
+    for (let t = 0; t < forest.numTrees; t += 1) {
+      const first = preorderStart[t];
+      const last = preorderStart[t + 1];
+      if (first === last) continue;
+      const nodeBase = nodeOffset[t];
+      const internal = last - first;
+      const leafBase = leafOffset[t];
+      const leafSlotBase = internal - leafBase;
+      coldAt.fill(0, (root[t] - nodeBase) * B, (root[t] - nodeBase) * B + n);
+
+      // Top-down: cold bits of both children of every node, for every row of the block. The loop is
+      // written once per node kind so the row loop holds no decision it could hoist.
+      for (let p = first; p < last; p += 1) {
+        const node = preorder[p];
+        const from = (node - nodeBase) * B;
+        const toLeft = leftSlot[node] * B;
+        const toRight = rightSlot[node] * B;
+        const nodeBit = bit[node];
+        const kind = nodeKind[node];
+        const split = threshold[node];
+        const nanGoesLeft = nanLeft[node];
+        let input = inputBlock + feature[node];
+        if (kind === 0) {
+          for (let i = 0; i < n; i += 1, input += features) {
+            const value = matrix[input];
+            const left = Number.isNaN(value) ? nanGoesLeft : +(value <= split);
+            const cold = coldAt[from + i];
+            coldAt[toLeft + i] = cold | (nodeBit & (left - 1));
+            coldAt[toRight + i] = cold | (nodeBit & -left);
+            wentLeft[from + i] = left;
+          }
+        } else if (kind === 1) {
+          for (let i = 0; i < n; i += 1, input += features) {
+            const value = matrix[input];
+            const left =
+              Number.isNaN(value) || (value >= -ZERO_THRESHOLD && value <= ZERO_THRESHOLD)
+                ? nanGoesLeft
+                : +(value <= split);
+            const cold = coldAt[from + i];
+            coldAt[toLeft + i] = cold | (nodeBit & (left - 1));
+            coldAt[toRight + i] = cold | (nodeBit & -left);
+            wentLeft[from + i] = left;
+          }
+        } else {
+          const catStart = forest.catStart[node];
+          const catWords = forest.catWords[node];
+          const catBits = forest.catBits;
+          for (let i = 0; i < n; i += 1, input += features) {
+            const value = matrix[input];
+            let left = 0;
+            if (value >= 0 && value < 2147483648) {
+              const category = value | 0;
+              const word = category >>> 5;
+              if (word < catWords) left = (catBits[catStart + word] >>> (category & 31)) & 1;
+            } else if (value > -1) left = catWords > 0 ? catBits[catStart] & 1 : 0;
+            const cold = coldAt[from + i];
+            coldAt[toLeft + i] = cold | (nodeBit & (left - 1));
+            coldAt[toRight + i] = cold | (nodeBit & -left);
+            wentLeft[from + i] = left;
+          }
+        }
+      }
+
+      // Leaves: every hot path feature gets its table entry; the cold share is stored for the
+      // bottom-up pass.
+      for (let leaf = leafBase; leaf < leafBase + internal + 1; leaf += 1) {
+        const slot = (leafSlotBase + leaf) * B;
+        const base = tableOffset[leaf];
+        if (base < 0) {
+          for (let i = 0; i < n; i += 1) {
+            coldSum[slot + i] = 0;
+            directLeaf(explainer, leaf, nodeBase, wentLeft, i, coldFlags, out, outBlock + i * width);
+          }
+          continue;
+        }
+        const start = leafStart[leaf];
+        const full = (1 << leafDepth[leaf]) - 1;
+        for (let i = 0; i < n; i += 1) {
+          const cold = coldAt[slot + i];
+          coldSum[slot + i] = tables[base + cold];
+          const rowOut = outBlock + i * width;
+          let hot = full & ~cold;
+          while (hot !== 0) {
+            const low = hot & -hot;
+            const k = 31 - Math.clz32(low);
+            out[rowOut + pathFeature[start + k]] += pathRatio[start + k] * tables[base + (cold | low)];
+            hot ^= low;
+          }
+        }
+      }
+
+      // Bottom-up: subtree sums of cold shares; a node hands its cold child's sum to its feature
+      // unless the row already left the path on that feature higher up (counted there).
+      for (let p = last - 1; p >= first; p -= 1) {
+        const node = preorder[p];
+        const at = (node - nodeBase) * B;
+        const leftAt = leftSlot[node] * B;
+        const rightAt = rightSlot[node] * B;
+        const nodeBit = bit[node];
+        let target = outBlock + feature[node];
+        for (let i = 0; i < n; i += 1, target += width) {
+          coldSum[at + i] = coldSum[leftAt + i] + coldSum[rightAt + i];
+          if ((coldAt[at + i] & nodeBit) === 0) {
+            out[target] -= wentLeft[at + i] === 1 ? coldSum[rightAt + i] : coldSum[leftAt + i];
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** A leaf without a table: which of its path features are cold, then the formulas directly. */
+function directLeaf(
+  explainer: TreeShapExplainer,
+  leaf: number,
+  nodeBase: number,
+  wentLeft: Uint8Array,
+  row: number,
+  coldFlags: Uint8Array,
+  out: Float64Array,
+  outOffset: number,
+): void {
+  const d = explainer.leafDepth[leaf];
+  const flags = d <= coldFlags.length ? coldFlags : new Uint8Array(d);
+  flags.fill(0, 0, d);
+  for (let i = explainer.fallbackStart[leaf]; i < explainer.fallbackStart[leaf + 1]; i += 1) {
+    if (wentLeft[(explainer.fallbackNode[i] - nodeBase) * BLOCK_ROWS + row] !== explainer.fallbackLeft[i]) {
+      flags[explainer.fallbackPosition[i]] = 1;
+    }
+  }
+  const start = explainer.leafStart[leaf];
+  directLeafContributions(
+    explainer.forest.leafValue[leaf],
+    explainer.pathCover.subarray(start, start + d),
+    explainer.pathFeature.subarray(start, start + d),
+    d,
+    flags,
+    out,
+    outOffset,
+  );
+}

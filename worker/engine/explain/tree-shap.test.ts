@@ -1,0 +1,166 @@
+import { describe, expect, it } from 'vitest';
+import { readGolden, readGoldenSample, readGoldenTable } from '../io/golden-fixtures.ts';
+import { buildModel, buildTree, type NodeSpec } from '../io/model-builder.ts';
+import { parseLightGbmModel } from '../io/parse-lightgbm-model.ts';
+import { predictRaw } from '../predict/predict.ts';
+import { explainContributions, explainMatrix } from './fast-tree-shap.ts';
+import { randomModel, randomRows } from './random-model.ts';
+import { bruteForceShapley } from './shapley-brute-force.ts';
+import { createTreeShapExplainer } from './tree-shap-explainer.ts';
+import { explainReference } from './tree-shap-reference.ts';
+
+function maxDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let worst = 0;
+  for (let i = 0; i < a.length; i += 1) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+  return worst;
+}
+
+/** Largest |sum of a contribution row - raw score| over all rows. */
+function worstSumError(contributions: Float64Array, raw: Float64Array): number {
+  const width = contributions.length / raw.length;
+  let worst = 0;
+  raw.forEach((score, row) => {
+    let sum = 0;
+    for (let j = 0; j < width; j += 1) sum += contributions[row * width + j];
+    worst = Math.max(worst, Math.abs(sum - score));
+  });
+  return worst;
+}
+
+describe('TreeSHAP on the LightGBM golden model', () => {
+  const model = parseLightGbmModel(readGolden('xe.model.txt'));
+  const sample = readGoldenSample();
+  const contributions = explainContributions(model, sample.matrix);
+
+  it('reproduces LightGBM predict_contrib within 1e-6 on all 500 rows, expected value included', () => {
+    const expected = readGoldenTable('xe.contrib.txt');
+    expect(expected.length).toBe(500);
+    expect(expected[0].length).toBe(35);
+    expect(maxDifference(contributions, expected.flat())).toBeLessThan(1e-6);
+  });
+
+  it('gives contributions that sum to the raw score within 1e-9', () => {
+    expect(worstSumError(contributions, predictRaw(model, sample.matrix))).toBeLessThan(1e-9);
+  });
+
+  it('agrees with the recursive reference TreeSHAP to 1e-12', () => {
+    for (let row = 0; row < 40; row += 1) {
+      const reference = explainReference(model, sample.matrix, row * sample.width);
+      expect(maxDifference(contributions.subarray(row * 35, row * 35 + 35), reference)).toBeLessThan(1e-12);
+    }
+  });
+
+  it('gives exactly 0 to features no tree splits on', () => {
+    const used = new Set(model.trees.flatMap((tree) => Array.from(tree.splitFeature)));
+    const unused = Array.from({ length: 34 }, (_, j) => j).filter((j) => !used.has(j));
+    expect(unused.length).toBeGreaterThan(0);
+    for (let row = 0; row < 500; row += 1) {
+      for (const j of unused) expect(Object.is(contributions[row * 35 + j], 0)).toBe(true);
+    }
+  });
+});
+
+describe('TreeSHAP against Shapley values from the definition', () => {
+  it('matches brute-force Shapley values on random depth-4 trees with categorical and missing splits', () => {
+    for (let seed = 1; seed <= 30; seed += 1) {
+      const model = randomModel({
+        seed,
+        numTrees: 3,
+        numLeaves: 12,
+        maxDepth: 4,
+        numFeatures: 6,
+        categoricalFeatures: [1, 4],
+        rootCount: 200,
+      });
+      const rows = randomRows(seed + 100, 8, 6);
+      const fast = explainContributions(model, rows);
+      for (let row = 0; row < 8; row += 1) {
+        const exact = bruteForceShapley(model, rows.subarray(row * 6, row * 6 + 6));
+        expect(maxDifference(fast.subarray(row * 7, row * 7 + 7), exact)).toBeLessThan(1e-12);
+      }
+    }
+  });
+
+  it('handles a feature split on twice along one path, both numerically and by category', () => {
+    const tree = buildTree({
+      feature: 0,
+      threshold: 1.5,
+      missing: 2,
+      defaultLeft: true,
+      left: {
+        feature: 1,
+        categories: [0, 2],
+        left: {
+          feature: 0,
+          threshold: 0.5,
+          missing: 1,
+          left: { value: 3, count: 10 },
+          right: { value: -1, count: 30 },
+        },
+        right: {
+          feature: 1,
+          categories: [3],
+          left: { value: 2, count: 5 },
+          right: { value: 0.5, count: 15 },
+        },
+      },
+      right: { value: -2, count: 40 },
+    });
+    const model = buildModel([tree], 3);
+    const rows = Float64Array.from([0.7, 2, 9, Number.NaN, 3, 0, 0, Number.NaN, 1, 2, 0, 4]);
+    const fast = explainContributions(model, rows);
+    for (let row = 0; row < 4; row += 1) {
+      const exact = bruteForceShapley(model, rows.subarray(row * 3, row * 3 + 3));
+      expect(maxDifference(fast.subarray(row * 4, row * 4 + 4), exact)).toBeLessThan(1e-12);
+      expect(fast[row * 4 + 2]).toBe(0);
+    }
+  });
+
+  it('stays exact on leaves too deep for a table, which fall back to per-row evaluation', () => {
+    // A chain 16 splits deep over 15 distinct features (feature 3 twice), then a random forest on top.
+    const chain = (depth: number): NodeSpec =>
+      depth === 16
+        ? { value: 0.75, count: 3 }
+        : {
+            feature: depth === 9 ? 3 : depth % 15,
+            threshold: depth === 9 ? 0.2 : 0.5,
+            missing: (depth % 3) as 0 | 1 | 2,
+            defaultLeft: depth % 2 === 0,
+            left: depth % 4 === 1 ? { value: depth / 10, count: 7 + depth } : chain(depth + 1),
+            right: depth % 4 === 1 ? chain(depth + 1) : { value: -depth / 10, count: 5 + depth },
+          };
+    const forest = randomModel({ seed: 5, numTrees: 4, numLeaves: 31, numFeatures: 16, rootCount: 5000 });
+    const model = buildModel([buildTree(chain(0)), ...forest.trees], 16);
+    const explainer = createTreeShapExplainer(model);
+    expect(Array.from(explainer.tableOffset).filter((offset) => offset < 0).length).toBeGreaterThan(2);
+    const rows = randomRows(9, 30, 16);
+    const fast = explainMatrix(explainer, rows);
+    for (let row = 0; row < 30; row += 1) {
+      const reference = explainReference(model, rows, row * 16);
+      expect(maxDifference(fast.subarray(row * 17, row * 17 + 17), reference)).toBeLessThan(1e-12);
+    }
+    expect(worstSumError(fast, predictRaw(model, rows))).toBeLessThan(1e-9);
+  });
+
+  it('stays exact when a leaf holds no training rows (a zero cover ratio)', () => {
+    const tree = buildTree({
+      feature: 0,
+      threshold: 0.5,
+      left: { feature: 1, threshold: 0.5, left: { value: 4, count: 0 }, right: { value: 1, count: 6 } },
+      right: { value: -1, count: 4 },
+    });
+    const model = buildModel([tree], 2);
+    const rows = Float64Array.from([0, 0, 0, 1, 1, 0, 1, 1]);
+    const fast = explainContributions(model, rows);
+    for (let row = 0; row < 4; row += 1) {
+      const exact = bruteForceShapley(model, rows.subarray(row * 2, row * 2 + 2));
+      expect(maxDifference(fast.subarray(row * 3, row * 3 + 3), exact)).toBeLessThan(1e-12);
+    }
+  });
+
+  it('gives one-leaf trees only to the expected value', () => {
+    const model = buildModel([buildTree({ value: 0.25, count: 10 })], 2);
+    expect(Array.from(explainContributions(model, Float64Array.from([1, 2])))).toEqual([0, 0, 0.25]);
+  });
+});

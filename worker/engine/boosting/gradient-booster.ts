@@ -8,11 +8,12 @@ import {
 } from '../dataset/binned-dataset.ts';
 import type { InputSchema } from '../io/input-schema.ts';
 import type { Model } from '../io/model.ts';
+import { createMetric, isImprovement } from '../metric/create-metric.ts';
+import type { Metric } from '../metric/metric.ts';
 import { BinaryObjective, toBinaryLabels } from '../objective/binary-objective.ts';
 import { type TrainingParams, trainingParamNames } from '../params/training-params.ts';
 import { SeededRandom } from '../random/seeded-random.ts';
 import type { Tree } from '../tree/tree.ts';
-import { type EvaluationMetric, evaluationMetric } from './evaluation.ts';
 import { TreeLearner } from './tree-learner.ts';
 
 export interface LabelledMatrix {
@@ -51,7 +52,8 @@ export class GradientBooster {
   private readonly hessians: Float32Array;
   private readonly initScore: number;
   private readonly valid: ValidationState | null;
-  private readonly metric: EvaluationMetric;
+  private readonly metric: Metric;
+  private probabilities = new Float64Array(0);
   private readonly baggingRandom: SeededRandom;
   private readonly featureRandom: SeededRandom;
   private readonly featureAllowed: Uint8Array;
@@ -85,7 +87,7 @@ export class GradientBooster {
     this.scores = new Float64Array(n).fill(this.initScore);
     this.gradients = new Float32Array(n);
     this.hessians = new Float32Array(n);
-    this.metric = evaluationMetric(params.metric);
+    this.metric = createMetric(params.metric);
     this.baggingRandom = new SeededRandom(params.seed ^ 0x3c6ef372);
     this.featureRandom = new SeededRandom(params.seed ^ 0x1b873593);
     this.featureAllowed = new Uint8Array(this.dataset.numFeatures);
@@ -147,10 +149,10 @@ export class GradientBooster {
 
     const result: IterationResult = { iteration: this.iteration, shouldContinue: true };
     if (params.is_provide_training_metric) {
-      result.trainMetric = this.metric.evaluate(this.labels, this.scores, params.sigmoid);
+      result.trainMetric = this.evaluate(this.labels, this.scores);
     }
     if (this.valid) {
-      const score = this.metric.evaluate(this.valid.labels, this.valid.scores, params.sigmoid);
+      const score = this.evaluate(this.valid.labels, this.valid.scores);
       result.validMetric = score;
       this.checkEarlyStopping(score);
     }
@@ -159,11 +161,17 @@ export class GradientBooster {
     return result;
   }
 
+  /** The metric on probabilities (the metric module's convention; AUC is unchanged by the sigmoid). */
+  private evaluate(labels: Uint8Array, rawScores: Float64Array): number {
+    if (this.probabilities.length < rawScores.length) this.probabilities = new Float64Array(rawScores.length);
+    const probabilities = this.probabilities.subarray(0, rawScores.length);
+    const sigmoid = this.params.sigmoid;
+    for (let i = 0; i < rawScores.length; i++) probabilities[i] = 1 / (1 + Math.exp(-sigmoid * rawScores[i]));
+    return this.metric.evaluate(labels, probabilities);
+  }
+
   private checkEarlyStopping(score: number): void {
-    const improved =
-      Number.isNaN(this.bestScore) ||
-      (this.metric.higherIsBetter ? score > this.bestScore : score < this.bestScore);
-    if (improved) {
+    if (isImprovement(this.metric, score, this.bestScore)) {
       this.bestScore = score;
       this.bestIteration = this.iteration;
       return;

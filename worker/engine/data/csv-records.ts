@@ -17,12 +17,17 @@ export interface CsvRecord {
   cells: string[];
 }
 
+export interface CsvVisitor {
+  header(header: CsvHeader): void;
+  record(record: CsvRecord): void;
+}
+
 /**
- * Streams a CSV file: yields the header first, then every data row, checking that each row has as
- * many fields as the header. Blank lines are skipped; a BOM is ignored. Memory stays flat whatever
- * the file size, because records are consumed one at a time by the caller.
+ * Streams a CSV file into a visitor: the header first, then every data row, checking that each row
+ * has as many fields as the header. Blank lines are skipped; a BOM is ignored. Memory stays flat
+ * whatever the file size; the visitor is called synchronously, which keeps the per-row cost low.
  */
-export async function* readCsvRecords(file: string): AsyncGenerator<CsvHeader | CsvRecord> {
+export async function readCsv(file: string, visitor: CsvVisitor): Promise<void> {
   const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true });
   // pipe() does not forward read errors (a missing file), so hand them to the parser explicitly.
   const source = createReadStream(file).on('error', (error) => parser.destroy(error));
@@ -34,7 +39,7 @@ export async function* readCsvRecords(file: string): AsyncGenerator<CsvHeader | 
       const { record, info } = item;
       if (header === undefined) {
         header = { names: record.map((name) => name.trim()), width: record.length };
-        yield header;
+        visitor.header(header);
         continue;
       }
       row += 1;
@@ -44,7 +49,7 @@ export async function* readCsvRecords(file: string): AsyncGenerator<CsvHeader | 
           `row has ${record.length} fields but the header has ${header.width}; every row needs one value per column (quote values that contain commas)`,
         );
       }
-      yield { row, line: info.lines, cells: record };
+      visitor.record({ row, line: info.lines, cells: record });
     }
   } catch (error) {
     if (error instanceof CsvError) {
@@ -61,10 +66,6 @@ export async function* readCsvRecords(file: string): AsyncGenerator<CsvHeader | 
     throw new TableError({ file }, 'file is empty; expected a header line with column names, then data rows');
   }
   if (row === 0) throw new TableError({ file }, 'file has a header but no data rows');
-}
-
-export function isHeader(item: CsvHeader | CsvRecord): item is CsvHeader {
-  return 'names' in item;
 }
 
 function isMissingFile(error: unknown): boolean {

@@ -5,7 +5,7 @@ import {
   normalizeCell,
   parseNumericCell,
 } from '../io/input-schema.ts';
-import { isHeader, readCsvRecords } from './csv-records.ts';
+import { type CsvHeader, type CsvRecord, readCsv } from './csv-records.ts';
 import { TableError } from './table-error.ts';
 
 /** Rows × features, row-major, missing values as NaN, categories as their integer codes. */
@@ -43,29 +43,28 @@ export async function encodeTable(
   const codes = categoryCodes(schema);
   let rows = 0;
 
-  for await (const item of readCsvRecords(file)) {
-    if (isHeader(item)) {
-      const position = new Map(item.names.map((name, index) => [name, index]));
-      columnIndex = schema.features.map((feature) => {
-        const index = position.get(feature.name);
-        if (index === undefined) {
-          throw new TableError(
-            { file, line: 1, column: feature.name },
-            'the model uses this column but the file has no such column in its header',
-          );
-        }
-        return index;
-      });
-      labelIndex = position.get(schema.label.column) ?? -1;
-      if (labelIndex < 0 && options.label === 'required') {
+  const onHeader = (header: CsvHeader): void => {
+    const position = new Map(header.names.map((name, index) => [name, index]));
+    columnIndex = schema.features.map((feature) => {
+      const index = position.get(feature.name);
+      if (index === undefined) {
         throw new TableError(
-          { file, line: 1, column: schema.label.column },
-          'label column is missing from the header; check --label',
+          { file, line: 1, column: feature.name },
+          'the model uses this column but the file has no such column in its header',
         );
       }
-      if (labelIndex >= 0) labels = new Float64Array(capacity);
-      continue;
+      return index;
+    });
+    labelIndex = position.get(schema.label.column) ?? -1;
+    if (labelIndex < 0 && options.label === 'required') {
+      throw new TableError(
+        { file, line: 1, column: schema.label.column },
+        'label column is missing from the header; check --label',
+      );
     }
+    if (labelIndex >= 0) labels = new Float64Array(capacity);
+  };
+  const onRecord = (item: CsvRecord): void => {
     if (item.row > capacity) {
       capacity *= 2;
       matrix = grow(matrix, capacity * width);
@@ -92,7 +91,8 @@ export async function encodeTable(
       labels[item.row - 1] = value;
     }
     rows = item.row;
-  }
+  };
+  await readCsv(file, { header: onHeader, record: onRecord });
   return {
     rows,
     features: width,

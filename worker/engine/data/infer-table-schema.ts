@@ -3,11 +3,12 @@ import {
   encodeLabel,
   type InputFeature,
   type InputSchema,
+  type LabelRule,
   normalizeCell,
   parseNumericCell,
 } from '../io/input-schema.ts';
 import { orderCategories } from './cell-values.ts';
-import { type CsvHeader, isHeader, readCsvRecords } from './csv-records.ts';
+import { type CsvHeader, readCsv } from './csv-records.ts';
 import { TableError } from './table-error.ts';
 
 /** The options a user gives about a table's columns (the command line's flags). */
@@ -20,14 +21,22 @@ export interface TableOptions {
 
 /** A categorical column with more values than this is an identifier, not a feature. */
 export const MAX_CATEGORIES = 50_000;
+/**
+ * Distinct values kept for a column that still looks numeric, in case a later cell turns it
+ * categorical. Past this many the set is dropped (numeric columns rarely turn), and a column that
+ * does turn later gets its categories from one extra pass.
+ */
+const NUMERIC_DISTINCT_LIMIT = 1000;
 
 interface ColumnState {
   name: string;
   index: number;
   numeric: boolean;
-  /** Distinct non-empty cells; dropped (undefined) once a still-numeric column passes MAX_CATEGORIES. */
+  /** Distinct non-empty cells seen so far; undefined once a numeric column passed the limit. */
   distinct: Set<string> | undefined;
-  /** Where the column first stopped being numeric, to explain a too-many-categories error. */
+  /** Categorical, but values seen before it turned were not kept: collect them in another pass. */
+  recollect: boolean;
+  /** Where the column first stopped being numeric, to locate a too-many-categories error. */
   firstText?: { row: number; line: number };
 }
 
@@ -46,74 +55,99 @@ export async function inferTableSchema(file: string, options: TableOptions): Pro
   let columns: ColumnState[] = [];
   let labelIndex = -1;
   let rows = 0;
-  const labelValues = new Map<string, number>();
-  const classCounts: [number, number] = [0, 0];
+  const label = new LabelTally(file, options);
   const forced = new Set(options.categorical ?? []);
 
-  for await (const item of readCsvRecords(file)) {
-    if (isHeader(item)) {
-      ({ columns, labelIndex } = planColumns(file, item, options));
-      continue;
-    }
-    rows = item.row;
-    const where = { file, row: item.row, line: item.line };
-    const labelCell = item.cells[labelIndex];
-    if (normalizeCell(labelCell) === null) {
-      throw new TableError({ ...where, column: options.label }, 'label is empty; every row needs a label');
+  await readCsv(file, {
+    header: (header) => {
+      ({ columns, labelIndex } = planColumns(file, header, options));
+    },
+    record: (item) => {
+      rows = item.row;
+      const where = { file, row: item.row, line: item.line };
+      label.observe(item.cells[labelIndex], where);
+      for (const column of columns) observeCell(column, item.cells[column.index], forced, where);
+    },
+  });
+  const late = columns.filter((column) => column.recollect);
+  if (late.length > 0) await recollectCategories(file, late);
+
+  const features = columns.filter((column) => column.name !== '').map((column) => toFeature(file, column));
+  return { schema: { features, label: label.rule() }, rows, classCounts: label.classCounts };
+}
+
+/** Checks label cells row by row and counts the classes. */
+class LabelTally {
+  readonly classCounts: [number, number] = [0, 0];
+  private readonly values = new Set<string>();
+
+  constructor(
+    private readonly file: string,
+    private readonly options: TableOptions,
+  ) {}
+
+  observe(cell: string, where: { file: string; row: number; line: number }): void {
+    const { label, positive } = this.options;
+    if (normalizeCell(cell) === null) {
+      throw new TableError({ ...where, column: label }, 'label is empty; every row needs a label');
     }
     // Without --positive, 1/true and 0/false are one class each, so mixed spellings are not extra values.
-    const knownClass =
-      options.positive === undefined ? encodeLabel({ column: options.label }, labelCell) : undefined;
-    const canonical = knownClass === undefined ? canonicalLabel(labelCell) : String(knownClass);
-    if (!labelValues.has(canonical)) {
-      if (labelValues.size === 2) {
-        const seen = [...labelValues.keys(), canonical].map((value) => JSON.stringify(value)).join(', ');
+    const known = positive === undefined ? encodeLabel({ column: label }, cell) : undefined;
+    const canonical = known === undefined ? canonicalLabel(cell) : String(known);
+    if (!this.values.has(canonical)) {
+      if (this.values.size === 2) {
+        const seen = [...this.values, canonical].map((value) => JSON.stringify(value)).join(', ');
         throw new TableError(
-          { ...where, column: options.label },
+          { ...where, column: label },
           `label has more than two values (${seen}); a label must be binary`,
         );
       }
-      labelValues.set(canonical, item.row);
+      this.values.add(canonical);
     }
-    if (options.positive === undefined) {
-      const value = encodeLabel({ column: options.label }, labelCell);
-      if (value === undefined) {
-        throw new TableError(
-          { ...where, column: options.label },
-          `label value ${JSON.stringify(labelCell.trim())} is not 0/1 or true/false; pass --positive <value> to say which value is the positive class`,
-        );
+    if (positive === undefined && known === undefined) {
+      throw new TableError(
+        { ...where, column: label },
+        `label value ${JSON.stringify(cell.trim())} is not 0/1 or true/false; pass --positive <value> to say which value is the positive class`,
+      );
+    }
+    const value = positive === undefined ? known : encodeLabel({ column: label, positive }, cell);
+    this.classCounts[value ?? 0] += 1;
+  }
+
+  rule(): LabelRule {
+    const { label, positive } = this.options;
+    if (positive !== undefined && this.classCounts[1] === 0) {
+      throw new TableError(
+        { file: this.file, column: label },
+        `no row has the positive label value ${JSON.stringify(positive)}; check --positive`,
+      );
+    }
+    if (this.classCounts[0] === 0 || this.classCounts[1] === 0) {
+      throw new TableError(
+        { file: this.file, column: label },
+        'label has only one class; training needs both',
+      );
+    }
+    if (positive === undefined) return { column: label };
+    const negative = [...this.values].find((value) => value !== canonicalLabel(positive));
+    return { column: label, positive, ...(negative === undefined ? {} : { negative }) };
+  }
+}
+
+/** Extra pass for columns that turned categorical after their early values were let go. */
+async function recollectCategories(file: string, columns: ColumnState[]): Promise<void> {
+  for (const column of columns) column.distinct = new Set();
+  await readCsv(file, {
+    header: () => {},
+    record: (item) => {
+      for (const column of columns) {
+        const text = normalizeCell(item.cells[column.index]);
+        if (text === null || column.distinct === undefined) continue;
+        column.distinct.add(text);
+        if (column.distinct.size > MAX_CATEGORIES) throw tooManyCategories(file, column);
       }
-      classCounts[value] += 1;
-    } else {
-      classCounts[encodeLabel({ column: options.label, positive: options.positive }, labelCell) ?? 0] += 1;
-    }
-    for (const column of columns) observeCell(column, item.cells[column.index], forced, where);
-  }
-
-  if (options.positive !== undefined && classCounts[1] === 0) {
-    throw new TableError(
-      { file, column: options.label },
-      `no row has the positive label value ${JSON.stringify(options.positive)}; check --positive`,
-    );
-  }
-  if (classCounts[0] === 0 || classCounts[1] === 0) {
-    throw new TableError({ file, column: options.label }, 'label has only one class; training needs both');
-  }
-
-  const features = columns.filter((column) => column.name !== '').map((column) => toFeature(file, column));
-  const negative =
-    options.positive === undefined
-      ? undefined
-      : [...labelValues.keys()].find((value) => value !== canonicalLabel(options.positive ?? ''));
-  const label =
-    options.positive === undefined
-      ? { column: options.label }
-      : {
-          column: options.label,
-          positive: options.positive,
-          ...(negative === undefined ? {} : { negative }),
-        };
-  return { schema: { features, label }, rows, classCounts };
+    },
+  });
 }
 
 function planColumns(
@@ -153,7 +187,7 @@ function planColumns(
   const columns: ColumnState[] = [];
   header.names.forEach((name, index) => {
     if (name === '' || name === options.label || dropped.has(name)) return;
-    columns.push({ name, index, numeric: true, distinct: new Set() });
+    columns.push({ name, index, numeric: true, distinct: new Set(), recollect: false });
   });
   const unnamed = header.names.map((name, index) => ({ name, index })).filter(({ name }) => name === '');
   return {
@@ -164,7 +198,7 @@ function planColumns(
 
 /** An unnamed column (a trailing comma in the header) is accepted only while all its cells are empty. */
 function unnamedGuard(index: number): ColumnState {
-  return { name: '', index, numeric: true, distinct: undefined };
+  return { name: '', index, numeric: true, distinct: undefined, recollect: false };
 }
 
 function observeCell(
@@ -184,15 +218,15 @@ function observeCell(
   if (column.numeric && (forced.has(column.name) || parseNumericCell(text) === undefined)) {
     column.numeric = false;
     column.firstText = { row: where.row, line: where.line };
+    if (column.distinct === undefined) column.recollect = true;
   }
-  if (column.distinct === undefined) {
-    if (!column.numeric) throw tooManyCategories(where.file, column);
-    return;
-  }
+  if (column.recollect) return;
+  if (column.distinct === undefined) return;
   column.distinct.add(text);
-  if (column.distinct.size > MAX_CATEGORIES) {
-    if (!column.numeric) throw tooManyCategories(where.file, column);
-    column.distinct = undefined;
+  if (column.numeric) {
+    if (column.distinct.size > NUMERIC_DISTINCT_LIMIT) column.distinct = undefined;
+  } else if (column.distinct.size > MAX_CATEGORIES) {
+    throw tooManyCategories(where.file, column);
   }
 }
 

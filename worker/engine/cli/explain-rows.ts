@@ -1,7 +1,7 @@
 import type { Model } from '../io/model.ts';
-import { CliError } from './cli-error.ts';
+import { explainInWorker } from '../runtime/explain-in-worker.ts';
 
-/** Exact contributions, rows × (features + 1); wired to the TreeSHAP explainer. */
-export async function explainRows(_model: Model, _matrix: Float64Array): Promise<Float64Array> {
-  throw new CliError('leadscore predict: --contrib is not available in this build');
+/** Exact contributions, rows × (features + 1), computed in a worker thread. */
+export function explainRows(model: Model, matrix: Float64Array): Promise<Float64Array> {
+  return explainInWorker(model, matrix);
 }

@@ -72,21 +72,24 @@ async function searchPage(
 ): Promise<SearchResponse> {
   return api.call(
     'search contacts',
-    (client) =>
-      client.crm.contacts.searchApi.doSearch({
-        filterGroups: [
-          {
-            filters: [
-              { propertyName: 'lastmodifieddate', operator: 'GTE' as never, value: String(windowStart) },
-            ],
-          },
-        ],
-        // The API takes sort objects; the SDK's model declares strings and passes values through.
-        sorts: [{ propertyName: 'lastmodifieddate', direction: 'ASCENDING' }] as unknown as string[],
-        properties: contactSearchProperties,
-        limit: searchPageSize,
-        after: after as string,
-      }) as Promise<SearchResponse>,
+    (client, options) =>
+      client.crm.contacts.searchApi.doSearch(
+        {
+          filterGroups: [
+            {
+              filters: [
+                { propertyName: 'lastmodifieddate', operator: 'GTE' as never, value: String(windowStart) },
+              ],
+            },
+          ],
+          // The API takes sort objects; the SDK's model declares strings and passes values through.
+          sorts: [{ propertyName: 'lastmodifieddate', direction: 'ASCENDING' }] as unknown as string[],
+          properties: contactSearchProperties,
+          limit: searchPageSize,
+          after: after as string,
+        },
+        options,
+      ) as Promise<SearchResponse>,
     { search: true },
   );
 }

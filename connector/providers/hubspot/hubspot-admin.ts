@@ -20,23 +20,27 @@ export async function ensureHubspotFields(api: HubspotApi, manifest: Manifest): 
   const { propertyGroup, properties } = manifest.hubspot;
   const result: EnsureFieldsResult = { created: [], alreadyPresent: [] };
   const group = await createUnlessExists(() =>
-    api.call('create contact property group', (client) =>
-      client.crm.properties.groupsApi.create('contacts', { ...propertyGroup }),
+    api.call('create contact property group', (client, options) =>
+      client.crm.properties.groupsApi.create('contacts', { ...propertyGroup }, options),
     ),
   );
   (group === 'created' ? result.created : result.alreadyPresent).push(`group:${propertyGroup.name}`);
   for (const property of properties) {
     const outcome = await createUnlessExists(() =>
-      api.call('create contact property', (client) =>
-        client.crm.properties.coreApi.create('contacts', {
-          name: property.name,
-          label: property.label,
-          description: property.description,
-          groupName: propertyGroup.name,
-          type: property.type as never,
-          fieldType: property.fieldType as never,
-          options: property.options?.map((option) => ({ ...option, hidden: false })),
-        }),
+      api.call('create contact property', (client, options) =>
+        client.crm.properties.coreApi.create(
+          'contacts',
+          {
+            name: property.name,
+            label: property.label,
+            description: property.description,
+            groupName: propertyGroup.name,
+            type: property.type as never,
+            fieldType: property.fieldType as never,
+            options: property.options?.map((option) => ({ ...option, hidden: false })),
+          },
+          options,
+        ),
       ),
     );
     (outcome === 'created' ? result.created : result.alreadyPresent).push(property.name);
@@ -66,29 +70,32 @@ export async function createHubspotTask(api: HubspotApi, task: TaskInput): Promi
   if (task.ownerCrmId) properties.hubspot_owner_id = task.ownerCrmId;
   const created = await api.call(
     'create task',
-    (client) =>
-      client.crm.objects.tasks.basicApi.create({
-        properties,
-        associations: [
-          {
-            to: { id: task.crmId },
-            types: [
-              {
-                associationCategory: 'HUBSPOT_DEFINED' as never,
-                associationTypeId: taskToContactAssociationTypeId,
-              },
-            ],
-          },
-        ],
-      }),
+    (client, options) =>
+      client.crm.objects.tasks.basicApi.create(
+        {
+          properties,
+          associations: [
+            {
+              to: { id: task.crmId },
+              types: [
+                {
+                  associationCategory: 'HUBSPOT_DEFINED' as never,
+                  associationTypeId: taskToContactAssociationTypeId,
+                },
+              ],
+            },
+          ],
+        },
+        options,
+      ),
     { retryTemporary: false },
   );
   return { crmId: String(created.id) };
 }
 
 export async function describeHubspot(api: HubspotApi): Promise<CrmDescription> {
-  const properties = await api.call('list contact properties', (client) =>
-    client.crm.properties.coreApi.getAll('contacts'),
+  const properties = await api.call('list contact properties', (client, options) =>
+    client.crm.properties.coreApi.getAll('contacts', undefined, undefined, options),
   );
   const usage = api.rateLimit;
   return {

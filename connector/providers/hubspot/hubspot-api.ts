@@ -57,7 +57,6 @@ export class HubspotApi {
   rateLimit: RateLimitSnapshot | null = null;
   private client: Client | null = null;
   private clientToken = '';
-  private currentOperation = '';
   private readonly clock: Clock;
   private readonly searchBucket: RollingTokenBucket;
 
@@ -76,22 +75,29 @@ export class HubspotApi {
     this.client = new Client({
       accessToken,
       basePath: this.context.baseUrls?.api ?? hubspotDefaults.apiBase,
-      middleware: [
-        {
-          pre: (request: unknown) => {
-            this.calls += 1;
-            const name = this.currentOperation;
-            this.callsByOperation.set(name, (this.callsByOperation.get(name) ?? 0) + 1);
-            return request;
-          },
-          post: (response: unknown) => {
-            this.observe(response as ResponseLike);
-            return response;
-          },
-        },
-      ],
     });
     return this.client;
+  }
+
+  /**
+   * Per-call options that count each request and read the rate-limit headers of each response.
+   * The SDK (13.5) ignores middleware given in its configuration and only runs middleware passed
+   * with each call. Each API module declares its own, structurally identical option types, so the
+   * value is typed `never` to fit all of them.
+   */
+  private requestOptions(operation: string): never {
+    const middleware = {
+      pre: async (request: unknown) => {
+        this.calls += 1;
+        this.callsByOperation.set(operation, (this.callsByOperation.get(operation) ?? 0) + 1);
+        return request;
+      },
+      post: async (response: unknown) => {
+        this.observe(response as ResponseLike);
+        return response;
+      },
+    };
+    return { middleware: [middleware], middlewareMergeStrategy: 'append' } as never;
   }
 
   private observe(response: ResponseLike): void {
@@ -120,7 +126,7 @@ export class HubspotApi {
 
   async call<T>(
     operation: string,
-    request: (client: Client) => Promise<T>,
+    request: (client: Client, requestOptions: never) => Promise<T>,
     options: CallOptions = {},
   ): Promise<T> {
     let rateLimitWaits = 0;
@@ -130,8 +136,7 @@ export class HubspotApi {
       const client = this.clientFor(await this.tokens.accessToken());
       if (options.search) await this.searchBucket.acquire();
       try {
-        this.currentOperation = operation;
-        return await request(client);
+        return await request(client, this.requestOptions(operation));
       } catch (error) {
         const parsed = parseHubspotError(error, {
           context: { tenantId: this.context.tenantId, operation },

@@ -39,8 +39,13 @@ export async function readAssociations(
 ): Promise<Map<string, string[]>> {
   const byContact = new Map<string, string[]>();
   for (const ids of chunk(contactIds, associationBatchSize)) {
-    const response = (await api.call(`read contact→${toType} associations`, (client) =>
-      client.crm.associations.v4.batchApi.getPage('contacts', toType, { inputs: ids.map((id) => ({ id })) }),
+    const response = (await api.call(`read contact→${toType} associations`, (client, options) =>
+      client.crm.associations.v4.batchApi.getPage(
+        'contacts',
+        toType,
+        { inputs: ids.map((id) => ({ id })) },
+        options,
+      ),
     )) as { results: AssociationResult[]; errors?: BatchError[] };
     const failures = (response.errors ?? []).filter((error) => !isNoAssociations(error));
     if (failures.length > 0) {
@@ -54,8 +59,15 @@ export async function readAssociations(
       const targets = result.to.map((target) => String(target.toObjectId));
       let after = result.paging?.next?.after;
       while (after !== undefined) {
-        const more = await api.call(`read contact→${toType} associations`, (client) =>
-          client.crm.associations.v4.basicApi.getPage('contacts', result._from.id, toType, after, 500),
+        const more = await api.call(`read contact→${toType} associations`, (client, options) =>
+          client.crm.associations.v4.basicApi.getPage(
+            'contacts',
+            result._from.id,
+            toType,
+            after,
+            500,
+            options,
+          ),
         );
         targets.push(...more.results.map((target) => String(target.toObjectId)));
         after = more.paging?.next?.after;
@@ -78,12 +90,17 @@ export async function batchReadObjects(
 ): Promise<Map<string, HubspotObject>> {
   const byId = new Map<string, HubspotObject>();
   for (const part of chunk([...new Set(ids)], batchReadSize)) {
-    const response = (await api.call(`batch read ${objectType}`, (client) =>
-      client.crm.objects.batchApi.read(objectType, {
-        inputs: part.map((id) => ({ id })),
-        properties,
-        propertiesWithHistory: [],
-      }),
+    const response = (await api.call(`batch read ${objectType}`, (client, options) =>
+      client.crm.objects.batchApi.read(
+        objectType,
+        {
+          inputs: part.map((id) => ({ id })),
+          properties,
+          propertiesWithHistory: [],
+        },
+        false,
+        options,
+      ),
     )) as { results: HubspotObject[]; errors?: BatchError[] };
     const failures = (response.errors ?? []).filter((error) => error.category !== 'OBJECT_NOT_FOUND');
     if (failures.length > 0) {
@@ -103,7 +120,7 @@ export async function listArchivedContacts(api: HubspotApi): Promise<HubspotObje
   const archived: HubspotObject[] = [];
   let after: string | undefined;
   do {
-    const page = await api.call('list archived contacts', (client) =>
+    const page = await api.call('list archived contacts', (client, options) =>
       client.crm.contacts.basicApi.getPage(
         archivedPageSize,
         after,
@@ -111,6 +128,7 @@ export async function listArchivedContacts(api: HubspotApi): Promise<HubspotObje
         undefined,
         undefined,
         true,
+        options,
       ),
     );
     archived.push(...(page.results as HubspotObject[]));
@@ -128,8 +146,8 @@ function truthy(value: unknown): boolean {
  * differ per portal and closed-won is a stage marked closed with probability 1.
  */
 export async function readDealStages(api: HubspotApi): Promise<Map<string, StageOutcome>> {
-  const response = await api.call('read deal pipelines', (client) =>
-    client.crm.pipelines.pipelinesApi.getAll('deals'),
+  const response = await api.call('read deal pipelines', (client, options) =>
+    client.crm.pipelines.pipelinesApi.getAll('deals', options),
   );
   const stages = new Map<string, StageOutcome>();
   for (const pipeline of response.results) {

@@ -56,10 +56,13 @@ async function sendBatch(
   const outcomes = new Map<string, RecordOutcome>();
   let response: BatchUpdateResponse;
   try {
-    response = (await api.call('batch update contacts', (client) =>
-      client.crm.contacts.batchApi.update({
-        inputs: ids.map((id) => ({ id, properties: propertiesById.get(id) ?? {} })),
-      }),
+    response = (await api.call('batch update contacts', (client, options) =>
+      client.crm.contacts.batchApi.update(
+        {
+          inputs: ids.map((id) => ({ id, properties: propertiesById.get(id) ?? {} })),
+        },
+        options,
+      ),
     )) as BatchUpdateResponse;
   } catch (error) {
     if (!isConnectorError(error)) throw error;

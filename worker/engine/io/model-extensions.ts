@@ -21,11 +21,6 @@ export function escapeSchemaJson(schema: InputSchema): string {
   return JSON.stringify(schema).replaceAll('=', '\\u003d');
 }
 
-export function unescapeSchemaJson(value: string): string {
-  // JSON.parse decodes \u003d itself; nothing else to undo.
-  return value;
-}
-
 /**
  * The `pandas_categorical` value for a schema: the category lists of the categorical features in
  * feature order, as pandas would hold them. Lists whose every value is a plain number are written as

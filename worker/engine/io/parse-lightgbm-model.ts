@@ -1,7 +1,7 @@
 import type { Tree } from '../tree/tree.ts';
 import { parseInputSchema } from './input-schema.ts';
 import { type Model, ModelFormatError } from './model.ts';
-import { INPUT_SCHEMA_KEY, unescapeSchemaJson } from './model-extensions.ts';
+import { INPUT_SCHEMA_KEY } from './model-extensions.ts';
 import { parseInteger } from './number-format.ts';
 import { type BlockEntry, parseTreeBlock } from './parse-tree-block.ts';
 
@@ -130,7 +130,7 @@ function readHeader(header: Map<string, BlockEntry>): Model {
   const schemaEntry = header.get(INPUT_SCHEMA_KEY);
   if (schemaEntry !== undefined) {
     try {
-      model.inputSchema = parseInputSchema(JSON.parse(unescapeSchemaJson(schemaEntry.value)));
+      model.inputSchema = parseInputSchema(JSON.parse(schemaEntry.value));
     } catch (error) {
       throw new ModelFormatError(`${INPUT_SCHEMA_KEY}: ${(error as Error).message}`, schemaEntry.line);
     }

@@ -2,14 +2,14 @@ import { writeFile } from 'node:fs/promises';
 import { encodeTable } from '../data/encode-table.ts';
 import { loadTrainingTable } from '../data/load-training-table.ts';
 import { splitRows, takeRows } from '../data/train-valid-split.ts';
-
+import { formatLightGbmModel } from '../io/format-lightgbm-model.ts';
 import { lightGbmFeatureNames } from '../io/input-schema.ts';
 import type { Model } from '../io/model.ts';
 import { binaryReport } from '../metric/binary-report.ts';
 import { predictProbability } from '../predict/predict.ts';
 import { openTrainingThread, trainInWorker } from '../runtime/train-in-worker.ts';
 import type { TrainTaskInput } from '../runtime/train-task.ts';
-import { modelText } from './model-text.ts';
+
 import { trainingProgressBar } from './progress-bar.ts';
 import type { TrainArgs } from './train-args.ts';
 
@@ -63,7 +63,9 @@ export async function runTrain(args: TrainArgs, signal?: AbortSignal): Promise<T
       labels: held.labels,
     };
   }
+  // Counted now: the arrays are moved to the training thread and read as empty afterwards.
   const trainRows = trainLabels.length;
+  const validRows = valid === undefined ? 0 : valid.matrix.numRows;
   // Metrics on the training rows need them after the worker has taken its copy.
   const keepForReport =
     test === undefined ? { matrix: trainMatrix.slice(), labels: trainLabels.slice() } : undefined;
@@ -102,7 +104,7 @@ export async function runTrain(args: TrainArgs, signal?: AbortSignal): Promise<T
     bar?.stop();
   }
   const trainSeconds = (performance.now() - started) / 1000;
-  await writeFile(args.modelFile, modelText(model));
+  await writeFile(args.modelFile, formatLightGbmModel(model));
 
   const evaluated = test ?? {
     matrix: keepForReport?.matrix ?? new Float64Array(0),
@@ -123,7 +125,7 @@ export async function runTrain(args: TrainArgs, signal?: AbortSignal): Promise<T
     rows: trainRows,
     features: table.features,
     iterations: model.trees.length / model.numTreePerIteration,
-    validRows: valid?.labels.length ?? 0,
+    validRows,
     bestValidMetric,
     params: args.params,
   };

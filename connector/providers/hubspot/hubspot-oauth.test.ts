@@ -97,7 +97,7 @@ describe('HubSpot OAuth', () => {
       .post('/crm/v3/objects/contacts/batch/read')
       .query(true)
       .matchHeader('authorization', (value) => {
-        authorizations.push(value);
+        authorizations.push(String(value));
         return true;
       })
       .times(10)

@@ -33,6 +33,16 @@ function toBody(body: HttpRequest['body']): string | Uint8Array<ArrayBuffer> | u
   });
 }
 
+/** fetch computes the body length itself and refuses a caller's content-length. */
+function fetchHeaders(headers: Record<string, string> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    const lower = name.toLowerCase();
+    if (lower !== 'content-length' && lower !== 'transfer-encoding') out[name] = value;
+  }
+  return out;
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -74,7 +84,7 @@ export class GuardedTransport implements Pick<Transport, 'httpRequest' | 'getReq
     const body = toBody(request.body);
     for (let redirects = 0; ; redirects++) {
       assertSalesforceUrl(url, this.options);
-      const response = await this.fetchWithRetries(url, method, request.headers ?? {}, body);
+      const response = await this.fetchWithRetries(url, method, fetchHeaders(request.headers), body);
       const location = response.headers.location;
       if (response.statusCode >= 300 && response.statusCode < 400 && location) {
         if (redirects >= maxRedirects) {

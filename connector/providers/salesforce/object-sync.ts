@@ -87,6 +87,14 @@ class Deliverer {
     this.cursor.recent = Object.fromEntries(kept.slice(0, maxRecentIds));
   }
 
+  /**
+   * An object that had no rows still needs a watermark, or the next run would be a full load again
+   * (and pay a COUNT() call); the overlap absorbs clock skew with Salesforce.
+   */
+  settle(startedAt: string): void {
+    if (this.cursor.watermark === null) this.cursor.watermark = startedAt;
+  }
+
   snapshot(): ObjectCursor {
     return { ...this.cursor, recent: { ...this.cursor.recent } };
   }
@@ -132,6 +140,7 @@ export async function* syncObject(
   start: ObjectCursor,
   options: SalesforceOptions,
   beforeEachCall: () => void,
+  startedAt: string,
 ): AsyncGenerator<ObjectSyncPage> {
   const deliverer = new Deliverer(start, spec.stampField, options.overlapMs);
   const useBulk =
@@ -158,6 +167,8 @@ export async function* syncObject(
   const since = start.watermark === null ? null : Date.parse(start.watermark) - options.overlapMs;
   const soql = buildSoql(spec, since, true);
   for await (const page of client.queryPages(soql, `sync ${spec.object}`, beforeEachCall)) {
-    yield { records: deliverer.take(page.records as SalesforceRecord[]), cursor: deliverer.snapshot() };
+    const records = deliverer.take(page.records as SalesforceRecord[]);
+    if (page.done) deliverer.settle(startedAt);
+    yield { records, cursor: deliverer.snapshot() };
   }
 }

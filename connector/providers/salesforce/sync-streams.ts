@@ -122,14 +122,10 @@ async function* runSpecs<T>(
     if (options.signal?.aborted) throw new ConnectorError('TEMPORARY', 'Salesforce sync aborted');
     context.client.usage.assertSyncAllowed(context.tenantId);
   };
+  const startedAt = new Date(context.now()).toISOString();
   for (const spec of specs) {
-    for await (const page of syncObject(
-      context.client,
-      spec,
-      state.objects[spec.key] ?? emptyObjectCursor(),
-      context.options,
-      guard,
-    )) {
+    const start = state.objects[spec.key] ?? emptyObjectCursor();
+    for await (const page of syncObject(context.client, spec, start, context.options, guard, startedAt)) {
       state.objects[spec.key] = page.cursor;
       yield { ...convert(page.records, spec), deletedCrmIds: [], nextCursor: encodeCursor(state) };
     }

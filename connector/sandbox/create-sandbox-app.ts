@@ -1,0 +1,47 @@
+import express, { type Express } from 'express';
+import { CallCounter, type FaultOptions, FaultPlan } from './faults.ts';
+import {
+  type SalesforceSandboxOptions,
+  type SalesforceSandboxState,
+  salesforceRouter,
+} from './salesforce/salesforce-router.ts';
+import { type CanonicalSeed, SalesforceStore, seedSalesforce } from './salesforce/salesforce-store.ts';
+
+export interface SandboxSeed {
+  salesforce?: CanonicalSeed;
+  hubspot?: unknown;
+}
+
+export interface SandboxOptions {
+  seed?: SandboxSeed;
+  faults?: FaultOptions;
+  salesforce?: SalesforceSandboxOptions;
+}
+
+export interface SandboxApp {
+  app: Express;
+  calls: CallCounter;
+  faults: FaultPlan;
+  salesforce: { store: SalesforceStore; state: SalesforceSandboxState };
+}
+
+/**
+ * The sandbox CRM: one Express app emulating the Salesforce and HubSpot API subsets the providers
+ * call, seeded from generator records, with deterministic fault injection per run.
+ *
+ * Mount point for HubSpot: add `connector/sandbox/hubspot/hubspot-router.ts` exporting
+ *   hubspotRouter(seed: unknown, faults: FaultPlan, calls: CallCounter): { router: express.Router; ... }
+ * and mount it below (HubSpot paths start with /crm, /oauth and /properties, so they never clash).
+ */
+export function createSandboxApp(options: SandboxOptions = {}): SandboxApp {
+  const app = express();
+  app.disable('x-powered-by');
+  const faults = new FaultPlan(options.faults);
+  const calls = new CallCounter();
+  const store = new SalesforceStore();
+  if (options.seed?.salesforce) seedSalesforce(store, options.seed.salesforce);
+  const salesforce = salesforceRouter(store, faults, calls, options.salesforce);
+  app.use(salesforce.router);
+  // HubSpot mount point: app.use(hubspotRouter(options.seed?.hubspot, faults, calls).router);
+  return { app, calls, faults, salesforce: { store, state: salesforce.state } };
+}

@@ -1,0 +1,222 @@
+import type { Activity } from '../../../shared/schemas/activity.ts';
+import type { Outcome } from '../../../shared/schemas/outcome.ts';
+
+/** In-memory Salesforce org of the sandbox CRM: records keyed by object, then Id. Times are ISO strings. */
+
+export type SfRecord = Record<string, unknown> & { Id: string };
+
+/** The canonical records the generator (fixtures/generator) produces, loosely typed for dirty ones. */
+export interface CanonicalSeed {
+  accounts?: {
+    crmId: string;
+    key: string;
+    name: string;
+    domain: string;
+    industry: string | null;
+    employees: number;
+    annualRevenue: number | null;
+  }[];
+  leads: (Record<string, unknown> & {
+    crmId: string;
+    objectType: string;
+    updatedAt: string;
+    createdAt: string;
+  })[];
+  activities?: Activity[];
+  outcomes?: Outcome[];
+}
+
+const prefixes: Record<string, string> = {
+  '001': 'Account',
+  '003': 'Contact',
+  '006': 'Opportunity',
+  '00Q': 'Lead',
+  '00T': 'Task',
+  '00U': 'Event',
+  '00v': 'CampaignMember',
+  '701': 'Campaign',
+};
+
+export class SalesforceStore {
+  readonly objects = new Map<string, Map<string, SfRecord>>();
+  readonly deleted = new Map<string, { id: string; deletedDate: string }[]>();
+  /** Effective score writes per record id (Collections updates that succeeded). */
+  readonly scoreWrites = new Map<string, number>();
+  readonly customFields = new Set<string>();
+  permissionSets = new Map<string, string[]>();
+  private sequence = 0;
+  now: () => number = Date.now;
+
+  table(object: string): Map<string, SfRecord> {
+    let table = this.objects.get(object);
+    if (!table) {
+      table = new Map();
+      this.objects.set(object, table);
+    }
+    return table;
+  }
+
+  objectOf(id: string): string | undefined {
+    return prefixes[id.slice(0, 3)];
+  }
+
+  get(id: string): SfRecord | undefined {
+    const object = this.objectOf(id);
+    return object ? this.objects.get(object)?.get(id) : undefined;
+  }
+
+  put(object: string, record: SfRecord): void {
+    this.table(object).set(record.Id, record);
+  }
+
+  /** A new 18-character id with the object's key prefix. */
+  newId(object: string): string {
+    const prefix = Object.entries(prefixes).find(([, name]) => name === object)?.[0] ?? '000';
+    this.sequence += 1;
+    return `${prefix}9Z${String(this.sequence).padStart(10, '0')}AAA`;
+  }
+
+  stamp(): string {
+    return new Date(this.now()).toISOString();
+  }
+
+  update(id: string, fields: Record<string, unknown>): SfRecord | undefined {
+    const record = this.get(id);
+    if (!record) return undefined;
+    Object.assign(record, fields, { SystemModstamp: this.stamp() });
+    return record;
+  }
+
+  delete(id: string): void {
+    const object = this.objectOf(id);
+    if (!object || !this.objects.get(object)?.delete(id)) return;
+    const list = this.deleted.get(object) ?? [];
+    list.push({ id, deletedDate: this.stamp() });
+    this.deleted.set(object, list);
+  }
+
+  count(object: string): number {
+    return this.objects.get(object)?.size ?? 0;
+  }
+}
+
+function dateOnly(iso: string): string {
+  return iso.slice(0, 10);
+}
+
+/** Maps canonical records to Salesforce objects the way a real org would hold them. */
+export function seedSalesforce(store: SalesforceStore, seed: CanonicalSeed): void {
+  const accountByKey = new Map<string, string>();
+  for (const account of seed.accounts ?? []) {
+    accountByKey.set(account.key, account.crmId);
+    store.put('Account', {
+      Id: account.crmId,
+      Name: account.name,
+      Website: account.domain,
+      Industry: account.industry,
+      NumberOfEmployees: account.employees,
+      AnnualRevenue: account.annualRevenue,
+      SystemModstamp: '2025-01-01T00:00:00.000Z',
+    });
+  }
+  for (const lead of seed.leads) {
+    const common = {
+      Id: lead.crmId,
+      FirstName: lead.firstName ?? null,
+      LastName: lead.lastName ?? null,
+      Email: lead.email ?? null,
+      Title: lead.title ?? null,
+      LeadSource: lead.leadSource ?? null,
+      HasOptedOutOfEmail: lead.consentToTracking === false,
+      CreatedDate: lead.createdAt,
+      SystemModstamp: lead.updatedAt,
+    };
+    if (lead.objectType === 'Contact') {
+      const accountId = typeof lead.accountKey === 'string' ? accountByKey.get(lead.accountKey) : undefined;
+      store.put('Contact', { ...common, AccountId: accountId ?? null, MailingCountry: lead.country ?? null });
+      continue;
+    }
+    store.put('Lead', {
+      ...common,
+      Company: lead.company ?? null,
+      Website: lead.domain ?? null,
+      Industry: lead.industry ?? null,
+      NumberOfEmployees: lead.employees ?? null,
+      AnnualRevenue: lead.annualRevenue ?? null,
+      Country: lead.country ?? null,
+      Status: lead.status ?? null,
+      IsConverted: false,
+      ConvertedDate: null,
+      ConvertedAccountId: null,
+      ConvertedOpportunityId: null,
+    });
+  }
+  for (const outcome of seed.outcomes ?? []) seedOutcome(store, outcome);
+  for (const activity of seed.activities ?? []) seedActivity(store, activity);
+}
+
+function seedOutcome(store: SalesforceStore, outcome: Outcome): void {
+  const lead = store.table('Lead').get(outcome.leadId);
+  if (!lead) return;
+  if (outcome.kind === 'converted') {
+    Object.assign(lead, { IsConverted: true, ConvertedDate: dateOnly(outcome.occurredAt) });
+  } else if (outcome.kind === 'won' || outcome.kind === 'lost') {
+    const id = store.newId('Opportunity');
+    store.put('Opportunity', {
+      Id: id,
+      IsClosed: true,
+      IsWon: outcome.kind === 'won',
+      CloseDate: dateOnly(outcome.occurredAt),
+      Amount: outcome.amount,
+      SystemModstamp: outcome.occurredAt,
+    });
+    Object.assign(lead, { IsConverted: true, ConvertedOpportunityId: id });
+  } else {
+    lead.Status = 'Disqualified';
+  }
+}
+
+/** Marketing-automation signals have no standard object; they land as Tasks, as connectors log them. */
+function seedActivity(store: SalesforceStore, activity: Activity): void {
+  const suffix = activity.id.slice(3);
+  const base = {
+    WhoId: activity.leadId,
+    CreatedDate: activity.occurredAt,
+    SystemModstamp: activity.occurredAt,
+  };
+  if (activity.type === 'meeting') {
+    store.put('Event', {
+      ...base,
+      Id: `00U${suffix}`,
+      Subject: activity.detail,
+      StartDateTime: activity.occurredAt,
+    });
+  } else if (
+    ['webinar', 'form_submit', 'content_download', 'demo_request', 'campaign_response'].includes(
+      activity.type,
+    )
+  ) {
+    const contact = activity.leadId.startsWith('003');
+    store.put('CampaignMember', {
+      Id: `00v${suffix}`,
+      LeadId: contact ? null : activity.leadId,
+      ContactId: contact ? activity.leadId : null,
+      Status: 'Responded',
+      HasResponded: true,
+      FirstRespondedDate: dateOnly(activity.occurredAt),
+      CampaignId: null,
+      CreatedDate: activity.occurredAt,
+      SystemModstamp: activity.occurredAt,
+    });
+  } else {
+    store.put('Task', {
+      ...base,
+      Id: `00T${suffix}`,
+      Subject: activity.detail ?? activity.type,
+      Status: 'Completed',
+      TaskSubtype: activity.type === 'call' ? 'Call' : activity.type.startsWith('email') ? 'Email' : 'Task',
+      CallDisposition: null,
+      ActivityDate: null,
+    });
+  }
+}

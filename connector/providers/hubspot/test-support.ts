@@ -76,7 +76,7 @@ export function fakeContact(
 }
 
 interface SearchBody {
-  filterGroups: { filters: { propertyName: string; operator: string; value: string }[] }[];
+  filterGroups: { filters: { propertyName: string; operator: string; value?: string }[] }[];
   sorts: { propertyName: string; direction: string }[];
   limit: number;
   after?: string;
@@ -88,7 +88,7 @@ interface SearchBody {
  */
 export function answerSearch(contacts: FakeContact[], body: SearchBody): [number, unknown] {
   const filter = body.filterGroups[0]?.filters[0];
-  const since = filter ? Number(filter.value) : 0;
+  const since = Number(filter?.value ?? 0);
   const matching = contacts
     .filter((contact) => Date.parse(contact.properties.lastmodifieddate ?? '') >= since)
     .sort(

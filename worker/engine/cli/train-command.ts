@@ -66,9 +66,9 @@ export async function runTrain(args: TrainArgs, signal?: AbortSignal): Promise<T
   // Counted now: the arrays are moved to the training thread and read as empty afterwards.
   const trainRows = trainLabels.length;
   const validRows = valid === undefined ? 0 : valid.matrix.numRows;
-  // Metrics on the training rows need them after the worker has taken its copy.
-  const keepForReport =
-    test === undefined ? { matrix: trainMatrix.slice(), labels: trainLabels.slice() } : undefined;
+  // Without --test the report is measured on the training rows, so they must stay here (copied to
+  // the thread); with --test they are moved, which saves a copy of the largest arrays.
+  const moveData = test !== undefined;
 
   const bar = args.quiet ? undefined : trainingProgressBar(args.params.num_iterations, args.params.metric);
   let bestValidMetric: number | null = null;
@@ -90,7 +90,7 @@ export async function runTrain(args: TrainArgs, signal?: AbortSignal): Promise<T
         ...(valid === undefined ? {} : { valid }),
       },
       {
-        moveData: true,
+        moveData,
         thread,
         ...(signal === undefined ? {} : { signal }),
         onProgress: (event) => {
@@ -106,13 +106,8 @@ export async function runTrain(args: TrainArgs, signal?: AbortSignal): Promise<T
   const trainSeconds = (performance.now() - started) / 1000;
   await writeFile(args.modelFile, formatLightGbmModel(model));
 
-  const evaluated = test ?? {
-    matrix: keepForReport?.matrix ?? new Float64Array(0),
-    labels: keepForReport?.labels,
-    rows: trainRows,
-  };
-  const labels = evaluated.labels ?? new Float64Array(0);
-  const metrics = binaryReport(labels, predictProbability(model, evaluated.matrix));
+  const labels = test === undefined ? trainLabels : (test.labels ?? new Float64Array(0));
+  const metrics = binaryReport(labels, predictProbability(model, test?.matrix ?? trainMatrix));
   const report: TrainReport = {
     auc: metrics.auc,
     prAuc: metrics.prAuc,

@@ -1,0 +1,39 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { repoRoot } from './run-leadscore.ts';
+
+describe('leadscore train on Ctrl-C', () => {
+  it('cancels training, writes no model and exits with 130', async () => {
+    const model = path.join(repoRoot, 'tmp', `cancelled-${process.pid}.txt`);
+    const child = spawn(
+      process.execPath,
+      [
+        path.join(repoRoot, 'bin', 'leadscore.mjs'),
+        'train',
+        '--train',
+        path.resolve(repoRoot, '../shared/datasets/xeducation_leads.csv'),
+        '--label',
+        'Converted',
+        '--drop',
+        'Prospect ID,Lead Number',
+        '--iterations',
+        '1000000',
+        '--model',
+        model,
+      ],
+      { cwd: repoRoot },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const timer = setTimeout(() => child.kill('SIGINT'), 4000);
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    clearTimeout(timer);
+    expect(stderr).toBe('error: training was cancelled\n');
+    expect(code).toBe(130);
+    expect(existsSync(model)).toBe(false);
+  });
+});

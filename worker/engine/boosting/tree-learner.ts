@@ -1,6 +1,7 @@
 import type { BinColumn, BinnedDataset } from '../dataset/binned-dataset.ts';
 import type { TrainingParams } from '../params/training-params.ts';
-import { accumulateRowWise, gatherOrdered, subtractHistogram } from './histogram.ts';
+import { subtractHistogram } from './histogram.ts';
+import { createHistogramKernel, type HistogramKernel } from './histogram-kernel.ts';
 import {
   findCategoricalSplit,
   findNumericalSplit,
@@ -34,18 +35,17 @@ export class TreeLearner {
   private readonly leafSumGradient: Float64Array;
   private readonly leafSumHessian: Float64Array;
   private readonly scratchIndices: Int32Array;
-  private readonly orderedGradients: Float32Array;
-  private readonly orderedHessians: Float32Array;
   private readonly constraints: SplitConstraints;
   private readonly stats: LeafStats = { sumGradient: 0, sumHessian: 0, count: 0 };
   private readonly maxLeaves: number;
   private readonly maxDepth: number;
-  private readonly rowBins: Uint16Array;
+  private readonly kernel: HistogramKernel;
   private readonly minDataInLeaf: number;
 
   constructor(
     private readonly dataset: BinnedDataset,
     params: TrainingParams,
+    preferWasm = true,
   ) {
     this.maxLeaves = params.num_leaves;
     this.maxDepth = params.max_depth;
@@ -71,16 +71,17 @@ export class TreeLearner {
     this.leafBegin = new Int32Array(this.maxLeaves);
     this.leafRows = new Int32Array(this.maxLeaves);
     const n = dataset.numRows;
-    this.indices = new Int32Array(n);
     this.scratchIndices = new Int32Array(n);
-    this.orderedGradients = new Float32Array(n);
-    this.orderedHessians = new Float32Array(n);
     this.builder = new TreeBuilder(this.maxLeaves, maxBins);
-    this.rowBins = new Uint16Array(n * this.numUsed);
+    this.kernel = createHistogramKernel(n, this.numUsed, slots, preferWasm);
+    this.indices = this.kernel.indices;
+    // Row-major copy of the bins holding histogram slots directly (see accumulateRowWise).
+    const rowBins = this.kernel.rowBins;
+    const width = this.kernel.width;
     for (let j = 0; j < this.numUsed; j++) {
       const column = dataset.bins[this.usedFeatures[j]] as BinColumn;
-      const offset = this.featureBase[j] / 2;
-      for (let row = 0, at = j; row < n; row++, at += this.numUsed) this.rowBins[at] = offset + column[row];
+      const offset = this.featureBase[j];
+      for (let row = 0, at = j; row < n; row++, at += width) rowBins[at] = offset + 2 * column[row];
     }
     this.constraints = {
       lambdaL1: params.lambda_l1,
@@ -205,29 +206,18 @@ export class TreeLearner {
     gradients: Float32Array,
     hessians: Float32Array,
   ): void {
-    const hist = this.histograms[buffer];
-    hist.fill(0);
-    const begin = this.leafBegin[leaf];
-    const count = this.leafRows[leaf];
-    gatherOrdered(
-      this.indices,
-      begin,
-      count,
+    this.kernel.accumulate(
+      this.histograms[buffer],
+      this.leafBegin[leaf],
+      this.leafRows[leaf],
       gradients,
       hessians,
-      this.orderedGradients,
-      this.orderedHessians,
     );
-    accumulateRowWise(
-      hist,
-      this.rowBins,
-      this.numUsed,
-      this.indices,
-      begin,
-      count,
-      this.orderedGradients,
-      this.orderedHessians,
-    );
+  }
+
+  /** Which histogram loop is in use ('wasm' normally). */
+  get kernelKind(): 'wasm' | 'js' {
+    return this.kernel.kind;
   }
 
   private findBestSplit(leaf: number, featureAllowed: Uint8Array): void {

@@ -1,0 +1,131 @@
+import { accumulateRowWise, gatherOrdered } from './histogram.ts';
+import { histogramModule, type WasmHistogramFunction } from './wasm-histogram-module.ts';
+
+/**
+ * Builds leaf histograms from row-major bin slots. Owns the buffers the hot loop touches: the
+ * row-major slots, the leaf-partitioned row indices and the ordered gradients. The WebAssembly kernel
+ * keeps them in its linear memory; the typed-array kernel is the fallback (and the reference).
+ */
+export interface HistogramKernel {
+  readonly kind: 'wasm' | 'js';
+  /** Row-major histogram slots: `rowBins[row * width + j]` (width may include one padding column). */
+  readonly rowBins: Uint16Array | Uint32Array;
+  readonly width: number;
+  /** Row indices, partitioned by leaf by the tree learner. */
+  readonly indices: Int32Array;
+  /** Writes the histogram of the rows `indices[begin .. begin + count)` into `target`. */
+  accumulate(
+    target: Float64Array,
+    begin: number,
+    count: number,
+    gradients: Float32Array,
+    hessians: Float32Array,
+  ): void;
+}
+
+export function createHistogramKernel(
+  numRows: number,
+  numFeatures: number,
+  numSlots: number,
+  preferWasm = true,
+): HistogramKernel {
+  if (preferWasm && numSlots + 2 <= 65536) {
+    try {
+      return new WasmHistogramKernel(numRows, numFeatures, numSlots);
+    } catch (error) {
+      // Too large for 32-bit WebAssembly memory: the typed-array kernel has no such limit.
+      if (!(error instanceof RangeError)) throw error;
+    }
+  }
+  return new JsHistogramKernel(numRows, numFeatures, numSlots);
+}
+
+class JsHistogramKernel implements HistogramKernel {
+  readonly kind = 'js';
+  readonly rowBins: Uint16Array | Uint32Array;
+  readonly width: number;
+  readonly indices: Int32Array;
+  private readonly ordered: Float64Array;
+
+  constructor(numRows: number, numFeatures: number, numSlots: number) {
+    this.width = numFeatures;
+    this.rowBins =
+      numSlots <= 65536 ? new Uint16Array(numRows * numFeatures) : new Uint32Array(numRows * numFeatures);
+    this.indices = new Int32Array(numRows);
+    this.ordered = new Float64Array(2 * numRows);
+  }
+
+  accumulate(
+    target: Float64Array,
+    begin: number,
+    count: number,
+    gradients: Float32Array,
+    hessians: Float32Array,
+  ): void {
+    gatherOrdered(this.indices, begin, count, gradients, hessians, this.ordered);
+    target.fill(0);
+    accumulateRowWise(target, this.rowBins, this.width, this.indices, begin, count, this.ordered);
+  }
+}
+
+const PAGE = 65536;
+
+class WasmHistogramKernel implements HistogramKernel {
+  readonly kind = 'wasm';
+  readonly rowBins: Uint16Array;
+  readonly width: number;
+  readonly indices: Int32Array;
+  private readonly ordered: Float64Array;
+  private readonly scratch: Float64Array;
+  private readonly run: WasmHistogramFunction;
+  private readonly scratchOffset: number;
+  private readonly rowBinsOffset: number;
+  private readonly indicesOffset: number;
+  private readonly orderedOffset: number;
+  private readonly numSlots: number;
+
+  constructor(numRows: number, numFeatures: number, numSlots: number) {
+    this.numSlots = numSlots;
+    this.width = numFeatures + (numFeatures % 2);
+    // Layout: scratch histogram (plus one padding slot pair), ordered gradients, indices, row slots.
+    const align = (offset: number) => Math.ceil(offset / 8) * 8;
+    this.scratchOffset = 0;
+    this.orderedOffset = align(this.scratchOffset + (numSlots + 2) * 8);
+    this.indicesOffset = align(this.orderedOffset + numRows * 16);
+    this.rowBinsOffset = align(this.indicesOffset + numRows * 4);
+    const bytes = this.rowBinsOffset + numRows * this.width * 2;
+    if (bytes > 4 * 1024 * 1024 * 1024 - PAGE) throw new RangeError('histogram buffers exceed 4 GiB');
+    const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / PAGE) });
+    const instance = new WebAssembly.Instance(histogramModule(), { env: { memory } });
+    this.run = instance.exports.hist as WasmHistogramFunction;
+    const buffer = memory.buffer;
+    this.scratch = new Float64Array(buffer, this.scratchOffset, numSlots + 2);
+    this.ordered = new Float64Array(buffer, this.orderedOffset, 2 * numRows);
+    this.indices = new Int32Array(buffer, this.indicesOffset, numRows);
+    this.rowBins = new Uint16Array(buffer, this.rowBinsOffset, numRows * this.width);
+    if (this.width !== numFeatures) {
+      // The padding column points at a spare slot pair after the real histogram.
+      for (let row = 0; row < numRows; row++) this.rowBins[row * this.width + numFeatures] = numSlots;
+    }
+  }
+
+  accumulate(
+    target: Float64Array,
+    begin: number,
+    count: number,
+    gradients: Float32Array,
+    hessians: Float32Array,
+  ): void {
+    gatherOrdered(this.indices, begin, count, gradients, hessians, this.ordered);
+    this.scratch.fill(0);
+    this.run(
+      this.scratchOffset,
+      this.rowBinsOffset,
+      this.width,
+      this.indicesOffset + 4 * begin,
+      count,
+      this.orderedOffset,
+    );
+    target.set(this.scratch.subarray(0, this.numSlots));
+  }
+}

@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runInWorker, TaskCancelledError, TaskThread, WorkerTaskError } from './run-in-worker.ts';
 
@@ -107,5 +109,16 @@ describe('TaskThread', () => {
     );
     expect(result.steps).toBe(3);
     expect(() => thread.take(TASKS)).toThrow('a task thread runs one task only');
+  });
+});
+
+describe('the worker entry', () => {
+  it('loads under the tsx command as well as under the test runner', async () => {
+    const tsx = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url));
+    const script = fileURLToPath(new URL('./fixtures/run-under-tsx.ts', import.meta.url));
+    const stdout = await new Promise<string>((resolve, reject) => {
+      execFile(tsx, [script], { timeout: 60_000 }, (error, out) => (error ? reject(error) : resolve(out)));
+    });
+    expect(JSON.parse(stdout)).toEqual({ iterations: [1, 2, 3, 4], sum: [4], steps: 4 });
   });
 });

@@ -49,9 +49,11 @@ const model = trainModelSync(
 const wallSeconds = (performance.now() - wallStart) / 1000;
 const cpu = process.cpuUsage(cpuStart);
 const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-console.log(`rows ${numRows} × features ${numFeatures} × iterations ${model.trees.length}, 31 leaves`);
-console.log(`wall ${wallSeconds.toFixed(2)} s, cpu ${cpuSeconds.toFixed(2)} s`);
+process.stdout.write(
+  `rows ${numRows} × features ${numFeatures} × iterations ${model.trees.length}, 31 leaves` + '\n',
+);
+process.stdout.write(`wall ${wallSeconds.toFixed(2)} s, cpu ${cpuSeconds.toFixed(2)} s` + '\n');
 console.log(
   `row-iterations/s: ${((numRows * iterations) / wallSeconds / 1e6).toFixed(2)} M (wall), ${((numRows * iterations) / cpuSeconds / 1e6).toFixed(2)} M (cpu)`,
 );
-console.log(`peak RSS ${(peakRss / 1024 / 1024).toFixed(0)} MB`);
+process.stdout.write(`peak RSS ${(peakRss / 1024 / 1024).toFixed(0)} MB` + '\n');

@@ -18,7 +18,7 @@ export interface PredictSummary {
 export async function runPredict(args: PredictArgs): Promise<PredictSummary> {
   const model = await readModelFile(args.modelFile);
   const schema = modelInputSchema(model);
-  const table = await encodeTable(args.dataFile, schema, { label: 'optional' });
+  const table = await encodeTable(args.dataFile, schema, { label: 'ignore' });
   const raw = predictRaw(model, table.matrix);
   const probability = rawToProbability(model, raw);
   const columns: OutputColumn[] = [

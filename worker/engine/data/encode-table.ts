@@ -18,8 +18,11 @@ export interface EncodedTable {
 }
 
 export interface EncodeOptions {
-  /** `required`: the label column must be there (training, testing); `optional`: read it when present. */
-  label: 'required' | 'optional';
+  /**
+   * `required`: the label column must be there (training, testing); `optional`: read it when present;
+   * `ignore`: never read it (scoring open leads, whose label cells are empty).
+   */
+  label: 'required' | 'optional' | 'ignore';
   /** Row count when known (second pass over a training file), to allocate once. */
   expectedRows?: number;
 }
@@ -62,7 +65,7 @@ export async function encodeTable(
         'label column is missing from the header; check --label',
       );
     }
-    if (labelIndex >= 0) labels = new Float64Array(capacity);
+    if (labelIndex >= 0 && options.label !== 'ignore') labels = new Float64Array(capacity);
   };
   const onRecord = (item: CsvRecord): void => {
     if (item.row > capacity) {

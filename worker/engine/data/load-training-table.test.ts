@@ -150,6 +150,13 @@ describe('encodeTable', () => {
     expect(Array.from(scored.matrix)).toEqual([5, 1, Number.NaN, Number.NaN]);
   });
 
+  it('leaves the label alone when told to ignore it', async () => {
+    const train = await loadTrainingTable(csvFile('a,y\n1,0\n2,1\n'), { label: 'y' });
+    const open = await encodeTable(csvFile('a,y\n7,\n8,maybe\n'), train.schema, { label: 'ignore' });
+    expect(open.labels).toBeUndefined();
+    expect(Array.from(open.matrix)).toEqual([7, 8]);
+  });
+
   it('grows its buffers past the first allocation', async () => {
     const lines = Array.from({ length: 3000 }, (_, index) => `${index},${index % 2}`);
     const train = await loadTrainingTable(csvFile(`a,y\n${lines.join('\n')}\n`), { label: 'y' });

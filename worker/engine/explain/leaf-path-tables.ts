@@ -24,14 +24,19 @@
  */
 export const MAX_TABLE_BITS = 12;
 
+const weightCache: Float64Array[] = [];
+
 /** w(s) = s!(d-1-s)!/d! for s = 0..d-1, computed as 1 / (d · C(d-1, s)) to stay in range. */
 export function shapleyWeights(d: number): Float64Array {
+  const cached = weightCache[d];
+  if (cached !== undefined) return cached;
   const weights = new Float64Array(d);
   let binomial = 1;
   for (let s = 0; s < d; s += 1) {
     weights[s] = 1 / (d * binomial);
     binomial = (binomial * (d - 1 - s)) / (s + 1);
   }
+  weightCache[d] = weights;
   return weights;
 }
 
@@ -86,6 +91,8 @@ export function buildLeafTable(value: number, q: ArrayLike<number>, d: number): 
   return table;
 }
 
+const polyScratch = new Float64Array(65);
+
 /** H(S) for S = the hot features except `skip` (-1: none), O(d²): the per-row fallback. */
 function hOfHot(
   q: ArrayLike<number>,
@@ -95,7 +102,7 @@ function hOfHot(
   weights: Float64Array,
   poly: Float64Array,
 ): number {
-  poly.fill(0);
+  poly.fill(0, 0, d + 1);
   poly[0] = 1;
   let degree = 0;
   for (let k = 0; k < d; k += 1) {
@@ -124,7 +131,7 @@ export function directLeafContributions(
   phiOffset: number,
 ): void {
   const weights = shapleyWeights(d);
-  const poly = new Float64Array(d + 1);
+  const poly = d < polyScratch.length ? polyScratch : new Float64Array(d + 1);
   let coldProduct = 1;
   let anyCold = false;
   for (let k = 0; k < d; k += 1) {

@@ -4,6 +4,12 @@ import { modelExpectedValue } from './expected-value.ts';
 import { buildLeafTable, MAX_TABLE_BITS } from './leaf-path-tables.ts';
 
 /**
+ * Most table entries (doubles) one explainer may hold: 64 MB. A 300-tree, 31-leaf model needs about
+ * a million; deep, many-leaf models hit the cap and their deepest leaves use the per-row fallback.
+ */
+export const MAX_TABLE_ENTRIES = 8 * 1024 * 1024;
+
+/**
  * Everything exact path-dependent TreeSHAP needs that does not depend on the row: per-node layout for
  * the top-down pass, per-leaf path features and tables (see leaf-path-tables.ts for the derivation).
  */
@@ -54,7 +60,10 @@ interface LeafPlan {
 }
 
 /** Precomputes everything that does not depend on the row; build once per model. */
-export function createTreeShapExplainer(model: Model): TreeShapExplainer {
+export function createTreeShapExplainer(
+  model: Model,
+  options: { maxTableEntries?: number } = {},
+): TreeShapExplainer {
   const forest = flattenModel(model);
   const nodes = forest.feature.length;
   const leaves = forest.leafValue.length;
@@ -117,6 +126,22 @@ export function createTreeShapExplainer(model: Model): TreeShapExplainer {
   let pathLength = 0;
   let tableLength = 0;
   let fallbackLength = 0;
+  // Tables go to the shallowest leaves first until the memory budget is spent.
+  const tabled = new Uint8Array(leaves);
+  const candidates = plans
+    .map((plan, leaf) => ({ plan, leaf }))
+    .filter(
+      ({ plan }) =>
+        plan !== undefined && plan.features.length <= MAX_TABLE_BITS && plan.cover.every((q) => q > 0),
+    )
+    .sort((a, b) => a.plan.features.length - b.plan.features.length || a.leaf - b.leaf);
+  let budget = options.maxTableEntries ?? MAX_TABLE_ENTRIES;
+  for (const { plan, leaf } of candidates) {
+    const size = 1 << plan.features.length;
+    if (size > budget) break;
+    budget -= size;
+    tabled[leaf] = 1;
+  }
   for (let leaf = 0; leaf < leaves; leaf += 1) {
     const plan = plans[leaf];
     leafStart[leaf] = pathLength;
@@ -125,7 +150,7 @@ export function createTreeShapExplainer(model: Model): TreeShapExplainer {
     const d = plan.features.length;
     leafDepth[leaf] = d;
     pathLength += d;
-    if (d <= MAX_TABLE_BITS && plan.cover.every((q) => q > 0)) {
+    if (tabled[leaf] === 1) {
       tableOffset[leaf] = tableLength;
       tableLength += 1 << d;
     } else {

@@ -159,6 +159,17 @@ describe('TreeSHAP against Shapley values from the definition', () => {
     }
   });
 
+  it('stays exact when the table budget runs out and the deepest leaves are evaluated per row', () => {
+    const model = randomModel({ seed: 8, numTrees: 10, numLeaves: 31, numFeatures: 12, rootCount: 5000 });
+    const limited = createTreeShapExplainer(model, { maxTableEntries: 2000 });
+    const fallbacks = Array.from(limited.tableOffset).filter((offset) => offset < 0).length;
+    expect(fallbacks).toBeGreaterThan(100);
+    expect(limited.tables.length).toBeLessThanOrEqual(2000);
+    const rows = randomRows(21, 70, 12);
+    const full = explainMatrix(createTreeShapExplainer(model), rows);
+    expect(maxDifference(explainMatrix(limited, rows), full)).toBeLessThan(1e-12);
+  });
+
   it('gives one-leaf trees only to the expected value', () => {
     const model = buildModel([buildTree({ value: 0.25, count: 10 })], 2);
     expect(Array.from(explainContributions(model, Float64Array.from([1, 2])))).toEqual([0, 0, 0.25]);

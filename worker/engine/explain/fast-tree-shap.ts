@@ -1,5 +1,5 @@
 import type { Model } from '../io/model.ts';
-import { ZERO_THRESHOLD } from '../predict/flat-forest.ts';
+import { flattenModel, ZERO_THRESHOLD } from '../predict/flat-forest.ts';
 import { rowCount } from '../predict/predict.ts';
 import { directLeafContributions } from './leaf-path-tables.ts';
 import { createTreeShapExplainer, type TreeShapExplainer } from './tree-shap-explainer.ts';
@@ -9,7 +9,7 @@ const explainers = new WeakMap<Model, TreeShapExplainer>();
 /** The explainer of a model, built on first use and kept while the model object lives. */
 export function explainerFor(model: Model): TreeShapExplainer {
   let explainer = explainers.get(model);
-  if (explainer === undefined) {
+  if (explainer === undefined || explainer.forest !== flattenModel(model)) {
     explainer = createTreeShapExplainer(model);
     explainers.set(model, explainer);
   }

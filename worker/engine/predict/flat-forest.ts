@@ -32,14 +32,19 @@ export interface FlatForest {
   leafValue: Float64Array;
 }
 
-const cache = new WeakMap<Model, FlatForest>();
+const cache = new WeakMap<Model, { trees: Model['trees']; count: number; forest: FlatForest }>();
 
-/** The flat form of a model, built once per model object. */
+/**
+ * The flat form of a model, built once per model object (and again if its tree list was replaced or
+ * grew, so a model scored while it is being built is never scored with stale trees).
+ */
 export function flattenModel(model: Model): FlatForest {
   const cached = cache.get(model);
-  if (cached !== undefined) return cached;
+  if (cached !== undefined && cached.trees === model.trees && cached.count === model.trees.length) {
+    return cached.forest;
+  }
   const forest = buildFlatForest(model);
-  cache.set(model, forest);
+  cache.set(model, { trees: model.trees, count: model.trees.length, forest });
   return forest;
 }
 

@@ -28,6 +28,15 @@ describe('prediction on the LightGBM golden model', () => {
     expect(worst).toBeLessThan(1e-9);
   });
 
+  it('scores with the current trees after trees are added to a model already scored', () => {
+    const growing = { ...model, trees: model.trees.slice(0, 10) };
+    const first = predictRaw(growing, sample.matrix.subarray(0, 34));
+    growing.trees.push(...model.trees.slice(10));
+    const full = predictRaw(growing, sample.matrix.subarray(0, 34));
+    expect(first[0]).not.toBe(full[0]);
+    expect(full[0]).toBe(predictRaw(model, sample.matrix.subarray(0, 34))[0]);
+  });
+
   it('rejects a matrix whose length is not a whole number of rows', () => {
     expect(() => predictRaw(model, new Float64Array(35))).toThrow(
       "the input matrix has 35 values, not a multiple of the model's 34 features per row",

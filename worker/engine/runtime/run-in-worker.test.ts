@@ -110,6 +110,20 @@ describe('TaskThread', () => {
     expect(result.steps).toBe(3);
     expect(() => thread.take(TASKS)).toThrow('a task thread runs one task only');
   });
+
+  it('rejects instead of waiting when the opened thread already ended', async () => {
+    const thread = TaskThread.open(TASKS);
+    thread.close();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await expect(
+      runInWorker(
+        TASKS,
+        'busyLoop',
+        { steps: 1, stepMs: 1, values: new Float64Array(0) },
+        { label: 'training', thread },
+      ),
+    ).rejects.toThrow('training could not start: its worker thread ended early');
+  });
 });
 
 describe('the worker entry', () => {

@@ -58,13 +58,21 @@ export class TaskThread {
   readonly worker: Worker;
   readonly moduleUrl: URL;
   private used = false;
+  /** Set when the thread ended before its task took it (its entry failed to load, or close()). */
+  exitCode: number | undefined;
+  loadError: Error | undefined;
 
   private constructor(moduleUrl: URL) {
     this.moduleUrl = moduleUrl;
     this.worker = new Worker(ENTRY);
     this.worker.unref();
-    // A load failure is reported again, with its message, when the task starts.
-    this.worker.on('error', () => {});
+    // Kept for the task that takes this thread: it attaches its own listeners only then.
+    this.worker.on('error', (error) => {
+      this.loadError = error;
+    });
+    this.worker.on('exit', (code) => {
+      this.exitCode = code;
+    });
     const load: LoadMessage = { type: 'load', moduleUrl: moduleUrl.href };
     this.worker.postMessage(load);
   }
@@ -166,6 +174,12 @@ export function runInWorker<Input, Result, Progress>(
       input,
       cancelFlag,
     };
+    const thread = options.thread;
+    if (thread?.exitCode !== undefined) {
+      const reason = thread.loadError?.message ?? `exit code ${thread.exitCode}`;
+      finish(() => reject(new Error(`${label} could not start: its worker thread ended early (${reason})`)));
+      return;
+    }
     worker.postMessage(start, options.transfer ?? []);
   });
 }

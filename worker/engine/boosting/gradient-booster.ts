@@ -48,8 +48,6 @@ export class GradientBooster {
   private readonly objective: BinaryObjective;
   private readonly learner: TreeLearner;
   private readonly scores: Float64Array;
-  private readonly gradients: Float32Array;
-  private readonly hessians: Float32Array;
   private readonly initScore: number;
   private readonly valid: ValidationState | null;
   private readonly metric: Metric;
@@ -85,8 +83,6 @@ export class GradientBooster {
     this.initScore = params.boost_from_average ? this.objective.initialScore() : 0;
     if (Math.abs(this.initScore) <= 1e-15) this.initScore = 0;
     this.scores = new Float64Array(n).fill(this.initScore);
-    this.gradients = new Float32Array(n);
-    this.hessians = new Float32Array(n);
     this.metric = createMetric(params.metric);
     this.baggingRandom = new SeededRandom(params.seed ^ 0x3c6ef372);
     this.featureRandom = new SeededRandom(params.seed ^ 0x1b873593);
@@ -120,10 +116,10 @@ export class GradientBooster {
   trainOneIteration(): IterationResult {
     if (this.finished) return { iteration: this.iteration, shouldContinue: false };
     const params = this.params;
-    this.objective.computeGradients(this.scores, this.gradients, this.hessians);
+    this.objective.computeGradients(this.scores, this.learner.gradientPairs);
     this.sampleBag();
     this.sampleFeatures();
-    this.learner.train(this.gradients, this.hessians, this.bag, this.featureAllowed);
+    this.learner.train(this.bag, this.featureAllowed);
     const builder = this.learner.builder;
     if (builder.numLeaves <= 1) {
       // Nothing left to split: a first tree still carries the initial score, later ones end training.

@@ -1,10 +1,10 @@
-import { accumulateRowWise, gatherOrdered } from './histogram.ts';
+import { accumulateRowWise } from './histogram.ts';
 import { histogramModule, type WasmHistogramFunction } from './wasm-histogram-module.ts';
 
 /**
  * Builds leaf histograms from row-major bin slots. Owns the buffers the hot loop touches: the
- * row-major slots, the leaf-partitioned row indices and the ordered gradients. The WebAssembly kernel
- * keeps them in its linear memory; the typed-array kernel is the fallback (and the reference).
+ * row-major slots, the leaf-partitioned row indices and the gradient/hessian pairs. The WebAssembly
+ * kernel keeps them in its linear memory; the typed-array kernel is the fallback (and the reference).
  */
 export interface HistogramKernel {
   readonly kind: 'wasm' | 'js';
@@ -13,14 +13,10 @@ export interface HistogramKernel {
   readonly width: number;
   /** Row indices, partitioned by leaf by the tree learner. */
   readonly indices: Int32Array;
+  /** Gradient and hessian of every row, interleaved: `[2 row]` and `[2 row + 1]`. */
+  readonly gradientPairs: Float64Array;
   /** Writes the histogram of the rows `indices[begin .. begin + count)` into `target`. */
-  accumulate(
-    target: Float64Array,
-    begin: number,
-    count: number,
-    gradients: Float32Array,
-    hessians: Float32Array,
-  ): void;
+  accumulate(target: Float64Array, begin: number, count: number): void;
 }
 
 export function createHistogramKernel(
@@ -45,26 +41,19 @@ class JsHistogramKernel implements HistogramKernel {
   readonly rowBins: Uint16Array | Uint32Array;
   readonly width: number;
   readonly indices: Int32Array;
-  private readonly ordered: Float64Array;
+  readonly gradientPairs: Float64Array;
 
   constructor(numRows: number, numFeatures: number, numSlots: number) {
     this.width = numFeatures;
     this.rowBins =
       numSlots <= 65536 ? new Uint16Array(numRows * numFeatures) : new Uint32Array(numRows * numFeatures);
     this.indices = new Int32Array(numRows);
-    this.ordered = new Float64Array(2 * numRows);
+    this.gradientPairs = new Float64Array(2 * numRows);
   }
 
-  accumulate(
-    target: Float64Array,
-    begin: number,
-    count: number,
-    gradients: Float32Array,
-    hessians: Float32Array,
-  ): void {
-    gatherOrdered(this.indices, begin, count, gradients, hessians, this.ordered);
+  accumulate(target: Float64Array, begin: number, count: number): void {
     target.fill(0);
-    accumulateRowWise(target, this.rowBins, this.width, this.indices, begin, count, this.ordered);
+    accumulateRowWise(target, this.rowBins, this.width, this.indices, begin, count, this.gradientPairs);
   }
 }
 
@@ -75,23 +64,23 @@ class WasmHistogramKernel implements HistogramKernel {
   readonly rowBins: Uint16Array;
   readonly width: number;
   readonly indices: Int32Array;
-  private readonly ordered: Float64Array;
+  readonly gradientPairs: Float64Array;
   private readonly scratch: Float64Array;
   private readonly run: WasmHistogramFunction;
   private readonly scratchOffset: number;
   private readonly rowBinsOffset: number;
   private readonly indicesOffset: number;
-  private readonly orderedOffset: number;
+  private readonly pairsOffset: number;
   private readonly numSlots: number;
 
   constructor(numRows: number, numFeatures: number, numSlots: number) {
     this.numSlots = numSlots;
     this.width = numFeatures + (numFeatures % 2);
-    // Layout: scratch histogram (plus one padding slot pair), ordered gradients, indices, row slots.
+    // Layout: scratch histogram (plus a spare slot pair), gradient pairs, indices, row slots.
     const align = (offset: number) => Math.ceil(offset / 8) * 8;
     this.scratchOffset = 0;
-    this.orderedOffset = align(this.scratchOffset + (numSlots + 2) * 8);
-    this.indicesOffset = align(this.orderedOffset + numRows * 16);
+    this.pairsOffset = align(this.scratchOffset + (numSlots + 2) * 8);
+    this.indicesOffset = align(this.pairsOffset + numRows * 16);
     this.rowBinsOffset = align(this.indicesOffset + numRows * 4);
     const bytes = this.rowBinsOffset + numRows * this.width * 2;
     if (bytes > 4 * 1024 * 1024 * 1024 - PAGE) throw new RangeError('histogram buffers exceed 4 GiB');
@@ -100,23 +89,16 @@ class WasmHistogramKernel implements HistogramKernel {
     this.run = instance.exports.hist as WasmHistogramFunction;
     const buffer = memory.buffer;
     this.scratch = new Float64Array(buffer, this.scratchOffset, numSlots + 2);
-    this.ordered = new Float64Array(buffer, this.orderedOffset, 2 * numRows);
+    this.gradientPairs = new Float64Array(buffer, this.pairsOffset, 2 * numRows);
     this.indices = new Int32Array(buffer, this.indicesOffset, numRows);
     this.rowBins = new Uint16Array(buffer, this.rowBinsOffset, numRows * this.width);
     if (this.width !== numFeatures) {
-      // The padding column points at a spare slot pair after the real histogram.
+      // The padding column points at the spare slot pair after the real histogram.
       for (let row = 0; row < numRows; row++) this.rowBins[row * this.width + numFeatures] = numSlots;
     }
   }
 
-  accumulate(
-    target: Float64Array,
-    begin: number,
-    count: number,
-    gradients: Float32Array,
-    hessians: Float32Array,
-  ): void {
-    gatherOrdered(this.indices, begin, count, gradients, hessians, this.ordered);
+  accumulate(target: Float64Array, begin: number, count: number): void {
     this.scratch.fill(0);
     this.run(
       this.scratchOffset,
@@ -124,7 +106,7 @@ class WasmHistogramKernel implements HistogramKernel {
       this.width,
       this.indicesOffset + 4 * begin,
       count,
-      this.orderedOffset,
+      this.pairsOffset,
     );
     target.set(this.scratch.subarray(0, this.numSlots));
   }

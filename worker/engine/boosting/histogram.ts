@@ -4,25 +4,6 @@
  * nothing.
  */
 
-/**
- * Copies the gradients and hessians of a leaf's rows into leaf order, interleaved
- * (`ordered[2k]`, `ordered[2k + 1]`), so the histogram loop reads one sequential stream.
- */
-export function gatherOrdered(
-  indices: Int32Array,
-  begin: number,
-  count: number,
-  gradients: Float32Array,
-  hessians: Float32Array,
-  ordered: Float64Array,
-): void {
-  for (let k = 0; k < count; k++) {
-    const row = indices[begin + k];
-    ordered[2 * k] = gradients[row];
-    ordered[2 * k + 1] = hessians[row];
-  }
-}
-
 /** `larger = parent - smaller`, written over the parent's histogram (the subtraction trick). */
 export function subtractHistogram(
   parent: Float64Array,
@@ -47,13 +28,14 @@ export function accumulateRowWise(
   indices: Int32Array,
   begin: number,
   count: number,
-  ordered: Float64Array,
+  gradientPairs: Float64Array,
 ): void {
   const blockEnd = width - (width % 4);
   for (let k = 0; k < count; k++) {
-    const g = ordered[2 * k];
-    const h = ordered[2 * k + 1];
-    const start = indices[begin + k] * width;
+    const row = indices[begin + k];
+    const g = gradientPairs[2 * row];
+    const h = gradientPairs[2 * row + 1];
+    const start = row * width;
     let i = start;
     const unrolledEnd = start + blockEnd;
     while (i < unrolledEnd) {

@@ -98,15 +98,12 @@ export class TreeLearner {
   }
 
   /**
-   * Grows one tree into `this.builder` (outputs not yet shrunk). `bag` lists the rows to use (sorted),
-   * or null for all rows; `featureAllowed[f]` is 1 for the features this tree may split on.
+   * Grows one tree into `this.builder` (outputs not yet shrunk) from the gradients in `gradientPairs`.
+   * `bag` lists the rows to use (sorted), or null for all rows; `featureAllowed[f]` is 1 for the
+   * features this tree may split on.
    */
-  train(
-    gradients: Float32Array,
-    hessians: Float32Array,
-    bag: Int32Array | null,
-    featureAllowed: Uint8Array,
-  ): void {
+  train(bag: Int32Array | null, featureAllowed: Uint8Array): void {
+    const pairs = this.kernel.gradientPairs;
     const builder = this.builder;
     const rootRows = bag ? bag.length : this.dataset.numRows;
     if (bag) this.indices.set(bag);
@@ -118,8 +115,8 @@ export class TreeLearner {
     let sumHessian = 0;
     for (let k = 0; k < rootRows; k++) {
       const row = this.indices[k];
-      sumGradient += gradients[row];
-      sumHessian += hessians[row];
+      sumGradient += pairs[2 * row];
+      sumHessian += pairs[2 * row + 1];
     }
     this.leafSumGradient[0] = sumGradient;
     this.leafSumHessian[0] = sumHessian;
@@ -131,7 +128,7 @@ export class TreeLearner {
 
     if (rootRows >= 2 * this.minDataInLeaf) {
       const buffer = this.takeHistogram(0);
-      this.buildHistogram(buffer, 0, gradients, hessians);
+      this.buildHistogram(buffer, 0);
       this.findBestSplit(0, featureAllowed);
     }
 
@@ -157,17 +154,11 @@ export class TreeLearner {
       this.splittable.copyWithin(right * this.numUsed, leaf * this.numUsed, (leaf + 1) * this.numUsed);
       this.bestSplits[leaf].reset();
       this.bestSplits[right].reset();
-      this.growChildren(leaf, right, featureAllowed, gradients, hessians);
+      this.growChildren(leaf, right, featureAllowed);
     }
   }
 
-  private growChildren(
-    left: number,
-    right: number,
-    featureAllowed: Uint8Array,
-    gradients: Float32Array,
-    hessians: Float32Array,
-  ): void {
+  private growChildren(left: number, right: number, featureAllowed: Uint8Array): void {
     const parentBuffer = this.leafHistogram[left];
     const tooDeep = this.maxDepth > 0 && this.builder.leafDepth[left] >= this.maxDepth;
     const tooSmall =
@@ -181,7 +172,7 @@ export class TreeLearner {
     this.leafHistogram[left] = -1;
     this.leafHistogram[larger] = parentBuffer;
     const smallerBuffer = this.takeHistogram(smaller);
-    this.buildHistogram(smallerBuffer, smaller, gradients, hessians);
+    this.buildHistogram(smallerBuffer, smaller);
     subtractHistogram(this.histograms[parentBuffer], this.histograms[smallerBuffer], 0, this.totalSlots);
     this.findBestSplit(smaller, featureAllowed);
     this.findBestSplit(larger, featureAllowed);
@@ -200,19 +191,13 @@ export class TreeLearner {
   }
 
   /** Builds every feature's histogram of a leaf (features skipped later just go unused). */
-  private buildHistogram(
-    buffer: number,
-    leaf: number,
-    gradients: Float32Array,
-    hessians: Float32Array,
-  ): void {
-    this.kernel.accumulate(
-      this.histograms[buffer],
-      this.leafBegin[leaf],
-      this.leafRows[leaf],
-      gradients,
-      hessians,
-    );
+  private buildHistogram(buffer: number, leaf: number): void {
+    this.kernel.accumulate(this.histograms[buffer], this.leafBegin[leaf], this.leafRows[leaf]);
+  }
+
+  /** Where the objective writes gradients and hessians, interleaved per row. */
+  get gradientPairs(): Float64Array {
+    return this.kernel.gradientPairs;
   }
 
   /** Which histogram loop is in use ('wasm' normally). */

@@ -1,12 +1,12 @@
 /**
  * The histogram loop as a tiny WebAssembly function, assembled here byte by byte (no toolchain
- * needed). It does exactly what `accumulateRowWise` does, but WebAssembly skips the bounds checks and
- * float32 conversions of typed-array code, which makes training's hottest loop about 1.5x faster.
+ * needed). It does what `accumulateRowWise` does, but WebAssembly skips the bounds checks of
+ * typed-array code, which makes training's hottest loop markedly faster.
  *
- * hist(histogram, rowBins, paddedWidth, indices, count, ordered), all byte offsets into the memory:
+ * hist(histogram, rowBins, paddedWidth, indices, count, gradientPairs), byte offsets into the memory:
  *   for k in [0, count):
- *     g = ordered[2k]; h = ordered[2k + 1]   (f64)
- *     row = indices[k]                        (i32)
+ *     row = indices[k]                                            (i32)
+ *     g = gradientPairs[2 row]; h = gradientPairs[2 row + 1]      (f64)
  *     for each of the row's paddedWidth u16 slots s (two per step): hist[s] += g; hist[s + 1] += h
  * The width is padded to an even number so the inner loop handles two features per step.
  */
@@ -59,14 +59,14 @@ const op = {
   f64Add: 0xa0,
 } as const;
 
-// Parameters 0..5 as documented above; locals 6 k, 7 slot pointer, 8 end pointer, 9 address (i32),
-// 10 g, 11 h (f64).
+// Parameters 0..5 as documented above; locals 6 k, 7 slot pointer, 8 end pointer, 9 row then address
+// (i32), 10 g, 11 h (f64).
 const HIST = 0;
 const ROW_BINS = 1;
 const WIDTH = 2;
 const INDICES = 3;
 const COUNT = 4;
-const ORDERED = 5;
+const PAIRS = 5;
 const K = 6;
 const AT = 7;
 const END = 8;
@@ -78,134 +78,60 @@ const get = (local: number) => [op.localGet, local];
 const set = (local: number) => [op.localSet, local];
 const tee = (local: number) => [op.localTee, local];
 const i32 = (value: number) => [op.i32Const, value];
+/** Memory access immediates: log2 alignment and byte offset. */
+const memory = (alignLog2: number, offset: number) => [alignLog2, offset];
 
-/** hist[slot at byte AT + offset] += g and hist[slot + 1] += h. */
-function addPair(offset: number): number[] {
+/** hist[slot read at byte AT + offset] += g, and the next slot += h. */
+function addPair(offset: number): number[][] {
   return [
-    ...get(HIST),
-    ...get(AT),
-    op.i32Load16U,
-    1,
-    offset,
-    ...i32(3),
-    op.i32Shl,
-    op.i32Add,
-    ...set(ADDRESS),
-    ...get(ADDRESS),
-    ...get(ADDRESS),
-    op.f64Load,
-    3,
-    0,
-    ...get(G),
-    op.f64Add,
-    op.f64Store,
-    3,
-    0,
-    ...get(ADDRESS),
-    ...get(ADDRESS),
-    op.f64Load,
-    3,
-    8,
-    ...get(H),
-    op.f64Add,
-    op.f64Store,
-    3,
-    8,
+    [...get(HIST), ...get(AT), op.i32Load16U, ...memory(1, offset), ...i32(3), op.i32Shl, op.i32Add],
+    [...set(ADDRESS), ...get(ADDRESS), ...get(ADDRESS), op.f64Load, ...memory(3, 0)],
+    [...get(G), op.f64Add, op.f64Store, ...memory(3, 0)],
+    [...get(ADDRESS), ...get(ADDRESS), op.f64Load, ...memory(3, 8)],
+    [...get(H), op.f64Add, op.f64Store, ...memory(3, 8)],
   ];
 }
 
-const body = [
-  ...vector([
-    [4, I32],
-    [2, F64],
-  ]),
-  ...op.block,
-  ...op.loop,
-  ...get(K),
-  ...get(COUNT),
-  op.i32GeU,
-  op.brIf,
-  1,
-  ...get(ORDERED),
-  ...get(K),
-  ...i32(4),
-  op.i32Shl,
-  op.i32Add,
-  ...tee(ADDRESS),
-  op.f64Load,
-  3,
-  0,
-  ...set(G),
-  ...get(ADDRESS),
-  op.f64Load,
-  3,
-  8,
-  ...set(H),
-  ...get(ROW_BINS),
-  ...get(INDICES),
-  ...get(K),
-  ...i32(2),
-  op.i32Shl,
-  op.i32Add,
-  op.i32Load,
-  2,
-  0,
-  ...get(WIDTH),
-  op.i32Mul,
-  ...i32(1),
-  op.i32Shl,
-  op.i32Add,
-  ...tee(AT),
-  ...get(WIDTH),
-  ...i32(1),
-  op.i32Shl,
-  op.i32Add,
-  ...set(END),
-  ...op.block,
-  ...op.loop,
-  ...get(AT),
-  ...get(END),
-  op.i32GeU,
-  op.brIf,
-  1,
+const instructions: number[][] = [
+  [...op.block, ...op.loop],
+  // while (k < count)
+  [...get(K), ...get(COUNT), op.i32GeU, op.brIf, 1],
+  // row = indices[k]
+  [...get(INDICES), ...get(K), ...i32(2), op.i32Shl, op.i32Add, op.i32Load, ...memory(2, 0), ...set(ADDRESS)],
+  // at = rowBins + row * width * 2; end = at + width * 2
+  [...get(ROW_BINS), ...get(ADDRESS), ...get(WIDTH), op.i32Mul, ...i32(1), op.i32Shl, op.i32Add, ...tee(AT)],
+  [...get(WIDTH), ...i32(1), op.i32Shl, op.i32Add, ...set(END)],
+  // g, h = gradientPairs[row]
+  [...get(PAIRS), ...get(ADDRESS), ...i32(4), op.i32Shl, op.i32Add, ...tee(ADDRESS)],
+  [op.f64Load, ...memory(3, 0), ...set(G), ...get(ADDRESS), op.f64Load, ...memory(3, 8), ...set(H)],
+  // while (at < end): two features per step
+  [...op.block, ...op.loop],
+  [...get(AT), ...get(END), op.i32GeU, op.brIf, 1],
   ...addPair(0),
   ...addPair(2),
-  ...get(AT),
-  ...i32(4),
-  op.i32Add,
-  ...set(AT),
-  op.br,
-  0,
-  op.end,
-  op.end,
-  ...get(K),
-  ...i32(1),
-  op.i32Add,
-  ...set(K),
-  op.br,
-  0,
-  op.end,
-  op.end,
-  op.end,
+  [...get(AT), ...i32(4), op.i32Add, ...set(AT), op.br, 0],
+  [op.end, op.end],
+  [...get(K), ...i32(1), op.i32Add, ...set(K), op.br, 0],
+  [op.end, op.end, op.end],
 ];
+
+const locals = vector([
+  [4, I32],
+  [2, F64],
+]);
+const body = [...locals, ...instructions.flat()];
 
 function moduleBytes(): Uint8Array<ArrayBuffer> {
   const params = vector([[I32], [I32], [I32], [I32], [I32], [I32]]);
-  return new Uint8Array([
-    0x00,
-    0x61,
-    0x73,
-    0x6d,
-    0x01,
-    0x00,
-    0x00,
-    0x00,
-    ...section(1, vector([[0x60, ...params, 0]])),
-    ...section(2, vector([[...name('env'), ...name('memory'), 0x02, 0x00, ...unsignedLeb(1)]])),
-    ...section(3, vector([[0]])),
-    ...section(7, vector([[...name('hist'), 0x00, 0]])),
-    ...section(10, vector([[...unsignedLeb(body.length), ...body]])),
-  ]);
+  const bytes = [
+    [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    section(1, vector([[0x60, ...params, 0]])),
+    section(2, vector([[...name('env'), ...name('memory'), 0x02, 0x00, ...unsignedLeb(1)]])),
+    section(3, vector([[0]])),
+    section(7, vector([[...name('hist'), 0x00, 0]])),
+    section(10, vector([[...unsignedLeb(body.length), ...body]])),
+  ];
+  return new Uint8Array(bytes.flat());
 }
 
 let compiled: WebAssembly.Module | null = null;
@@ -222,5 +148,5 @@ export type WasmHistogramFunction = (
   paddedWidth: number,
   indices: number,
   count: number,
-  ordered: number,
+  gradientPairs: number,
 ) => void;

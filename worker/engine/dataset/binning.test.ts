@@ -29,6 +29,9 @@ describe('float formatting', () => {
   it('steps one ulp up', () => {
     expect(nextUp(766.5)).toBe(766.5000000000001);
     expect(nextUp(-1)).toBe(-0.9999999999999999);
+    expect(nextUp(1)).toBe(1 + Number.EPSILON);
+    expect(nextUp(2 ** -1022 - 2 ** -1074)).toBe(2 ** -1022);
+    expect(nextUp(-Number.MIN_VALUE)).toBe(-0);
   });
 
   it('writes numbers the way C++ does with precision 15', () => {

@@ -1,20 +1,36 @@
 /** Floating-point helpers that reproduce the exact bit-level choices LightGBM makes. */
 
-const scratch = new DataView(new ArrayBuffer(8));
+const scratchFloat = new Float64Array(1);
+// Two 32-bit halves of the same 8 bytes; index of the low half depends on the platform's byte order.
+const scratchWords = new Uint32Array(scratchFloat.buffer);
+const LOW = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1 ? 0 : 1;
+const HIGH = 1 - LOW;
 
 /** Smallest double greater than `x` (C's nextafter(x, +inf)). */
 export function nextUp(x: number): number {
   if (Number.isNaN(x) || x === Number.POSITIVE_INFINITY) return x;
   if (x === 0) return Number.MIN_VALUE;
-  scratch.setFloat64(0, x);
-  const bits = scratch.getBigInt64(0);
-  scratch.setBigInt64(0, x > 0 ? bits + 1n : bits - 1n);
-  return scratch.getFloat64(0);
+  scratchFloat[0] = x;
+  // Positive doubles grow with their bit pattern, negative ones shrink: step the 64-bit pattern by one.
+  if (x > 0) {
+    if (scratchWords[LOW] === 0xffffffff) {
+      scratchWords[LOW] = 0;
+      scratchWords[HIGH] += 1;
+    } else {
+      scratchWords[LOW] += 1;
+    }
+  } else if (scratchWords[LOW] === 0) {
+    scratchWords[LOW] = 0xffffffff;
+    scratchWords[HIGH] -= 1;
+  } else {
+    scratchWords[LOW] -= 1;
+  }
+  return scratchFloat[0];
 }
 
 /** True when `b` (>= a) equals `a` up to one unit in the last place, as LightGBM compares sorted values. */
 export function equalOrdered(a: number, b: number): boolean {
-  return b <= nextUp(a);
+  return a === b || b <= nextUp(a);
 }
 
 /** LightGBM's zero threshold: the float 1e-35f widened to double. */

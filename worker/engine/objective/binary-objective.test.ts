@@ -6,9 +6,10 @@ const plain = { sigmoid: 1, isUnbalance: false, scalePosWeight: 1 };
 describe('binary objective', () => {
   it('gives p - y as gradient and p(1 - p) as hessian', () => {
     const objective = new BinaryObjective(Uint8Array.from([1, 0]), plain);
-    const gradients = new Float32Array(2);
-    const hessians = new Float32Array(2);
-    objective.computeGradients(Float64Array.from([0.5, 2]), gradients, hessians);
+    const pairs = new Float64Array(4);
+    objective.computeGradients(Float64Array.from([0.5, 2]), pairs);
+    const gradients = [pairs[0], pairs[2]];
+    const hessians = [pairs[1], pairs[3]];
     const p0 = 1 / (1 + Math.exp(-0.5));
     const p1 = 1 / (1 + Math.exp(-2));
     expect(gradients[0]).toBeCloseTo(p0 - 1, 6);
@@ -25,9 +26,10 @@ describe('binary objective', () => {
   it('weights the minority class by the class ratio with is_unbalance', () => {
     const objective = new BinaryObjective(Uint8Array.from([1, 0, 0, 0]), { ...plain, isUnbalance: true });
     expect(Array.from(objective.labelWeights)).toEqual([1, 3]);
-    const gradients = new Float32Array(4);
-    const hessians = new Float32Array(4);
-    objective.computeGradients(new Float64Array(4), gradients, hessians);
+    const pairs = new Float64Array(8);
+    objective.computeGradients(new Float64Array(4), pairs);
+    const gradients = [pairs[0], pairs[2]];
+    const hessians = [pairs[1], pairs[3]];
     expect(gradients[0]).toBeCloseTo(-1.5, 6);
     expect(hessians[0]).toBeCloseTo(0.75, 6);
     expect(gradients[1]).toBeCloseTo(0.5, 6);

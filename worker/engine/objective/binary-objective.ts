@@ -1,7 +1,6 @@
 /**
  * Binary log loss (LightGBM's BinaryLogloss): labels 0/1, raw scores in log-odds scaled by `sigmoid`.
- * Gradients and hessians are stored as float32, as LightGBM's score_t, which halves the memory the
- * histogram loops stream through.
+ * Gradients and hessians are rounded to float32, as LightGBM's score_t, so histogram sums match it.
  */
 export interface BinaryObjectiveOptions {
   sigmoid: number;
@@ -34,8 +33,11 @@ export class BinaryObjective {
     this.labelWeights = weights;
   }
 
-  /** Writes the gradient and hessian of every row for the current raw scores. */
-  computeGradients(scores: Float64Array, gradients: Float32Array, hessians: Float32Array): void {
+  /**
+   * Writes the gradient and hessian of every row for the current raw scores, interleaved:
+   * `pairs[2 i]` is row i's gradient and `pairs[2 i + 1]` its hessian.
+   */
+  computeGradients(scores: Float64Array, pairs: Float64Array): void {
     const labels = this.labels;
     const sigmoid = this.sigmoid;
     const negativeWeight = this.labelWeights[0];
@@ -46,8 +48,8 @@ export class BinaryObjective {
       const weight = positive ? positiveWeight : negativeWeight;
       const response = (-sign * sigmoid) / (1 + Math.exp(sign * sigmoid * scores[i]));
       const absResponse = Math.abs(response);
-      gradients[i] = response * weight;
-      hessians[i] = absResponse * (sigmoid - absResponse) * weight;
+      pairs[2 * i] = Math.fround(response * weight);
+      pairs[2 * i + 1] = Math.fround(absResponse * (sigmoid - absResponse) * weight);
     }
   }
 

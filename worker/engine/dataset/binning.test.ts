@@ -41,7 +41,7 @@ describe('float formatting', () => {
     expect(formatPrecision15(1 / 3)).toBe('0.333333333333333');
     expect(formatPrecision15(-0.00012)).toBe('-0.00012');
     expect(formatPrecision15(0.000012)).toBe('1.2e-05');
-    expect(formatPrecision15(123456789012345678)).toBe('1.23456789012346e+17');
+    expect(formatPrecision15(1.2345678901234568e17)).toBe('1.23456789012346e+17');
   });
 });
 

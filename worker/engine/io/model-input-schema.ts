@@ -9,11 +9,12 @@ export const DEFAULT_LABEL_COLUMN = 'label';
  * The input mapping of a model: its own schema when it has one (our models), otherwise one derived
  * from what a LightGBM file says, so models trained elsewhere score raw records too:
  * - columns are the model's feature names, in model order;
- * - a feature is categorical when its feature_infos entry lists categories (not "[min:max]" or
- *   "none") or a tree makes a category split on it;
- * - categories come from the Python package's pandas_categorical line when it has one list per
- *   categorical feature (code = position, as pandas assigns them); otherwise raw values are the
- *   integer codes themselves ("0", "1", ... up to the largest code the model knows).
+ * - when the file has the Python package's pandas_categorical line with one list per categorical
+ *   feature (a feature is categorical when its feature_infos entry lists categories, not
+ *   "[min:max]" or "none", or a tree makes a category split on it), those features map category
+ *   names to codes by position, as pandas assigns them;
+ * - every other feature is read as a number, categorical ones included: the cell holds the integer
+ *   code, exactly as LightGBM's own command line reads such files ("3" and "3.0" are both code 3).
  */
 export function inputSchemaOf(model: Model): InputSchema {
   if (model.inputSchema !== undefined) return model.inputSchema;
@@ -21,25 +22,11 @@ export function inputSchemaOf(model: Model): InputSchema {
   model.featureInfos.forEach((info, feature) => {
     if (info !== 'none' && !info.startsWith('[')) categorical.add(feature);
   });
-  let largestCode = new Array<number>(model.maxFeatureIdx + 1).fill(-1);
   for (const tree of model.trees) {
     for (let node = 0; node < tree.numLeaves - 1; node += 1) {
-      if ((tree.decisionType[node] & CATEGORICAL_MASK) === 0) continue;
-      const feature = tree.splitFeature[node];
-      categorical.add(feature);
-      const set = tree.threshold[node];
-      for (let word = tree.catBoundaries[set]; word < tree.catBoundaries[set + 1]; word += 1) {
-        const bits = tree.catThreshold[word];
-        if (bits === 0) continue;
-        const highest = (word - tree.catBoundaries[set]) * 32 + 31 - Math.clz32(bits);
-        largestCode[feature] = Math.max(largestCode[feature], highest);
-      }
+      if ((tree.decisionType[node] & CATEGORICAL_MASK) !== 0) categorical.add(tree.splitFeature[node]);
     }
   }
-  largestCode = largestCode.map((code, feature) =>
-    Math.max(code, largestListedCode(model.featureInfos[feature])),
-  );
-
   const ordered = [...categorical].sort((a, b) => a - b);
   const pandas = model.pandasCategorical;
   const lists =
@@ -47,24 +34,9 @@ export function inputSchemaOf(model: Model): InputSchema {
       ? (pandas as unknown[][])
       : undefined;
   const features = model.featureNames.map((name, feature): InputFeature => {
-    const position = ordered.indexOf(feature);
-    if (position < 0) return { name, kind: 'numeric', categories: [] };
-    const categories =
-      lists !== undefined
-        ? lists[position].map((value) => String(value))
-        : Array.from({ length: largestCode[feature] + 1 }, (_, code) => String(code));
-    return { name, kind: 'categorical', categories };
+    const position = lists === undefined ? -1 : ordered.indexOf(feature);
+    if (lists === undefined || position < 0) return { name, kind: 'numeric', categories: [] };
+    return { name, kind: 'categorical', categories: lists[position].map((value) => String(value)) };
   });
   return { features, label: { column: DEFAULT_LABEL_COLUMN } };
-}
-
-/** Largest non-negative integer in a categorical feature_infos entry such as "-1:3:0:12". */
-function largestListedCode(info: string): number {
-  if (info === 'none' || info.startsWith('[')) return -1;
-  let largest = -1;
-  for (const token of info.split(':')) {
-    const value = Number(token);
-    if (Number.isInteger(value) && value > largest) largest = value;
-  }
-  return largest;
 }

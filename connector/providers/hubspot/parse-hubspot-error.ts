@@ -89,12 +89,19 @@ function header(headers: Record<string, string>, name: string): string | undefin
   return undefined;
 }
 
-/** The wait HubSpot asked for: Retry-After (seconds) first, then the rolling window's length. */
-export function headerWaitMs(headers: Record<string, string>): number | undefined {
+function retryAfterHeaderMs(headers: Record<string, string>): number | undefined {
   const retryAfter = header(headers, 'retry-after');
-  if (retryAfter !== undefined && /^\d+(\.\d+)?$/.test(retryAfter.trim())) {
-    return Math.ceil(Number(retryAfter) * 1000);
-  }
+  if (retryAfter === undefined || !/^\d+(\.\d+)?$/.test(retryAfter.trim())) return undefined;
+  return Math.ceil(Number(retryAfter) * 1000);
+}
+
+/**
+ * The wait a 429 asked for: Retry-After (seconds) first, then the rolling window's length. The
+ * window header comes with every response, so it means a wait only on a 429.
+ */
+export function headerWaitMs(headers: Record<string, string>): number | undefined {
+  const retryAfter = retryAfterHeaderMs(headers);
+  if (retryAfter !== undefined) return retryAfter;
   const interval = header(headers, 'x-hubspot-ratelimit-interval-milliseconds');
   if (interval !== undefined && /^\d+$/.test(interval.trim())) return Number(interval);
   return undefined;
@@ -192,7 +199,7 @@ export function parseHubspotResponse(
     response.status === 423
       ? lockedWaitMs
       : code === 'TEMPORARY'
-        ? headerWaitMs(response.headers)
+        ? retryAfterHeaderMs(response.headers)
         : undefined;
   return new ConnectorError(code, `HubSpot ${response.status} ${vendorCode ?? ''}: ${message}`.trim(), {
     retryAfterMs,

@@ -1,0 +1,123 @@
+/** In-memory HubSpot portal: CRM objects, v4 associations, pipelines, properties and OAuth tokens. */
+
+export interface StoredObject {
+  id: string;
+  properties: Record<string, string | null>;
+  createdAt: string;
+  updatedAt: string;
+  archived: boolean;
+  archivedAt?: string;
+}
+
+export interface StoredProperty {
+  name: string;
+  label: string;
+  type: string;
+  fieldType: string;
+  groupName: string;
+  description?: string;
+  options: { label: string; value: string; displayOrder?: number; hidden?: boolean }[];
+}
+
+export interface PipelineStage {
+  id: string;
+  label: string;
+  displayOrder: number;
+  isClosed: boolean;
+  probability: string;
+}
+
+export class HubspotStore {
+  /** Objects by type (contacts, emails, meetings, calls, notes, tasks, deals), then id. */
+  readonly objects = new Map<string, Map<string, StoredObject>>();
+  /** contact id → associated object ids, by associated type. */
+  readonly associations = new Map<string, Map<string, string[]>>();
+  readonly properties = new Map<string, StoredProperty>();
+  readonly groups = new Set<string>();
+  readonly pipelines: { id: string; label: string; stages: PipelineStage[] }[] = [
+    {
+      id: 'default',
+      label: 'Sales Pipeline',
+      stages: [
+        {
+          id: 'appointmentscheduled',
+          label: 'Appointment Scheduled',
+          displayOrder: 0,
+          isClosed: false,
+          probability: '0.2',
+        },
+        { id: 'contractsent', label: 'Contract Sent', displayOrder: 1, isClosed: false, probability: '0.9' },
+        { id: 'closedwon', label: 'Closed Won', displayOrder: 2, isClosed: true, probability: '1.0' },
+        { id: 'closedlost', label: 'Closed Lost', displayOrder: 3, isClosed: true, probability: '0.0' },
+      ],
+    },
+  ];
+  /** Score writes per contact id, so tests can check every score landed exactly once. */
+  readonly writes = new Map<string, number>();
+  private nextId = 700_000_000;
+
+  constructor(readonly portalId = 2431623) {
+    for (const name of ['email', 'firstname', 'lastname', 'company', 'lifecyclestage', 'lastmodifieddate']) {
+      this.properties.set(name, {
+        name,
+        label: name,
+        type: 'string',
+        fieldType: 'text',
+        groupName: 'contactinformation',
+        options: [],
+      });
+    }
+  }
+
+  typeMap(type: string): Map<string, StoredObject> {
+    let map = this.objects.get(type);
+    if (!map) {
+      map = new Map();
+      this.objects.set(type, map);
+    }
+    return map;
+  }
+
+  newId(): string {
+    this.nextId += 1;
+    return String(this.nextId);
+  }
+
+  put(type: string, object: StoredObject): void {
+    this.typeMap(type).set(object.id, object);
+  }
+
+  associate(contactId: string, toType: string, toId: string): void {
+    let byContact = this.associations.get(toType);
+    if (!byContact) {
+      byContact = new Map();
+      this.associations.set(toType, byContact);
+    }
+    const list = byContact.get(contactId) ?? [];
+    list.push(toId);
+    byContact.set(contactId, list);
+  }
+
+  associated(contactId: string, toType: string): string[] {
+    return this.associations.get(toType)?.get(contactId) ?? [];
+  }
+
+  /** Sets properties as HubSpot does: lastmodifieddate moves to the time of the write. */
+  update(type: string, id: string, properties: Record<string, string>, now: Date): StoredObject | undefined {
+    const object = this.typeMap(type).get(id);
+    if (!object || object.archived) return undefined;
+    Object.assign(object.properties, properties);
+    const stamp = now.toISOString();
+    object.updatedAt = stamp;
+    if (type === 'contacts') object.properties.lastmodifieddate = stamp;
+    else object.properties.hs_lastmodifieddate = stamp;
+    return object;
+  }
+
+  archive(type: string, id: string, now: Date): void {
+    const object = this.typeMap(type).get(id);
+    if (!object) return;
+    object.archived = true;
+    object.archivedAt = now.toISOString();
+  }
+}

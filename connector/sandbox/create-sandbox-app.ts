@@ -1,6 +1,12 @@
 import express, { type Express } from 'express';
 import { CallCounter, type FaultOptions, FaultPlan } from './faults.ts';
 import {
+  type HubspotSandboxOptions,
+  type HubspotSandboxState,
+  hubspotRouter,
+} from './hubspot/hubspot-router.ts';
+import type { HubspotStore } from './hubspot/hubspot-store.ts';
+import {
   type SalesforceSandboxOptions,
   type SalesforceSandboxState,
   salesforceRouter,
@@ -16,6 +22,7 @@ export interface SandboxOptions {
   seed?: SandboxSeed;
   faults?: FaultOptions;
   salesforce?: SalesforceSandboxOptions;
+  hubspot?: HubspotSandboxOptions;
 }
 
 export interface SandboxApp {
@@ -23,6 +30,7 @@ export interface SandboxApp {
   calls: CallCounter;
   faults: FaultPlan;
   salesforce: { store: SalesforceStore; state: SalesforceSandboxState };
+  hubspot: { store: HubspotStore; state: HubspotSandboxState };
 }
 
 /**
@@ -42,6 +50,13 @@ export function createSandboxApp(options: SandboxOptions = {}): SandboxApp {
   if (options.seed?.salesforce) seedSalesforce(store, options.seed.salesforce);
   const salesforce = salesforceRouter(store, faults, calls, options.salesforce);
   app.use(salesforce.router);
-  // HubSpot mount point: app.use(hubspotRouter(options.seed?.hubspot, faults, calls).router);
-  return { app, calls, faults, salesforce: { store, state: salesforce.state } };
+  const hubspot = hubspotRouter(options.seed?.hubspot, faults, calls, options.hubspot);
+  app.use(hubspot.router);
+  return {
+    app,
+    calls,
+    faults,
+    salesforce: { store, state: salesforce.state },
+    hubspot: { store: hubspot.store, state: hubspot.state },
+  };
 }

@@ -1,5 +1,6 @@
 import type { ConnectorContext, ConnectorFactory, CrmConnector } from '../../shared/crm-connector.ts';
 import type { Provider } from '../../shared/schemas/common.ts';
+import { createHubspotConnector } from './hubspot/hubspot-connector.ts';
 import { createSalesforceConnector } from './salesforce/salesforce-connector.ts';
 
 const factories = new Map<Provider, ConnectorFactory>();
@@ -21,3 +22,4 @@ export function getConnector(provider: string, context: ConnectorContext): CrmCo
 }
 
 registerConnector('salesforce', createSalesforceConnector);
+registerConnector('hubspot', createHubspotConnector);

@@ -64,6 +64,7 @@ export function explainMatrix(explainer: TreeShapExplainer, matrix: Float64Array
       const internal = last - first;
       const leafBase = leafOffset[t];
       const leafSlotBase = internal - leafBase;
+      const direct = explainer.hasDirectLeaf[t] === 1;
       coldAt.fill(0, (root[t] - nodeBase) * B, (root[t] - nodeBase) * B + n);
 
       // Top-down: cold bits of both children of every node, for every row of the block. The loop is
@@ -85,7 +86,7 @@ export function explainMatrix(explainer: TreeShapExplainer, matrix: Float64Array
             const cold = coldAt[from + i];
             coldAt[toLeft + i] = cold | (nodeBit & (left - 1));
             coldAt[toRight + i] = cold | (nodeBit & -left);
-            wentLeft[from + i] = left;
+            if (direct) wentLeft[from + i] = left;
           }
         } else if (kind === 1) {
           for (let i = 0; i < n; i += 1, input += features) {
@@ -97,7 +98,7 @@ export function explainMatrix(explainer: TreeShapExplainer, matrix: Float64Array
             const cold = coldAt[from + i];
             coldAt[toLeft + i] = cold | (nodeBit & (left - 1));
             coldAt[toRight + i] = cold | (nodeBit & -left);
-            wentLeft[from + i] = left;
+            if (direct) wentLeft[from + i] = left;
           }
         } else {
           const catStart = forest.catStart[node];
@@ -114,7 +115,7 @@ export function explainMatrix(explainer: TreeShapExplainer, matrix: Float64Array
             const cold = coldAt[from + i];
             coldAt[toLeft + i] = cold | (nodeBit & (left - 1));
             coldAt[toRight + i] = cold | (nodeBit & -left);
-            wentLeft[from + i] = left;
+            if (direct) wentLeft[from + i] = left;
           }
         }
       }
@@ -158,8 +159,10 @@ export function explainMatrix(explainer: TreeShapExplainer, matrix: Float64Array
         let target = outBlock + feature[node];
         for (let i = 0; i < n; i += 1, target += width) {
           coldSum[at + i] = coldSum[leftAt + i] + coldSum[rightAt + i];
+          // The cold child is the one whose mask gained this node's bit. A node without a bit lies
+          // below the table depth: only fallback leaves (cold share 0) hang under it.
           if ((coldAt[at + i] & nodeBit) === 0) {
-            out[target] -= wentLeft[at + i] === 1 ? coldSum[rightAt + i] : coldSum[leftAt + i];
+            out[target] -= (coldAt[leftAt + i] & nodeBit) !== 0 ? coldSum[leftAt + i] : coldSum[rightAt + i];
           }
         }
       }

@@ -14,40 +14,43 @@ function fillRandomGradients(pairs: Float64Array, seed: number): void {
 }
 
 describe('histogram kernels', () => {
-  it('sum gradients and hessians per slot identically in WebAssembly and typed-array code', () => {
-    const numRows = 1000;
-    const numFeatures = 5; // odd, so the WebAssembly kernel pads a column
-    const numSlots = 2 * numFeatures * 16;
-    const wasm = createHistogramKernel(numRows, numFeatures, numSlots, true);
-    const js = createHistogramKernel(numRows, numFeatures, numSlots, false);
-    expect(wasm.kind).toBe('wasm');
-    expect(js.kind).toBe('js');
-    const random = new SeededRandom(9);
-    for (let row = 0; row < numRows; row++) {
-      for (let j = 0; j < numFeatures; j++) {
-        const slot = 2 * (16 * j + random.nextInt(16));
-        wasm.rowBins[row * wasm.width + j] = slot;
-        js.rowBins[row * js.width + j] = slot;
+  it.each(['wasm-simd', 'wasm'] as const)(
+    'sum gradients and hessians per slot in %s exactly as typed-array code does',
+    (kind) => {
+      const numRows = 1000;
+      const numFeatures = 5; // odd, so the WebAssembly kernel pads a column
+      const numSlots = 2 * numFeatures * 16;
+      const wasm = createHistogramKernel(numRows, numFeatures, numSlots, kind);
+      const js = createHistogramKernel(numRows, numFeatures, numSlots, 'js');
+      expect(wasm.kind).toBe(kind);
+      expect(js.kind).toBe('js');
+      const random = new SeededRandom(9);
+      for (let row = 0; row < numRows; row++) {
+        for (let j = 0; j < numFeatures; j++) {
+          const slot = 2 * (16 * j + random.nextInt(16));
+          wasm.rowBins[row * wasm.width + j] = slot;
+          js.rowBins[row * js.width + j] = slot;
+        }
       }
-    }
-    for (let row = 0; row < numRows; row++) {
-      wasm.indices[row] = numRows - 1 - row;
-      js.indices[row] = numRows - 1 - row;
-    }
-    fillRandomGradients(wasm.gradientPairs, 4);
-    fillRandomGradients(js.gradientPairs, 4);
-    const fromWasm = new Float64Array(numSlots).fill(7);
-    const fromJs = new Float64Array(numSlots).fill(7);
-    wasm.accumulate(fromWasm, 100, 600);
-    js.accumulate(fromJs, 100, 600);
-    expect(Array.from(fromWasm)).toEqual(Array.from(fromJs));
-    // Hessians of feature 0 add up to the hessians of the 600 rows.
-    let expected = 0;
-    for (let k = 100; k < 700; k++) expected += js.gradientPairs[2 * js.indices[k] + 1];
-    let total = 0;
-    for (let bin = 0; bin < 16; bin++) total += fromJs[2 * bin + 1];
-    expect(total).toBeCloseTo(expected, 9);
-  });
+      for (let row = 0; row < numRows; row++) {
+        wasm.indices[row] = numRows - 1 - row;
+        js.indices[row] = numRows - 1 - row;
+      }
+      fillRandomGradients(wasm.gradientPairs, 4);
+      fillRandomGradients(js.gradientPairs, 4);
+      const fromWasm = new Float64Array(numSlots).fill(7);
+      const fromJs = new Float64Array(numSlots).fill(7);
+      wasm.accumulate(fromWasm, 100, 600);
+      js.accumulate(fromJs, 100, 600);
+      expect(Array.from(fromWasm)).toEqual(Array.from(fromJs));
+      // Hessians of feature 0 add up to the hessians of the 600 rows.
+      let expected = 0;
+      for (let k = 100; k < 700; k++) expected += js.gradientPairs[2 * js.indices[k] + 1];
+      let total = 0;
+      for (let bin = 0; bin < 16; bin++) total += fromJs[2 * bin + 1];
+      expect(total).toBeCloseTo(expected, 9);
+    },
+  );
 
   it('grow the same tree with either kernel', () => {
     const random = new SeededRandom(3);
@@ -58,13 +61,15 @@ describe('histogram kernels', () => {
     const params = parseTrainingParams({ num_leaves: 15, min_data_in_leaf: 5 });
     const dataset = constructBinnedDataset({ numRows, numFeatures: 3, values: columns }, {}, params);
     const allowed = new Uint8Array(3).fill(1);
-    const trees = [true, false].map((preferWasm) => {
-      const learner = new TreeLearner(dataset, params, preferWasm);
+    const trees = (['wasm-simd', 'wasm', 'js'] as const).map((kind) => {
+      const learner = new TreeLearner(dataset, params, kind);
+      expect(learner.kernelKind).toBe(kind);
       fillRandomGradients(learner.gradientPairs, 8);
       learner.train(null, allowed);
       return learner.builder.toTree();
     });
     expect(trees[0].numLeaves).toBe(15);
     expect(trees[0]).toEqual(trees[1]);
+    expect(trees[0]).toEqual(trees[2]);
   });
 });

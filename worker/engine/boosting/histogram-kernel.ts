@@ -1,13 +1,15 @@
 import { accumulateRowWise } from './histogram.ts';
-import { histogramModule, type WasmHistogramFunction } from './wasm-histogram-module.ts';
+import { histogramModule, simdSupported, type WasmHistogramFunction } from './wasm-histogram-module.ts';
 
 /**
  * Builds leaf histograms from row-major bin slots. Owns the buffers the hot loop touches: the
  * row-major slots, the leaf-partitioned row indices and the gradient/hessian pairs. The WebAssembly
  * kernel keeps them in its linear memory; the typed-array kernel is the fallback (and the reference).
  */
+export type KernelKind = 'wasm-simd' | 'wasm' | 'js';
+
 export interface HistogramKernel {
-  readonly kind: 'wasm' | 'js';
+  readonly kind: KernelKind;
   /** Row-major histogram slots: `rowBins[row * width + j]` (width may include one padding column). */
   readonly rowBins: Uint16Array | Uint32Array;
   readonly width: number;
@@ -19,15 +21,17 @@ export interface HistogramKernel {
   accumulate(target: Float64Array, begin: number, count: number): void;
 }
 
+/** The fastest kernel this runtime and data allow, unless `wanted` asks for a specific one. */
 export function createHistogramKernel(
   numRows: number,
   numFeatures: number,
   numSlots: number,
-  preferWasm = true,
+  wanted?: KernelKind,
 ): HistogramKernel {
-  if (preferWasm && numSlots + 2 <= 65536) {
+  if (wanted !== 'js' && numSlots + 2 <= 65536) {
+    const simd = wanted === 'wasm' ? false : simdSupported();
     try {
-      return new WasmHistogramKernel(numRows, numFeatures, numSlots);
+      return new WasmHistogramKernel(numRows, numFeatures, numSlots, simd);
     } catch (error) {
       // Too large for 32-bit WebAssembly memory: the typed-array kernel has no such limit.
       if (!(error instanceof RangeError)) throw error;
@@ -37,7 +41,7 @@ export function createHistogramKernel(
 }
 
 class JsHistogramKernel implements HistogramKernel {
-  readonly kind = 'js';
+  readonly kind: KernelKind = 'js';
   readonly rowBins: Uint16Array | Uint32Array;
   readonly width: number;
   readonly indices: Int32Array;
@@ -60,7 +64,7 @@ class JsHistogramKernel implements HistogramKernel {
 const PAGE = 65536;
 
 class WasmHistogramKernel implements HistogramKernel {
-  readonly kind = 'wasm';
+  readonly kind: KernelKind;
   readonly rowBins: Uint16Array;
   readonly width: number;
   readonly indices: Int32Array;
@@ -73,7 +77,8 @@ class WasmHistogramKernel implements HistogramKernel {
   private readonly pairsOffset: number;
   private readonly numSlots: number;
 
-  constructor(numRows: number, numFeatures: number, numSlots: number) {
+  constructor(numRows: number, numFeatures: number, numSlots: number, simd: boolean) {
+    this.kind = simd ? 'wasm-simd' : 'wasm';
     this.numSlots = numSlots;
     this.width = numFeatures + (numFeatures % 2);
     // Layout: scratch histogram (plus a spare slot pair), gradient pairs, indices, row slots.
@@ -85,7 +90,7 @@ class WasmHistogramKernel implements HistogramKernel {
     const bytes = this.rowBinsOffset + numRows * this.width * 2;
     if (bytes > 4 * 1024 * 1024 * 1024 - PAGE) throw new RangeError('histogram buffers exceed 4 GiB');
     const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / PAGE) });
-    const instance = new WebAssembly.Instance(histogramModule(), { env: { memory } });
+    const instance = new WebAssembly.Instance(histogramModule(simd), { env: { memory } });
     this.run = instance.exports.hist as WasmHistogramFunction;
     const buffer = memory.buffer;
     this.scratch = new Float64Array(buffer, this.scratchOffset, numSlots + 2);

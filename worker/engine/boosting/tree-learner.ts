@@ -1,7 +1,7 @@
 import type { BinColumn, BinnedDataset } from '../dataset/binned-dataset.ts';
 import type { TrainingParams } from '../params/training-params.ts';
 import { subtractHistogram } from './histogram.ts';
-import { createHistogramKernel, type HistogramKernel } from './histogram-kernel.ts';
+import { createHistogramKernel, type HistogramKernel, type KernelKind } from './histogram-kernel.ts';
 import {
   findCategoricalSplit,
   findNumericalSplit,
@@ -45,7 +45,7 @@ export class TreeLearner {
   constructor(
     private readonly dataset: BinnedDataset,
     params: TrainingParams,
-    preferWasm = true,
+    kernelKind?: KernelKind,
   ) {
     this.maxLeaves = params.num_leaves;
     this.maxDepth = params.max_depth;
@@ -73,7 +73,7 @@ export class TreeLearner {
     const n = dataset.numRows;
     this.scratchIndices = new Int32Array(n);
     this.builder = new TreeBuilder(this.maxLeaves, maxBins);
-    this.kernel = createHistogramKernel(n, this.numUsed, slots, preferWasm);
+    this.kernel = createHistogramKernel(n, this.numUsed, slots, kernelKind);
     this.indices = this.kernel.indices;
     // Row-major copy of the bins holding histogram slots directly (see accumulateRowWise).
     const rowBins = this.kernel.rowBins;
@@ -200,8 +200,8 @@ export class TreeLearner {
     return this.kernel.gradientPairs;
   }
 
-  /** Which histogram loop is in use ('wasm' normally). */
-  get kernelKind(): 'wasm' | 'js' {
+  /** Which histogram loop is in use ('wasm-simd' normally). */
+  get kernelKind(): KernelKind {
     return this.kernel.kind;
   }
 

@@ -8,7 +8,8 @@
  *     row = indices[k]                                            (i32)
  *     g = gradientPairs[2 row]; h = gradientPairs[2 row + 1]      (f64)
  *     for each of the row's paddedWidth u16 slots s (two per step): hist[s] += g; hist[s + 1] += h
- * The width is padded to an even number so the inner loop handles two features per step.
+ * The width is padded to an even number so the inner loop handles two features per step. With SIMD,
+ * g and h travel as one f64x2 and each slot pair takes one load, one add and one store.
  */
 
 function unsignedLeb(value: number): number[] {
@@ -38,6 +39,12 @@ function name(text: string): number[] {
 
 const I32 = 0x7f;
 const F64 = 0x7c;
+const V128 = 0x7b;
+/** SIMD instructions: prefix 0xfd, then the opcode as unsigned LEB128. */
+const SIMD = 0xfd;
+const V128_LOAD = [SIMD, 0x00];
+const V128_STORE = [SIMD, 0x0b];
+const F64X2_ADD = [SIMD, ...unsignedLeb(0xf0)];
 const op = {
   block: [0x02, 0x40],
   loop: [0x03, 0x40],
@@ -60,7 +67,7 @@ const op = {
 } as const;
 
 // Parameters 0..5 as documented above; locals 6 k, 7 slot pointer, 8 end pointer, 9 row then address
-// (i32), 10 g, 11 h (f64).
+// (i32), then g and h: two f64 locals (10, 11) in the scalar variant, one v128 local (10) with SIMD.
 const HIST = 0;
 const ROW_BINS = 1;
 const WIDTH = 2;
@@ -73,6 +80,7 @@ const END = 8;
 const ADDRESS = 9;
 const G = 10;
 const H = 11;
+const GH = 10;
 
 const get = (local: number) => [op.localGet, local];
 const set = (local: number) => [op.localSet, local];
@@ -82,7 +90,15 @@ const i32 = (value: number) => [op.i32Const, value];
 const memory = (alignLog2: number, offset: number) => [alignLog2, offset];
 
 /** hist[slot read at byte AT + offset] += g, and the next slot += h. */
-function addPair(offset: number): number[][] {
+function addPair(offset: number, simd: boolean): number[][] {
+  if (simd) {
+    // Both slots at once: (g, h) is one f64x2 and the slot pair is 16 bytes.
+    return [
+      [...get(HIST), ...get(AT), op.i32Load16U, ...memory(1, offset), ...i32(3), op.i32Shl, op.i32Add],
+      [...set(ADDRESS), ...get(ADDRESS), ...get(ADDRESS), ...V128_LOAD, ...memory(4, 0)],
+      [...get(GH), ...F64X2_ADD, ...V128_STORE, ...memory(4, 0)],
+    ];
+  }
   return [
     [...get(HIST), ...get(AT), op.i32Load16U, ...memory(1, offset), ...i32(3), op.i32Shl, op.i32Add],
     [...set(ADDRESS), ...get(ADDRESS), ...get(ADDRESS), op.f64Load, ...memory(3, 0)],
@@ -92,37 +108,81 @@ function addPair(offset: number): number[][] {
   ];
 }
 
-const instructions: number[][] = [
-  [...op.block, ...op.loop],
-  // while (k < count)
-  [...get(K), ...get(COUNT), op.i32GeU, op.brIf, 1],
-  // row = indices[k]
-  [...get(INDICES), ...get(K), ...i32(2), op.i32Shl, op.i32Add, op.i32Load, ...memory(2, 0), ...set(ADDRESS)],
-  // at = rowBins + row * width * 2; end = at + width * 2
-  [...get(ROW_BINS), ...get(ADDRESS), ...get(WIDTH), op.i32Mul, ...i32(1), op.i32Shl, op.i32Add, ...tee(AT)],
-  [...get(WIDTH), ...i32(1), op.i32Shl, op.i32Add, ...set(END)],
-  // g, h = gradientPairs[row]
-  [...get(PAIRS), ...get(ADDRESS), ...i32(4), op.i32Shl, op.i32Add, ...tee(ADDRESS)],
-  [op.f64Load, ...memory(3, 0), ...set(G), ...get(ADDRESS), op.f64Load, ...memory(3, 8), ...set(H)],
-  // while (at < end): two features per step
-  [...op.block, ...op.loop],
-  [...get(AT), ...get(END), op.i32GeU, op.brIf, 1],
-  ...addPair(0),
-  ...addPair(2),
-  [...get(AT), ...i32(4), op.i32Add, ...set(AT), op.br, 0],
-  [op.end, op.end],
-  [...get(K), ...i32(1), op.i32Add, ...set(K), op.br, 0],
-  [op.end, op.end, op.end],
-];
+function instructions(simd: boolean): number[][] {
+  const loadPair = simd
+    ? [
+        [
+          ...get(PAIRS),
+          ...get(ADDRESS),
+          ...i32(4),
+          op.i32Shl,
+          op.i32Add,
+          ...V128_LOAD,
+          ...memory(4, 0),
+          ...set(GH),
+        ],
+      ]
+    : [
+        [...get(PAIRS), ...get(ADDRESS), ...i32(4), op.i32Shl, op.i32Add, ...tee(ADDRESS)],
+        [op.f64Load, ...memory(3, 0), ...set(G), ...get(ADDRESS), op.f64Load, ...memory(3, 8), ...set(H)],
+      ];
+  return [
+    [...op.block, ...op.loop],
+    // while (k < count)
+    [...get(K), ...get(COUNT), op.i32GeU, op.brIf, 1],
+    // row = indices[k]
+    [
+      ...get(INDICES),
+      ...get(K),
+      ...i32(2),
+      op.i32Shl,
+      op.i32Add,
+      op.i32Load,
+      ...memory(2, 0),
+      ...set(ADDRESS),
+    ],
+    // at = rowBins + row * width * 2; end = at + width * 2
+    [
+      ...get(ROW_BINS),
+      ...get(ADDRESS),
+      ...get(WIDTH),
+      op.i32Mul,
+      ...i32(1),
+      op.i32Shl,
+      op.i32Add,
+      ...tee(AT),
+    ],
+    [...get(WIDTH), ...i32(1), op.i32Shl, op.i32Add, ...set(END)],
+    // g, h = gradientPairs[row]
+    ...loadPair,
+    // while (at < end): two features per step
+    [...op.block, ...op.loop],
+    [...get(AT), ...get(END), op.i32GeU, op.brIf, 1],
+    ...addPair(0, simd),
+    ...addPair(2, simd),
+    [...get(AT), ...i32(4), op.i32Add, ...set(AT), op.br, 0],
+    [op.end, op.end],
+    [...get(K), ...i32(1), op.i32Add, ...set(K), op.br, 0],
+    [op.end, op.end, op.end],
+  ];
+}
 
-const locals = vector([
-  [4, I32],
-  [2, F64],
-]);
-const body = [...locals, ...instructions.flat()];
+function functionBody(simd: boolean): number[] {
+  const locals = simd
+    ? vector([
+        [4, I32],
+        [1, V128],
+      ])
+    : vector([
+        [4, I32],
+        [2, F64],
+      ]);
+  return [...locals, ...instructions(simd).flat()];
+}
 
-function moduleBytes(): Uint8Array<ArrayBuffer> {
+function moduleBytes(simd: boolean): Uint8Array<ArrayBuffer> {
   const params = vector([[I32], [I32], [I32], [I32], [I32], [I32]]);
+  const body = functionBody(simd);
   const bytes = [
     [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
     section(1, vector([[0x60, ...params, 0]])),
@@ -134,12 +194,29 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
   return new Uint8Array(bytes.flat());
 }
 
-let compiled: WebAssembly.Module | null = null;
+const compiled = new Map<boolean, WebAssembly.Module>();
 
-/** The compiled module, built once per process. */
-export function histogramModule(): WebAssembly.Module {
-  compiled ??= new WebAssembly.Module(moduleBytes());
-  return compiled;
+/**
+ * The compiled module, built once per process: the SIMD variant adds (g, h) to a slot pair with one
+ * f64x2 instruction; the scalar one is for runtimes without WebAssembly SIMD.
+ */
+export function histogramModule(simd: boolean): WebAssembly.Module {
+  let module = compiled.get(simd);
+  if (!module) {
+    module = new WebAssembly.Module(moduleBytes(simd));
+    compiled.set(simd, module);
+  }
+  return module;
+}
+
+/** Whether this runtime validates WebAssembly SIMD (Node 16.4 and later do). */
+export function simdSupported(): boolean {
+  try {
+    histogramModule(true);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export type WasmHistogramFunction = (

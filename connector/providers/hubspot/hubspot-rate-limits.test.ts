@@ -36,11 +36,15 @@ describe('HubSpot rate limits', () => {
       .reply(200, batchRead);
     const pending = unthrottledConnector().fetchLeads(['1']);
     await vi.waitFor(() => expect(limited.isDone()).toBe(true));
-    await settle();
-    await vi.advanceTimersByTimeAsync(2_990);
+    // The wait is scheduled once the 429 has been read and mapped.
+    await vi.waitFor(async () => {
+      await settle();
+      expect(vi.getTimerCount()).toBe(1);
+    });
+    await vi.advanceTimersByTimeAsync(2_900);
     await settle();
     expect(retried.isDone()).toBe(false);
-    await vi.advanceTimersByTimeAsync(10);
+    await vi.advanceTimersByTimeAsync(100);
     const result = await pending;
     expect(retried.isDone()).toBe(true);
     expect(result.rejected).toEqual([]);
@@ -76,8 +80,15 @@ describe('HubSpot rate limits', () => {
       .times(7)
       .reply(tenSecondly.status, tenSecondly.body, tenSecondly.headers);
     const connector = unthrottledConnector();
-    const outcome = connector.fetchLeads(['1']).catch((error: ConnectorError) => error);
-    for (let i = 0; i < 7; i += 1) {
+    let finished = false;
+    const outcome = connector
+      .fetchLeads(['1'])
+      .catch((error: ConnectorError) => error)
+      .finally(() => {
+        finished = true;
+      });
+    // Each round lets the HTTP exchange finish, then moves time past the 3-second wait.
+    for (let round = 0; !finished && round < 200; round += 1) {
       await settle();
       await vi.advanceTimersByTimeAsync(3_000);
     }

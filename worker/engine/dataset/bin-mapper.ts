@@ -356,14 +356,18 @@ export function valueToBin(mapper: BinMapper, value: number): number {
   );
 }
 
-/** First bin in [0, count) whose upper bound is >= x (the last bin catches everything above). */
+/**
+ * First bin in [0, count) whose upper bound is >= x; the last bin's bound is +Infinity, so one always
+ * is. Written without an unpredictable branch (the select compiles to a conditional move), which
+ * matters when every row of every feature goes through it.
+ */
 export function searchUpperBound(bounds: Float64Array, count: number, x: number): number {
   let low = 0;
-  let high = count - 1;
-  while (low < high) {
-    const middle = (low + high - 1) >> 1;
-    if (x <= bounds[middle]) high = middle;
-    else low = middle + 1;
+  let size = count;
+  while (size > 1) {
+    const half = size >>> 1;
+    low = bounds[low + half - 1] < x ? low + half : low;
+    size -= half;
   }
   return low;
 }

@@ -78,6 +78,11 @@ export interface OAuthTokens {
   expiresAt?: number;
   /** Salesforce only: the org's instance URL, already checked against Salesforce domains. */
   instanceUrl?: string;
+  /**
+   * Salesforce only: the user the tokens act as (last segment of the token response's `id` URL).
+   * Incremental syncs skip records whose latest change is this user's, i.e. our own score writes.
+   */
+  userId?: string;
 }
 
 /** Everything a provider needs for one tenant. Base URLs differ only for the sandbox CRM. */

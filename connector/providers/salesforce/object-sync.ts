@@ -21,6 +21,11 @@ export interface ObjectSyncSpec {
   fields: readonly string[];
   /** Extra SOQL condition, e.g. `WhoId != null`. */
   filter?: string;
+  /**
+   * A condition for incremental queries only (never the COUNT(), the Bulk load or the first load),
+   * e.g. leaving out records whose latest change is our own write-back.
+   */
+  incrementalFilter?: string;
   /** The change stamp ordered on; a parent field path for passes driven by a related record. */
   stampField: string;
   /** Whether an initial load may go through Bulk API 2.0 when the object is large. */
@@ -104,6 +109,7 @@ function buildSoql(spec: ObjectSyncSpec, since: number | null, withOrder: boolea
   const conditions = [
     spec.filter,
     since === null ? undefined : `${spec.stampField} >= ${soqlDateTime(since)}`,
+    since === null ? undefined : spec.incrementalFilter,
   ];
   const where = conditions.filter(Boolean).join(' AND ');
   const order = withOrder ? ` ORDER BY ${spec.stampField}, Id` : '';

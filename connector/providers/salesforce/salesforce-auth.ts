@@ -27,6 +27,15 @@ export interface InstalledOrg {
   userId: string;
 }
 
+/** Org and user ids from the token response's identity URL `.../id/<orgId>/<userId>`. */
+function identityOf(token: TokenResponse): { orgId: string; userId: string } {
+  const [, orgId, userId] = /\/id\/([^/]+)\/([^/]+)$/.exec(token.id) ?? [];
+  // The response schema already required this shape; this only narrows the types.
+  if (!orgId || !userId)
+    throw new ConnectorError('UNKNOWN', `Unexpected Salesforce identity URL ${token.id}`);
+  return { orgId, userId };
+}
+
 function sameSecret(a: string, b: string): boolean {
   // Hash first so lengths match and the comparison time says nothing about the value.
   const left = createHash('sha256').update(a).digest();
@@ -43,6 +52,8 @@ export class SalesforceAuth {
   /** The domain error of the last failed refresh: jsforce rewraps it and loses its code. */
   lastRefreshError: ConnectorError | null = null;
   refreshCount = 0;
+  /** The integration user the tokens act as, once known (stored tokens or a refresh). */
+  userId: string | null = null;
 
   constructor(config: SalesforceAuthConfig) {
     this.config = config;
@@ -87,7 +98,7 @@ export class SalesforceAuth {
       throw parseSalesforceError(error, { context: { operation: 'exchange authorization code' } });
     }
     const token = this.readTokenResponse(raw);
-    const [, orgId, userId] = /\/id\/([^/]+)\/([^/]+)$/.exec(token.id) ?? [];
+    const { orgId, userId } = identityOf(token);
     if (!token.refresh_token) {
       throw new ConnectorError(
         'INVALID_INPUT',
@@ -95,12 +106,13 @@ export class SalesforceAuth {
       );
     }
     return {
-      orgId: orgId!,
-      userId: userId!,
+      orgId,
+      userId,
       tokens: {
         accessToken: token.access_token,
         refreshToken: token.refresh_token,
         instanceUrl: assertSalesforceUrl(token.instance_url, this.config),
+        userId,
       },
     };
   }
@@ -130,7 +142,9 @@ export class SalesforceAuth {
           // With refresh-token rotation Salesforce returns a new one; otherwise the old one stays valid.
           refreshToken: token.refresh_token ?? current.refreshToken,
           instanceUrl: assertSalesforceUrl(token.instance_url, this.config),
+          userId: identityOf(token).userId,
         };
+        this.userId = tokens.userId ?? this.userId;
         await onRefreshed(tokens);
         this.lastRefreshError = null;
         return tokens;
@@ -149,6 +163,7 @@ export class SalesforceAuth {
       throw new ConnectorError('INVALID_INPUT', 'Salesforce tenant has no instance URL: reinstall the app');
     }
     const instanceUrl = assertSalesforceUrl(tokens.instanceUrl, this.config);
+    this.userId = tokens.userId ?? this.userId;
     let current: OAuthTokens = { ...tokens, instanceUrl };
     const connection = new Connection({
       oauth2: this.oauth2(),

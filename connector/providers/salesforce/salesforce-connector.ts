@@ -73,7 +73,13 @@ export class SalesforceConnector implements CrmConnector {
   }
 
   private streamContext(): StreamContext {
-    return { client: this.client, tenantId: this.context.tenantId, options: this.options, now: this.now };
+    return {
+      client: this.client,
+      tenantId: this.context.tenantId,
+      options: this.options,
+      now: this.now,
+      integrationUserId: this.auth.userId,
+    };
   }
 
   syncLeads(options: SyncOptions): AsyncIterable<SyncPage<Lead>> {

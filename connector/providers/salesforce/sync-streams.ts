@@ -31,6 +31,8 @@ export interface StreamContext {
   tenantId: TenantId;
   options: SalesforceOptions;
   now: () => number;
+  /** The user our API calls act as; null when not known yet (echo suppression is then off). */
+  integrationUserId: string | null;
 }
 
 export function encodeCursor(cursor: StreamCursor): string {
@@ -56,10 +58,44 @@ export function decodeCursor(cursor: string | null): StreamCursor | null {
 
 type KeyedSpec = ObjectSyncSpec & { key: string };
 
-const leadSpecs: KeyedSpec[] = [
-  { key: 'Lead', object: 'Lead', fields: leadFields, stampField: 'SystemModstamp', allowBulk: true },
-  { key: 'Contact', object: 'Contact', fields: contactFields, stampField: 'SystemModstamp', allowBulk: true },
-];
+const userIdPattern = /^005[a-zA-Z0-9]{12}([a-zA-Z0-9]{3})?$/;
+
+/**
+ * Echo suppression: our score write-back bumps SystemModstamp, so without this every written record
+ * would come back in the next incremental sync. Incremental Lead and Contact queries therefore skip
+ * records whose latest change was made by the integration user.
+ *
+ * Trade-off: a person's edit made between our read of a record and our write to it is hidden
+ * behind our write (LastModifiedById is then ours). The change-event path (LeadChangeEvent carries
+ * every commit, ours or not) delivers it, and the next full reconcile (cursor null, no filter)
+ * catches anything both missed. Full loads never carry this condition.
+ */
+function echoFilter(userId: string | null): string | undefined {
+  // The id goes into SOQL: accept only the shape of a User id.
+  return userId !== null && userIdPattern.test(userId) ? `LastModifiedById != '${userId}'` : undefined;
+}
+
+function leadSpecs(userId: string | null): KeyedSpec[] {
+  const incrementalFilter = echoFilter(userId);
+  return [
+    {
+      key: 'Lead',
+      object: 'Lead',
+      fields: leadFields,
+      stampField: 'SystemModstamp',
+      allowBulk: true,
+      incrementalFilter,
+    },
+    {
+      key: 'Contact',
+      object: 'Contact',
+      fields: contactFields,
+      stampField: 'SystemModstamp',
+      allowBulk: true,
+      incrementalFilter,
+    },
+  ];
+}
 
 const activitySpecs: KeyedSpec[] = [
   {
@@ -88,8 +124,11 @@ const activitySpecs: KeyedSpec[] = [
   },
 ];
 
-/** Conversions change the Lead; a later won/lost changes only its opportunity, hence two passes. */
-const outcomeSpecs: KeyedSpec[] = [
+/**
+ * Conversions change the Lead; a later won/lost changes only its opportunity, hence two passes.
+ * The conversion pass reads Leads on SystemModstamp, so it skips our own writes too (see echoFilter).
+ */
+const outcomeSpecs = (userId: string | null): KeyedSpec[] => [
   {
     key: 'LeadConversion',
     object: 'Lead',
@@ -97,6 +136,7 @@ const outcomeSpecs: KeyedSpec[] = [
     filter: 'IsConverted = true',
     stampField: 'SystemModstamp',
     allowBulk: true,
+    incrementalFilter: echoFilter(userId),
   },
   {
     key: 'ConvertedOpportunity',
@@ -160,14 +200,20 @@ export async function* syncLeadsStream(
   options: SyncOptions,
 ): AsyncGenerator<SyncPage<Lead>> {
   const { state, fullLoad } = startState(options.cursor);
+  const specs = leadSpecs(context.integrationUserId);
+  if (!fullLoad && context.integrationUserId === null) {
+    context.client.logger.warn(
+      'Salesforce integration user unknown (tokens without userId): our own writes come back as changes until the next token refresh',
+    );
+  }
   if (fullLoad) {
     // Deletions after this instant must reach the next run, even those during this full load.
     const startedAt = new Date(context.now()).toISOString();
-    for (const spec of leadSpecs) state.deletedSince[spec.object] = startedAt;
+    for (const spec of specs) state.deletedSince[spec.object] = startedAt;
   }
   yield* runSpecs<Lead>(
     context,
-    leadSpecs,
+    specs,
     options,
     (records, spec) =>
       screenRecords(
@@ -181,7 +227,7 @@ export async function* syncLeadsStream(
     state,
   );
   const deletedCrmIds: string[] = [];
-  for (const spec of leadSpecs) deletedCrmIds.push(...(await deletedIds(context, state, spec.object)));
+  for (const spec of specs) deletedCrmIds.push(...(await deletedIds(context, state, spec.object)));
   yield { records: [], rejected: [], deletedCrmIds, nextCursor: encodeCursor(state) };
 }
 
@@ -221,7 +267,7 @@ export async function* syncOutcomesStream(
   }
   yield* runSpecs<Outcome>(
     context,
-    outcomeSpecs,
+    outcomeSpecs(context.integrationUserId),
     options,
     (records, spec) =>
       screenRecords(

@@ -1,7 +1,13 @@
 import type { SalesforceStore, SfRecord } from './salesforce-store.ts';
 import { compareValues, matches, parseSoql } from './soql.ts';
 
-const dateTimeFields = new Set(['CreatedDate', 'SystemModstamp', 'StartDateTime', 'ActivityDateTime']);
+const dateTimeFields = new Set([
+  'CreatedDate',
+  'LastModifiedDate',
+  'SystemModstamp',
+  'StartDateTime',
+  'ActivityDateTime',
+]);
 
 /** Salesforce writes datetimes as `2026-03-01T10:00:00.000+0000`. */
 function toSalesforceDateTime(value: unknown): unknown {

@@ -223,7 +223,16 @@ function mountRest(
       return restError(response, 400, 'INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id');
     }
     const id = store.newId('Task');
-    store.put('Task', { ...body, Id: id, CreatedDate: store.stamp(), SystemModstamp: store.stamp() });
+    const at = store.stamp();
+    store.put('Task', {
+      ...body,
+      Id: id,
+      CreatedDate: at,
+      CreatedById: state.userId,
+      LastModifiedDate: at,
+      LastModifiedById: state.userId,
+      SystemModstamp: at,
+    });
     response.status(201).json({ id, success: true, errors: [] });
   });
   router.patch(
@@ -263,7 +272,8 @@ function mountRest(
               ],
             };
           }
-          store.update(target.Id, fields);
+          // An API write is the authenticated (integration) user's, as in a real org.
+          store.update(target.Id, fields, state.userId);
           store.scoreWrites.set(target.Id, (store.scoreWrites.get(target.Id) ?? 0) + 1);
           return { id, success: true, errors: [] };
         }),

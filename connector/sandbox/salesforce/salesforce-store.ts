@@ -26,6 +26,14 @@ export interface CanonicalSeed {
   outcomes?: Outcome[];
 }
 
+/** The org's people: seeded records and edits made outside the API are theirs, not the integration user's. */
+export const humanUserId = '005000000000002AAA';
+
+/** Audit fields of a record last changed by a person at `at`. */
+function byHuman(at: string) {
+  return { CreatedById: humanUserId, LastModifiedById: humanUserId, LastModifiedDate: at };
+}
+
 const prefixes: Record<string, string> = {
   '001': 'Account',
   '003': 'Contact',
@@ -80,10 +88,19 @@ export class SalesforceStore {
     return new Date(this.now()).toISOString();
   }
 
-  update(id: string, fields: Record<string, unknown>): SfRecord | undefined {
+  /**
+   * Changes a record as Salesforce does: LastModifiedDate, SystemModstamp and LastModifiedById move
+   * to this write. API writes pass the authenticated user; anything else is a person in the org.
+   */
+  update(id: string, fields: Record<string, unknown>, modifiedById = humanUserId): SfRecord | undefined {
     const record = this.get(id);
     if (!record) return undefined;
-    Object.assign(record, fields, { SystemModstamp: this.stamp() });
+    const stamp = this.stamp();
+    Object.assign(record, fields, {
+      LastModifiedDate: stamp,
+      SystemModstamp: stamp,
+      LastModifiedById: modifiedById,
+    });
     return record;
   }
 
@@ -117,6 +134,7 @@ export function seedSalesforce(store: SalesforceStore, seed: CanonicalSeed): voi
       NumberOfEmployees: account.employees,
       AnnualRevenue: account.annualRevenue,
       SystemModstamp: '2025-01-01T00:00:00.000Z',
+      ...byHuman('2025-01-01T00:00:00.000Z'),
     });
   }
   for (const lead of seed.leads) {
@@ -130,6 +148,7 @@ export function seedSalesforce(store: SalesforceStore, seed: CanonicalSeed): voi
       HasOptedOutOfEmail: lead.consentToTracking === false,
       CreatedDate: lead.createdAt,
       SystemModstamp: lead.updatedAt,
+      ...byHuman(lead.updatedAt),
     };
     if (lead.objectType === 'Contact') {
       const accountId = typeof lead.accountKey === 'string' ? accountByKey.get(lead.accountKey) : undefined;
@@ -169,6 +188,7 @@ function seedOutcome(store: SalesforceStore, outcome: Outcome): void {
       CloseDate: dateOnly(outcome.occurredAt),
       Amount: outcome.amount,
       SystemModstamp: outcome.occurredAt,
+      ...byHuman(outcome.occurredAt),
     });
     Object.assign(lead, { IsConverted: true, ConvertedOpportunityId: id });
   } else {
@@ -183,6 +203,7 @@ function seedActivity(store: SalesforceStore, activity: Activity): void {
     WhoId: activity.leadId,
     CreatedDate: activity.occurredAt,
     SystemModstamp: activity.occurredAt,
+    ...byHuman(activity.occurredAt),
   };
   if (activity.type === 'meeting') {
     store.put('Event', {
@@ -207,6 +228,7 @@ function seedActivity(store: SalesforceStore, activity: Activity): void {
       CampaignId: null,
       CreatedDate: activity.occurredAt,
       SystemModstamp: activity.occurredAt,
+      ...byHuman(activity.occurredAt),
     });
   } else {
     store.put('Task', {

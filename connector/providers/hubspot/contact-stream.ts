@@ -25,9 +25,19 @@ export function contactCursorKey(cursor: ContactCursor): string {
   return `${cursor.since}|${[...cursor.boundaryIds].sort().join(',')}`;
 }
 
-function modifiedAt(contact: HubspotObject): number {
+export function modifiedAt(contact: HubspotObject): number {
   const iso = toIso(contact.properties.lastmodifieddate) ?? toIso(contact.updatedAt);
   return iso === null ? 0 : Date.parse(iso);
+}
+
+/** The cursor after `contact`, for a stream read in ascending lastmodifieddate order. */
+export function advanceCursor(cursor: ContactCursor, contact: HubspotObject): ContactCursor {
+  const at = modifiedAt(contact);
+  if (at > cursor.since) return { since: at, boundaryIds: [contact.id] };
+  if (at === cursor.since && !cursor.boundaryIds.includes(contact.id)) {
+    return { since: at, boundaryIds: [...cursor.boundaryIds, contact.id] };
+  }
+  return cursor;
 }
 
 /** Pages already fetched in this process, so leads, activities and outcomes share one search per page. */
@@ -139,9 +149,8 @@ export async function* streamChangedContacts(
     }
     const page: ContactPage = { contacts, next: { since, boundaryIds: [...boundary] } };
     const nextAfter = response.paging?.next?.after;
-    // Only pages with more behind them are shared: the tail is always read fresh, so a replay
-    // still sees changes made after the first reader passed.
-    if (nextAfter !== undefined) cache.set(cursor, page, now());
+    // A replay ends with a live search from the last cursor, so it still sees later changes.
+    cache.set(cursor, page, now());
     yield page;
     cursor = page.next;
     if (nextAfter === undefined) return;

@@ -133,6 +133,35 @@ describe('HubSpot contact sync', () => {
     expect(connector.api.calls).toBe(2);
   });
 
+  it('lets outcomes replay the search pages the lead sync read, with one live search for the tail', async () => {
+    const requests = serveContacts(contactsWithTies(450, 7));
+    const associationInputs: number[] = [];
+    nock(apiBase)
+      .post('/crm/v4/associations/contacts/deals/batch/read')
+      .reply(async (request: Request) => {
+        const body = (await request.json()) as { inputs: { id: string }[] };
+        associationInputs.push(body.inputs.length);
+        return [
+          200,
+          {
+            status: 'COMPLETE',
+            results: [],
+            startedAt: '2026-02-05T10:00:00.000Z',
+            completedAt: '2026-02-05T10:00:00.000Z',
+          },
+        ];
+      })
+      .persist();
+    const connector = unthrottledConnector();
+    await collect(connector, null);
+    expect(requests).toHaveLength(3);
+    const outcomePages = [];
+    for await (const page of connector.syncOutcomes({ cursor: null })) outcomePages.push(page);
+    expect(requests).toHaveLength(4);
+    // 450 contacts in one association batch: groups fill to 1,000 across search pages.
+    expect(associationInputs).toEqual([450]);
+  });
+
   it('refuses a cursor it did not issue', async () => {
     await expect(collect(unthrottledConnector(), '{"since":1}')).rejects.toMatchObject({
       code: 'CURSOR_INVALID',

@@ -7,6 +7,7 @@ import type { Lead } from '../../../shared/schemas/lead.ts';
 import type { Outcome } from '../../../shared/schemas/outcome.ts';
 import { associationBatchSize, dealProperties, engagementProperties, engagementTypes } from './constants.ts';
 import {
+  advanceCursor,
   type ContactCursor,
   type ContactPageCache,
   initialContactCursor,
@@ -107,18 +108,24 @@ export async function* syncHubspotLeads(
   yield { records: [], rejected: [], deletedCrmIds, nextCursor: serialize(position, deletedSince) };
 }
 
-/** Contact pages gathered up to one association batch (1,000 contacts), so each v4 read is full. */
+/**
+ * Contacts in groups of exactly one association batch (1,000), so each v4 read is full. A group
+ * may end inside a search page: the stream is in ascending order, so the cursor after any contact
+ * is exact.
+ */
 async function* contactGroups(deps: SyncDeps, options: SyncOptions) {
   const start = parseCursor(options.cursor, 'activity');
   let group: HubspotObject[] = [];
   let position = start.contacts;
-  for await (const page of streamChangedContacts(deps.api, position, deps.cache, deps.now)) {
+  for await (const page of streamChangedContacts(deps.api, start.contacts, deps.cache, deps.now)) {
     throwIfAborted(options.signal);
-    group.push(...page.contacts);
-    position = page.next;
-    if (group.length + 200 > associationBatchSize) {
-      yield { contacts: group, nextCursor: serialize(position, start.deletedSince) };
-      group = [];
+    for (const contact of page.contacts) {
+      group.push(contact);
+      position = advanceCursor(position, contact);
+      if (group.length === associationBatchSize) {
+        yield { contacts: group, nextCursor: serialize(position, start.deletedSince) };
+        group = [];
+      }
     }
   }
   yield { contacts: group, nextCursor: serialize(position, start.deletedSince) };

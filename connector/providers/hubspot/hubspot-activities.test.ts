@@ -139,4 +139,25 @@ describe('HubSpot activities and outcomes', () => {
       { to: { id: '101' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 204 }] },
     ]);
   });
+
+  it('describes the contact properties and the daily API usage HubSpot reported', async () => {
+    nock(apiBase)
+      .get('/crm/v3/properties/contacts')
+      .reply(
+        200,
+        { results: [loadHubspotFixture('property-create-201.json')] },
+        {
+          'x-hubspot-ratelimit-max': '110',
+          'x-hubspot-ratelimit-remaining': '109',
+          'x-hubspot-ratelimit-daily': '250000',
+          'x-hubspot-ratelimit-daily-remaining': '249000',
+        },
+      );
+    const description = await unthrottledConnector().describe();
+    expect(description).toEqual({
+      provider: 'hubspot',
+      objects: [{ name: 'contacts', fields: ['leadscore_score'] }],
+      apiUsage: { used: 1000, limit: 250000 },
+    });
+  });
 });

@@ -1,5 +1,3 @@
-import { ConnectorError } from '../../../shared/errors.ts';
-import { countResponseSchema } from './api-schemas.ts';
 import { bulkQueryPages } from './bulk-query.ts';
 import type { SalesforceOptions } from './constants.ts';
 import { fromCsvRow, type SalesforceRecord, toIsoDateTime } from './map-salesforce-records.ts';
@@ -116,25 +114,6 @@ function buildSoql(spec: ObjectSyncSpec, since: number | null, withOrder: boolea
   return `SELECT ${spec.fields.join(', ')} FROM ${spec.object}${where ? ` WHERE ${where}` : ''}${order}`;
 }
 
-async function countRows(
-  client: SalesforceClient,
-  spec: ObjectSyncSpec,
-  beforeEachCall: () => void,
-): Promise<number> {
-  const where = spec.filter ? ` WHERE ${spec.filter}` : '';
-  for await (const page of client.queryPages(
-    `SELECT COUNT() FROM ${spec.object}${where}`,
-    `count ${spec.object}`,
-    beforeEachCall,
-  )) {
-    const parsed = countResponseSchema.safeParse(page);
-    if (!parsed.success)
-      throw new ConnectorError('UNKNOWN', `Unexpected COUNT() response for ${spec.object}`);
-    return parsed.data.totalSize;
-  }
-  return 0;
-}
-
 /**
  * Changed rows of one object since its cursor, oldest first: `stamp >= watermark - overlap ORDER BY
  * stamp, Id`, paged over nextRecordsUrl, de-duplicated on Id. A first load of a large object goes
@@ -149,32 +128,47 @@ export async function* syncObject(
   startedAt: string,
 ): AsyncGenerator<ObjectSyncPage> {
   const deliverer = new Deliverer(start, spec.stampField, options.overlapMs);
-  const useBulk =
-    start.bulk !== undefined ||
-    (start.watermark === null &&
-      spec.allowBulk &&
-      Number.isFinite(options.bulkThreshold) &&
-      (await countRows(client, spec, beforeEachCall)) > options.bulkThreshold);
-  if (useBulk) {
-    for await (const page of bulkQueryPages(client, buildSoql(spec, null, false), {
-      maxRecords: options.bulkMaxRecords,
-      pollIntervalMs: options.bulkPollIntervalMs,
-      pollTimeoutMs: options.bulkPollTimeoutMs,
-      resume: start.bulk,
-      beforeEachCall,
-    })) {
-      const records = deliverer.take(page.rows.map((row) => fromCsvRow(row, spec.object)));
-      deliverer.cursor.bulk =
-        page.nextLocator === null ? undefined : { jobId: page.jobId, locator: page.nextLocator };
-      yield { records, cursor: deliverer.snapshot() };
-    }
+  if (start.bulk !== undefined) {
+    yield* bulkLoad(client, spec, start, options, beforeEachCall, deliverer);
     return;
   }
+  const mayUseBulk = start.watermark === null && spec.allowBulk && Number.isFinite(options.bulkThreshold);
   const since = start.watermark === null ? null : Date.parse(start.watermark) - options.overlapMs;
   const soql = buildSoql(spec, since, true);
+  let firstPage = true;
   for await (const page of client.queryPages(soql, `sync ${spec.object}`, beforeEachCall)) {
+    // The first page's totalSize sizes a first load, so small objects cost no separate COUNT()
+    // call. Above the threshold the page is dropped undelivered (stopping here sends nothing more)
+    // and Bulk API 2.0 reads the whole object; totalSize only picks the route, never bounds a loop.
+    if (firstPage && mayUseBulk && !page.done && page.totalSize > options.bulkThreshold) {
+      yield* bulkLoad(client, spec, start, options, beforeEachCall, deliverer);
+      return;
+    }
+    firstPage = false;
     const records = deliverer.take(page.records as SalesforceRecord[]);
     if (page.done) deliverer.settle(startedAt);
+    yield { records, cursor: deliverer.snapshot() };
+  }
+}
+
+async function* bulkLoad(
+  client: SalesforceClient,
+  spec: ObjectSyncSpec,
+  start: ObjectCursor,
+  options: SalesforceOptions,
+  beforeEachCall: () => void,
+  deliverer: Deliverer,
+): AsyncGenerator<ObjectSyncPage> {
+  for await (const page of bulkQueryPages(client, buildSoql(spec, null, false), {
+    maxRecords: options.bulkMaxRecords,
+    pollIntervalMs: options.bulkPollIntervalMs,
+    pollTimeoutMs: options.bulkPollTimeoutMs,
+    resume: start.bulk,
+    beforeEachCall,
+  })) {
+    const records = deliverer.take(page.rows.map((row) => fromCsvRow(row, spec.object)));
+    deliverer.cursor.bulk =
+      page.nextLocator === null ? undefined : { jobId: page.jobId, locator: page.nextLocator };
     yield { records, cursor: deliverer.snapshot() };
   }
 }

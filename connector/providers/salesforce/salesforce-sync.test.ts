@@ -127,14 +127,42 @@ describe('Salesforce lead sync', () => {
     expect(linker.peopleCount).toBe(7);
   });
 
+  it('sizes a small first load from its first page, without a COUNT() call', async () => {
+    const sent: string[] = [];
+    const scope = nock(instanceUrl)
+      .get(queryPath)
+      .query((query) => {
+        sent.push(String(query.q));
+        return String(query.q).includes('FROM Lead');
+      })
+      .reply(200, fixture('query-leads-page-1.json'))
+      .get(`${queryPath}/01gD0000002HU6KIAW-3`)
+      .reply(200, fixture('query-leads-page-2.json'))
+      .get(`${queryPath}/01gD0000002HU6KIAW-6`)
+      .reply(200, fixture('query-leads-page-3.json'))
+      .get(queryPath)
+      .query((query) => {
+        sent.push(String(query.q));
+        return String(query.q).includes('FROM Contact');
+      })
+      .reply(200, fixture('query-contacts-page-1.json'));
+    // totalSize 8 is under the threshold of 50: REST all the way.
+    const { connector } = testConnector({}, { now: () => now, bulkThreshold: 50 });
+    const pages = await collect(connector.syncLeads({ cursor: null }));
+    expect(scope.isDone()).toBe(true);
+    expect(sent.filter((soql) => soql.includes('COUNT()'))).toEqual([]);
+    expect(pages.flatMap((page) => page.records)).toHaveLength(8);
+  });
+
   it('loads a large object through Bulk API 2.0 and follows Sforce-Locator until "null"', async () => {
     const headers = fixture<Record<string, Record<string, string>>>('bulk-results-headers.json');
     let createdWith: Record<string, unknown> = {};
     const jobPath = `${apiBase}/jobs/query`;
     const scope = nock(instanceUrl)
+      // The first REST page sizes the load (totalSize 8 above a threshold of 5): it is dropped.
       .get(queryPath)
-      .query((query) => String(query.q).startsWith('SELECT COUNT() FROM Lead'))
-      .reply(200, fixture('query-count.json'))
+      .query((query) => /FROM Lead ORDER BY/.test(String(query.q)))
+      .reply(200, fixture('query-leads-page-1.json'))
       .post(jobPath, (body: Record<string, unknown>) => {
         createdWith = body;
         return true;
@@ -151,19 +179,18 @@ describe('Salesforce lead sync', () => {
       .query({ maxRecords: '2', locator: 'MTAwMDA' })
       .reply(200, fixtureText('bulk-results-page-2.csv'), headers.page2)
       .get(queryPath)
-      .query((query) => String(query.q).startsWith('SELECT COUNT() FROM Contact'))
-      .reply(200, fixture('query-empty.json'))
-      .get(queryPath)
-      .query((query) => String(query.q).startsWith('SELECT Id'))
+      .query((query) => /FROM Contact ORDER BY/.test(String(query.q)))
       .reply(200, fixture('query-empty.json'));
     const { connector } = testConnector(
       {},
-      { now: () => now, bulkThreshold: 1000, bulkMaxRecords: 2, bulkPollIntervalMs: 1 },
+      { now: () => now, bulkThreshold: 5, bulkMaxRecords: 2, bulkPollIntervalMs: 1 },
     );
     const pages = await collect(connector.syncLeads({ cursor: null }));
     expect(scope.isDone()).toBe(true);
     expect(createdWith).toMatchObject({ operation: 'query' });
     expect(String(createdWith.query)).not.toContain('ORDER BY');
+    // No COUNT() call, and nothing from the dropped REST page: only the Bulk rows.
+    expect(scope.pendingMocks()).toEqual([]);
     const leads = pages.flatMap((page) => page.records);
     expect(leads.map((lead) => lead.crmId)).toEqual([
       '00Q5g0000000011EAA',

@@ -1,8 +1,21 @@
 import type { Model } from '../io/model.ts';
-import { flattenModel, ZERO_THRESHOLD } from '../predict/flat-forest.ts';
+import { flattenModel, goesLeft, ZERO_THRESHOLD } from '../predict/flat-forest.ts';
 import { rowCount } from '../predict/predict.ts';
 import { directLeafContributions } from './leaf-path-tables.ts';
 import { createTreeShapExplainer, type TreeShapExplainer } from './tree-shap-explainer.ts';
+import {
+  createWasmKernel,
+  WASM_BLOCK_ROWS,
+  type WasmTreeShapKernel,
+  wasmKernelAvailable,
+} from './wasm-tree-shap-kernel.ts';
+
+/** Which implementation explains: the WebAssembly kernel when the engine has WebAssembly, else JS. */
+export type ExplainKernel = 'wasm' | 'js';
+
+export function defaultExplainKernel(): ExplainKernel {
+  return wasmKernelAvailable() ? 'wasm' : 'js';
+}
 
 const explainers = new WeakMap<Model, TreeShapExplainer>();
 
@@ -17,8 +30,12 @@ export function explainerFor(model: Model): TreeShapExplainer {
 }
 
 /** SHAP contributions for a model (explainer cached per model object); see explainMatrix. */
-export function explainContributions(model: Model, matrix: Float64Array): Float64Array {
-  return explainMatrix(explainerFor(model), matrix);
+export function explainContributions(
+  model: Model,
+  matrix: Float64Array,
+  kernel: ExplainKernel = defaultExplainKernel(),
+): Float64Array {
+  return explainMatrix(explainerFor(model), matrix, kernel);
 }
 
 /**
@@ -34,7 +51,100 @@ const BLOCK_ROWS = 64;
  * disagrees with (cold bits); each leaf then adds one table entry per feature the row agrees with
  * (hot), and a bottom-up pass hands each leaf's common cold share to its cold features.
  */
-export function explainMatrix(explainer: TreeShapExplainer, matrix: Float64Array): Float64Array {
+export function explainMatrix(
+  explainer: TreeShapExplainer,
+  matrix: Float64Array,
+  kernel: ExplainKernel = defaultExplainKernel(),
+): Float64Array {
+  return kernel === 'wasm' ? explainMatrixWasm(explainer, matrix) : explainMatrixJs(explainer, matrix);
+}
+
+/** The same computation as explainMatrixJs, block by block in the WebAssembly kernel. */
+export function explainMatrixWasm(explainer: TreeShapExplainer, matrix: Float64Array): Float64Array {
+  const rows = rowCount(explainer.forest, matrix);
+  const features = explainer.numFeatures;
+  const width = features + 1;
+  const out = new Float64Array(rows * width);
+  const kernel = wasmKernelFor(explainer);
+  const buffer = kernel.memory.buffer;
+  const B = WASM_BLOCK_ROWS;
+  const input = new Float64Array(buffer, kernel.inputBase, B * features);
+  const output = new Float64Array(buffer, kernel.outBase, B * width);
+  // The root's cold masks are the only ones the kernel reads without writing them first.
+  new Int32Array(buffer, kernel.coldAtBase, B).fill(0);
+  const treeEnd = kernel.treeBase + explainer.forest.numTrees * 20;
+  for (let blockStart = 0; blockStart < rows; blockStart += B) {
+    const n = Math.min(rows, blockStart + B) - blockStart;
+    input.set(matrix.subarray(blockStart * features, (blockStart + n) * features));
+    output.fill(0, 0, n * width);
+    kernel.run(
+      n,
+      kernel.treeBase,
+      treeEnd,
+      kernel.coldAtBase,
+      kernel.coldSumBase,
+      kernel.inputBase,
+      kernel.outBase,
+      features * 8,
+      width * 8,
+    );
+    out.set(output.subarray(0, n * width), blockStart * width);
+  }
+  for (let row = 0; row < rows; row += 1) out[row * width + features] = explainer.expectedValue;
+  addDirectLeaves(explainer, matrix, rows, out);
+  return out;
+}
+
+const wasmKernels = new WeakMap<TreeShapExplainer, WasmTreeShapKernel>();
+
+function wasmKernelFor(explainer: TreeShapExplainer): WasmTreeShapKernel {
+  let kernel = wasmKernels.get(explainer);
+  if (kernel === undefined) {
+    kernel = createWasmKernel(explainer);
+    wasmKernels.set(explainer, kernel);
+  }
+  return kernel;
+}
+
+/**
+ * Leaves without a table, for the WebAssembly kernel (which gives them a cold share of 0): their
+ * path decisions per row, then the per-row formulas.
+ */
+function addDirectLeaves(
+  explainer: TreeShapExplainer,
+  matrix: Float64Array,
+  rows: number,
+  out: Float64Array,
+): void {
+  const forest = explainer.forest;
+  const features = explainer.numFeatures;
+  const width = features + 1;
+  let flags = new Uint8Array(64);
+  for (let t = 0; t < forest.numTrees; t += 1) {
+    if (explainer.hasDirectLeaf[t] === 0) continue;
+    const leafEnd = t + 1 < forest.numTrees ? forest.leafOffset[t + 1] : forest.leafValue.length;
+    for (let leaf = forest.leafOffset[t]; leaf < leafEnd; leaf += 1) {
+      const d = explainer.leafDepth[leaf];
+      if (explainer.tableOffset[leaf] >= 0 || d === 0) continue;
+      if (flags.length < d) flags = new Uint8Array(d);
+      const start = explainer.leafStart[leaf];
+      const cover = explainer.pathCover.subarray(start, start + d);
+      const pathFeatures = explainer.pathFeature.subarray(start, start + d);
+      for (let row = 0; row < rows; row += 1) {
+        flags.fill(0, 0, d);
+        for (let i = explainer.fallbackStart[leaf]; i < explainer.fallbackStart[leaf + 1]; i += 1) {
+          const node = explainer.fallbackNode[i];
+          const left = goesLeft(forest, node, matrix[row * features + forest.feature[node]]) ? 1 : 0;
+          if (left !== explainer.fallbackLeft[i]) flags[explainer.fallbackPosition[i]] = 1;
+        }
+        directLeafContributions(forest.leafValue[leaf], cover, pathFeatures, d, flags, out, row * width);
+      }
+    }
+  }
+}
+
+/** The JavaScript kernel: the reference for the WebAssembly one and its fallback. */
+export function explainMatrixJs(explainer: TreeShapExplainer, matrix: Float64Array): Float64Array {
   const forest = explainer.forest;
   const rows = rowCount(forest, matrix);
   const features = explainer.numFeatures;

@@ -3,7 +3,12 @@ import { readGolden, readGoldenSample, readGoldenTable } from '../io/golden-fixt
 import { buildModel, buildTree, type NodeSpec } from '../io/model-builder.ts';
 import { parseLightGbmModel } from '../io/parse-lightgbm-model.ts';
 import { predictRaw } from '../predict/predict.ts';
-import { explainContributions, explainMatrix } from './fast-tree-shap.ts';
+import {
+  defaultExplainKernel,
+  type ExplainKernel,
+  explainContributions,
+  explainMatrix,
+} from './fast-tree-shap.ts';
 import { randomModel, randomRows } from './random-model.ts';
 import { bruteForceShapley } from './shapley-brute-force.ts';
 import { createTreeShapExplainer } from './tree-shap-explainer.ts';
@@ -28,10 +33,12 @@ function worstSumError(contributions: Float64Array, raw: Float64Array): number {
   return worst;
 }
 
-describe('TreeSHAP on the LightGBM golden model', () => {
+const kernels: ExplainKernel[] = ['wasm', 'js'];
+
+describe.each(kernels)('TreeSHAP on the LightGBM golden model with the %s kernel', (kernel) => {
   const model = parseLightGbmModel(readGolden('xe.model.txt'));
   const sample = readGoldenSample();
-  const contributions = explainContributions(model, sample.matrix);
+  const contributions = explainContributions(model, sample.matrix, kernel);
 
   it('reproduces LightGBM predict_contrib within 1e-6 on all 500 rows, expected value included', () => {
     const expected = readGoldenTable('xe.contrib.txt');
@@ -61,7 +68,7 @@ describe('TreeSHAP on the LightGBM golden model', () => {
   });
 });
 
-describe('TreeSHAP against Shapley values from the definition', () => {
+describe.each(kernels)('TreeSHAP against Shapley values from the definition with the %s kernel', (kernel) => {
   it('matches brute-force Shapley values on random depth-4 trees with categorical and missing splits', () => {
     for (let seed = 1; seed <= 30; seed += 1) {
       const model = randomModel({
@@ -74,7 +81,7 @@ describe('TreeSHAP against Shapley values from the definition', () => {
         rootCount: 200,
       });
       const rows = randomRows(seed + 100, 8, 6);
-      const fast = explainContributions(model, rows);
+      const fast = explainContributions(model, rows, kernel);
       for (let row = 0; row < 8; row += 1) {
         const exact = bruteForceShapley(model, rows.subarray(row * 6, row * 6 + 6));
         expect(maxDifference(fast.subarray(row * 7, row * 7 + 7), exact)).toBeLessThan(1e-12);
@@ -109,7 +116,7 @@ describe('TreeSHAP against Shapley values from the definition', () => {
     });
     const model = buildModel([tree], 3);
     const rows = Float64Array.from([0.7, 2, 9, Number.NaN, 3, 0, 0, Number.NaN, 1, 2, 0, 4]);
-    const fast = explainContributions(model, rows);
+    const fast = explainContributions(model, rows, kernel);
     for (let row = 0; row < 4; row += 1) {
       const exact = bruteForceShapley(model, rows.subarray(row * 3, row * 3 + 3));
       expect(maxDifference(fast.subarray(row * 4, row * 4 + 4), exact)).toBeLessThan(1e-12);
@@ -135,7 +142,7 @@ describe('TreeSHAP against Shapley values from the definition', () => {
     const explainer = createTreeShapExplainer(model);
     expect(Array.from(explainer.tableOffset).filter((offset) => offset < 0).length).toBeGreaterThan(2);
     const rows = randomRows(9, 30, 16);
-    const fast = explainMatrix(explainer, rows);
+    const fast = explainMatrix(explainer, rows, kernel);
     for (let row = 0; row < 30; row += 1) {
       const reference = explainReference(model, rows, row * 16);
       expect(maxDifference(fast.subarray(row * 17, row * 17 + 17), reference)).toBeLessThan(1e-12);
@@ -152,7 +159,7 @@ describe('TreeSHAP against Shapley values from the definition', () => {
     });
     const model = buildModel([tree], 2);
     const rows = Float64Array.from([0, 0, 0, 1, 1, 0, 1, 1]);
-    const fast = explainContributions(model, rows);
+    const fast = explainContributions(model, rows, kernel);
     for (let row = 0; row < 4; row += 1) {
       const exact = bruteForceShapley(model, rows.subarray(row * 2, row * 2 + 2));
       expect(maxDifference(fast.subarray(row * 3, row * 3 + 3), exact)).toBeLessThan(1e-12);
@@ -166,12 +173,39 @@ describe('TreeSHAP against Shapley values from the definition', () => {
     expect(fallbacks).toBeGreaterThan(100);
     expect(limited.tables.length).toBeLessThanOrEqual(2000);
     const rows = randomRows(21, 70, 12);
-    const full = explainMatrix(createTreeShapExplainer(model), rows);
-    expect(maxDifference(explainMatrix(limited, rows), full)).toBeLessThan(1e-12);
+    const full = explainMatrix(createTreeShapExplainer(model), rows, kernel);
+    expect(maxDifference(explainMatrix(limited, rows, kernel), full)).toBeLessThan(1e-12);
   });
 
   it('gives one-leaf trees only to the expected value', () => {
     const model = buildModel([buildTree({ value: 0.25, count: 10 })], 2);
-    expect(Array.from(explainContributions(model, Float64Array.from([1, 2])))).toEqual([0, 0, 0.25]);
+    expect(Array.from(explainContributions(model, Float64Array.from([1, 2]), kernel))).toEqual([0, 0, 0.25]);
+  });
+});
+
+describe('the WebAssembly kernel', () => {
+  it('is the default where WebAssembly exists, as in Node', () => {
+    expect(defaultExplainKernel()).toBe('wasm');
+  });
+
+  it('agrees with the JavaScript kernel to 1e-12 over several blocks of rows and a partial one', () => {
+    const model = randomModel({
+      seed: 3,
+      numTrees: 40,
+      numLeaves: 31,
+      numFeatures: 30,
+      categoricalFeatures: [20, 21, 22, 23, 24, 25, 26, 27, 28, 29],
+      categoryCount: 40,
+      rootCount: 100_000,
+    });
+    const explainer = createTreeShapExplainer(model);
+    const rows = randomRows(11, 3 * 128 + 17, 30);
+    // Categories beyond 32 (a second bitset word) and values that are negative fractions or huge.
+    rows[20] = 37;
+    rows[21] = -0.5;
+    rows[22] = 3e9;
+    const wasm = explainMatrix(explainer, rows, 'wasm');
+    expect(maxDifference(wasm, explainMatrix(explainer, rows, 'js'))).toBeLessThan(1e-12);
+    expect(worstSumError(wasm, predictRaw(model, rows))).toBeLessThan(1e-9);
   });
 });

@@ -72,6 +72,34 @@ export const collectionResultSchema = z.array(
 );
 export type CollectionResult = z.infer<typeof collectionResultSchema>;
 
+/** `POST /sobjects/{object}` answers 201 with the new id (failures come as REST errors). */
+export const saveResultSchema = z.object({
+  id: z.string().regex(/^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/, 'must be a 15 or 18 character Salesforce id'),
+  success: z.boolean(),
+  errors: z.array(z.unknown()),
+});
+
+/** `GET /sobjects/{object}/describe`: the fields the provider reads, the rest passed through. */
+export const describeSObjectSchema = z.looseObject({
+  name: z.string().min(1),
+  keyPrefix: z.string().nullable(),
+  label: z.string(),
+  queryable: z.boolean(),
+  updateable: z.boolean(),
+  fields: z
+    .array(
+      z.looseObject({
+        name: z.string().min(1),
+        label: z.string(),
+        type: z.string().min(1),
+        custom: z.boolean(),
+        nillable: z.boolean(),
+        updateable: z.boolean(),
+      }),
+    )
+    .min(1),
+});
+
 export const bulkJobStates = ['UploadComplete', 'InProgress', 'Aborted', 'JobComplete', 'Failed'] as const;
 
 export const bulkQueryJobSchema = z.looseObject({

@@ -15,6 +15,7 @@ import type { Activity } from '../../../shared/schemas/activity.ts';
 import { type Lead, leadSchema } from '../../../shared/schemas/lead.ts';
 import type { Outcome } from '../../../shared/schemas/outcome.ts';
 import { screenRecords } from '../../sync/record-hygiene.ts';
+import { describeSObjectSchema, saveResultSchema } from './api-schemas.ts';
 import { contactFields, defaultSalesforceOptions, leadFields, type SalesforceOptions } from './constants.ts';
 import { ensureFields } from './ensure-fields.ts';
 import { mapLeadOrContact } from './map-salesforce-records.ts';
@@ -151,27 +152,45 @@ export class SalesforceConnector implements CrmConnector {
       Priority: 'Normal',
     };
     if (task.ownerCrmId) body.OwnerId = task.ownerCrmId;
-    const answer = (await this.client.request(
-      {
-        method: 'POST',
-        url: this.client.dataPath('/sobjects/Task'),
-        body: JSON.stringify(body),
-        headers: { 'content-type': 'application/json' },
-      },
-      'create task',
-    )) as { id?: string; success?: boolean };
-    if (!answer?.id) throw new ConnectorError('UNKNOWN', 'Salesforce created no task id');
-    return { crmId: answer.id };
+    const answer = saveResultSchema.safeParse(
+      await this.client.request(
+        {
+          method: 'POST',
+          url: this.client.dataPath('/sobjects/Task'),
+          body: JSON.stringify(body),
+          headers: { 'content-type': 'application/json' },
+        },
+        'create task',
+      ),
+    );
+    if (!answer.success || !answer.data.success) {
+      throw new ConnectorError(
+        'UNKNOWN',
+        `Salesforce answered a task creation for ${task.crmId} without a new id`,
+        {
+          context: { provider: 'salesforce', tenantId: this.context.tenantId, recordId: task.crmId },
+        },
+      );
+    }
+    return { crmId: answer.data.id };
   }
 
   async describe(): Promise<CrmDescription> {
     const objects: CrmDescription['objects'] = [];
     for (const name of ['Lead', 'Contact']) {
-      const answer = (await this.client.request(
-        { method: 'GET', url: this.client.dataPath(`/sobjects/${name}/describe`) },
-        `describe ${name}`,
-      )) as { fields?: { name: string }[] };
-      objects.push({ name, fields: (answer.fields ?? []).map((field) => field.name) });
+      const answer = describeSObjectSchema.safeParse(
+        await this.client.request(
+          { method: 'GET', url: this.client.dataPath(`/sobjects/${name}/describe`) },
+          `describe ${name}`,
+        ),
+      );
+      // An unreadable answer is an error, not an object without fields.
+      if (!answer.success) {
+        throw new ConnectorError('UNKNOWN', `Unexpected describe response for ${name}`, {
+          context: { provider: 'salesforce', tenantId: this.context.tenantId, object: name },
+        });
+      }
+      objects.push({ name, fields: answer.data.fields.map((field) => field.name) });
     }
     return { provider: 'salesforce', objects, apiUsage: this.client.usage.latest };
   }

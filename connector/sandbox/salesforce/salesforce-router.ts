@@ -210,7 +210,22 @@ function mountRest(
       ...Object.keys(first ?? { Id: '' }),
       ...[...store.customFields].filter((f) => f.startsWith(`${object}.`)).map((f) => f.split('.')[1]!),
     ]);
-    response.json({ name: object, fields: [...fields].map((name) => ({ name })) });
+    // The describe shape the provider validates; field details are plausible, not per-field exact.
+    response.json({
+      name: object,
+      keyPrefix: store.keyPrefixOf(object),
+      label: object,
+      queryable: true,
+      updateable: true,
+      fields: [...fields].map((name) => ({
+        name,
+        label: name,
+        type: name === 'Id' ? 'id' : 'string',
+        custom: name.endsWith('__c'),
+        nillable: name !== 'Id',
+        updateable: name !== 'Id' && name !== 'SystemModstamp',
+      })),
+    });
   });
   router.get('/services/data/:version/limits', (_request, response) => {
     response.json({

@@ -77,9 +77,13 @@ export class SalesforceStore {
     this.table(object).set(record.Id, record);
   }
 
+  keyPrefixOf(object: string): string | null {
+    return Object.entries(prefixes).find(([, name]) => name === object)?.[0] ?? null;
+  }
+
   /** A new 18-character id with the object's key prefix. */
   newId(object: string): string {
-    const prefix = Object.entries(prefixes).find(([, name]) => name === object)?.[0] ?? '000';
+    const prefix = this.keyPrefixOf(object) ?? '000';
     this.sequence += 1;
     return `${prefix}9Z${String(this.sequence).padStart(10, '0')}AAA`;
   }

@@ -14,27 +14,33 @@ function fillRandomGradients(pairs: Float64Array, seed: number): void {
 }
 
 describe('histogram kernels', () => {
-  it.each(['wasm-simd', 'wasm'] as const)(
-    'sum gradients and hessians per slot in %s exactly as typed-array code does',
-    (kind) => {
+  it.each([
+    ['wasm-simd', 16],
+    ['wasm', 16],
+    ['wasm-simd', 300],
+    ['wasm', 300],
+  ] as const)(
+    'sum gradients and hessians per slot in %s with %i bins per feature exactly as typed-array code does',
+    (kind, binsPerFeature) => {
       const numRows = 1000;
-      const numFeatures = 5; // odd, so the WebAssembly kernel pads a column
-      const numSlots = 2 * numFeatures * 16;
-      const wasm = createHistogramKernel(numRows, numFeatures, numSlots, kind);
-      const js = createHistogramKernel(numRows, numFeatures, numSlots, 'js');
+      const numFeatures = 5; // odd, so the 16-bit slot layout pads a column
+      const featureSlots = Int32Array.from({ length: numFeatures }, (_, j) => 2 * binsPerFeature * j);
+      const numBins = new Int32Array(numFeatures).fill(binsPerFeature);
+      const numSlots = 2 * numFeatures * binsPerFeature;
+      const wasm = createHistogramKernel(numRows, featureSlots, numBins, numSlots, kind);
+      const js = createHistogramKernel(numRows, featureSlots, numBins, numSlots, 'js');
       expect(wasm.kind).toBe(kind);
       expect(js.kind).toBe('js');
       const random = new SeededRandom(9);
-      for (let row = 0; row < numRows; row++) {
-        for (let j = 0; j < numFeatures; j++) {
-          const slot = 2 * (16 * j + random.nextInt(16));
-          wasm.rowBins[row * wasm.width + j] = slot;
-          js.rowBins[row * js.width + j] = slot;
-        }
+      for (let j = 0; j < numFeatures; j++) {
+        const column = Uint16Array.from({ length: numRows }, () => random.nextInt(binsPerFeature));
+        wasm.setFeatureBins(j, column);
+        js.setFeatureBins(j, column);
       }
-      for (let row = 0; row < numRows; row++) {
-        wasm.indices[row] = numRows - 1 - row;
-        js.indices[row] = numRows - 1 - row;
+      // Leaf rows in an order that jumps around, over more rows than one touch-then-add block.
+      for (let k = 0; k < numRows; k++) {
+        wasm.indices[k] = (k * 389) % numRows;
+        js.indices[k] = (k * 389) % numRows;
       }
       fillRandomGradients(wasm.gradientPairs, 4);
       fillRandomGradients(js.gradientPairs, 4);
@@ -47,7 +53,7 @@ describe('histogram kernels', () => {
       let expected = 0;
       for (let k = 100; k < 700; k++) expected += js.gradientPairs[2 * js.indices[k] + 1];
       let total = 0;
-      for (let bin = 0; bin < 16; bin++) total += fromJs[2 * bin + 1];
+      for (let bin = 0; bin < binsPerFeature; bin++) total += fromJs[2 * bin + 1];
       expect(total).toBeCloseTo(expected, 9);
     },
   );

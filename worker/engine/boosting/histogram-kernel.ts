@@ -1,43 +1,62 @@
+import type { BinColumn } from '../dataset/binned-dataset.ts';
 import { accumulateRowWise } from './histogram.ts';
+import { type ByteKernelFunction, byteKernelModule } from './wasm-byte-kernel-module.ts';
 import { histogramModule, simdSupported, type WasmHistogramFunction } from './wasm-histogram-module.ts';
 
 /**
- * Builds leaf histograms from row-major bin slots. Owns the buffers the hot loop touches: the
- * row-major slots, the leaf-partitioned row indices and the gradient/hessian pairs. The WebAssembly
- * kernel keeps them in its linear memory; the typed-array kernel is the fallback (and the reference).
+ * Builds leaf histograms from a row-major copy of the bins. Owns the buffers the hot loop touches:
+ * the row-major bins, the leaf-partitioned row indices and the gradient/hessian pairs. The
+ * WebAssembly kernels keep them in their linear memory; the typed-array kernel is the fallback (and
+ * the reference). When every bin fits in a byte (max_bin up to 256) the WebAssembly kernel is
+ * assembled for the dataset's layout; otherwise rows hold 16-bit histogram slots.
  */
 export type KernelKind = 'wasm-simd' | 'wasm' | 'js';
 
 export interface HistogramKernel {
   readonly kind: KernelKind;
-  /** Row-major histogram slots: `rowBins[row * width + j]` (width may include one padding column). */
-  readonly rowBins: Uint16Array | Uint32Array;
-  readonly width: number;
   /** Row indices, partitioned by leaf by the tree learner. */
   readonly indices: Int32Array;
   /** Gradient and hessian of every row, interleaved: `[2 row]` and `[2 row + 1]`. */
   readonly gradientPairs: Float64Array;
+  /** Copies used feature j's bins into the row-major layout. */
+  setFeatureBins(j: number, column: BinColumn): void;
   /** Writes the histogram of the rows `indices[begin .. begin + count)` into `target`. */
   accumulate(target: Float64Array, begin: number, count: number): void;
 }
 
-/** The fastest kernel this runtime and data allow, unless `wanted` asks for a specific one. */
+/**
+ * The fastest kernel this runtime and data allow, unless `wanted` asks for a specific one.
+ * `featureSlots[j]` is the first histogram slot of used feature j (two slots per bin), `numBins[j]`
+ * its bin count and `numSlots` the histogram's length.
+ */
 export function createHistogramKernel(
   numRows: number,
-  numFeatures: number,
+  featureSlots: Int32Array,
+  numBins: Int32Array,
   numSlots: number,
   wanted?: KernelKind,
 ): HistogramKernel {
-  if (wanted !== 'js' && numSlots + 2 <= 65536) {
+  if (wanted !== 'js') {
     const simd = wanted === 'wasm' ? false : simdSupported();
     try {
-      return new WasmHistogramKernel(numRows, numFeatures, numSlots, simd);
+      if (numBins.every((bins) => bins <= 256))
+        return new ByteWasmKernel(numRows, featureSlots, numSlots, simd);
+      if (numSlots + 2 <= 65536) return new SlotWasmKernel(numRows, featureSlots, numSlots, simd);
     } catch (error) {
       // Too large for 32-bit WebAssembly memory: the typed-array kernel has no such limit.
       if (!(error instanceof RangeError)) throw error;
     }
   }
-  return new JsHistogramKernel(numRows, numFeatures, numSlots);
+  return new JsHistogramKernel(numRows, featureSlots, numSlots);
+}
+
+const PAGE = 65536;
+const MAX_MEMORY = 4 * 1024 * 1024 * 1024 - PAGE;
+const align = (offset: number, to: number) => Math.ceil(offset / to) * to;
+
+function wasmMemory(bytes: number): WebAssembly.Memory {
+  if (bytes > MAX_MEMORY) throw new RangeError('histogram buffers exceed 4 GiB');
+  return new WebAssembly.Memory({ initial: Math.ceil(bytes / PAGE) });
 }
 
 class JsHistogramKernel implements HistogramKernel {
@@ -47,12 +66,24 @@ class JsHistogramKernel implements HistogramKernel {
   readonly indices: Int32Array;
   readonly gradientPairs: Float64Array;
 
-  constructor(numRows: number, numFeatures: number, numSlots: number) {
+  constructor(
+    numRows: number,
+    private readonly featureSlots: Int32Array,
+    numSlots: number,
+  ) {
+    const numFeatures = featureSlots.length;
     this.width = numFeatures;
     this.rowBins =
       numSlots <= 65536 ? new Uint16Array(numRows * numFeatures) : new Uint32Array(numRows * numFeatures);
     this.indices = new Int32Array(numRows);
     this.gradientPairs = new Float64Array(2 * numRows);
+  }
+
+  setFeatureBins(j: number, column: BinColumn): void {
+    const offset = this.featureSlots[j];
+    const rowBins = this.rowBins;
+    for (let row = 0, at = j; row < column.length; row++, at += this.width)
+      rowBins[at] = offset + 2 * column[row];
   }
 
   accumulate(target: Float64Array, begin: number, count: number): void {
@@ -61,39 +92,37 @@ class JsHistogramKernel implements HistogramKernel {
   }
 }
 
-const PAGE = 65536;
-
-class WasmHistogramKernel implements HistogramKernel {
+/** Rows of 16-bit histogram slots, for data with more than 256 bins in some feature. */
+class SlotWasmKernel implements HistogramKernel {
   readonly kind: KernelKind;
-  readonly rowBins: Uint16Array;
-  readonly width: number;
   readonly indices: Int32Array;
   readonly gradientPairs: Float64Array;
+  private readonly rowBins: Uint16Array;
+  private readonly width: number;
   private readonly scratch: Float64Array;
   private readonly run: WasmHistogramFunction;
-  private readonly scratchOffset: number;
   private readonly rowBinsOffset: number;
   private readonly indicesOffset: number;
   private readonly pairsOffset: number;
-  private readonly numSlots: number;
 
-  constructor(numRows: number, numFeatures: number, numSlots: number, simd: boolean) {
+  constructor(
+    numRows: number,
+    private readonly featureSlots: Int32Array,
+    private readonly numSlots: number,
+    simd: boolean,
+  ) {
+    const numFeatures = featureSlots.length;
     this.kind = simd ? 'wasm-simd' : 'wasm';
-    this.numSlots = numSlots;
     this.width = numFeatures + (numFeatures % 2);
     // Layout: scratch histogram (plus a spare slot pair), gradient pairs, indices, row slots.
-    const align = (offset: number) => Math.ceil(offset / 8) * 8;
-    this.scratchOffset = 0;
-    this.pairsOffset = align(this.scratchOffset + (numSlots + 2) * 8);
-    this.indicesOffset = align(this.pairsOffset + numRows * 16);
-    this.rowBinsOffset = align(this.indicesOffset + numRows * 4);
-    const bytes = this.rowBinsOffset + numRows * this.width * 2;
-    if (bytes > 4 * 1024 * 1024 * 1024 - PAGE) throw new RangeError('histogram buffers exceed 4 GiB');
-    const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / PAGE) });
+    this.pairsOffset = align((numSlots + 2) * 8, 16);
+    this.indicesOffset = align(this.pairsOffset + numRows * 16, 8);
+    this.rowBinsOffset = align(this.indicesOffset + numRows * 4, 8);
+    const memory = wasmMemory(this.rowBinsOffset + numRows * this.width * 2);
     const instance = new WebAssembly.Instance(histogramModule(simd), { env: { memory } });
     this.run = instance.exports.hist as WasmHistogramFunction;
     const buffer = memory.buffer;
-    this.scratch = new Float64Array(buffer, this.scratchOffset, numSlots + 2);
+    this.scratch = new Float64Array(buffer, 0, numSlots + 2);
     this.gradientPairs = new Float64Array(buffer, this.pairsOffset, 2 * numRows);
     this.indices = new Int32Array(buffer, this.indicesOffset, numRows);
     this.rowBins = new Uint16Array(buffer, this.rowBinsOffset, numRows * this.width);
@@ -103,16 +132,77 @@ class WasmHistogramKernel implements HistogramKernel {
     }
   }
 
+  setFeatureBins(j: number, column: BinColumn): void {
+    const offset = this.featureSlots[j];
+    const rowBins = this.rowBins;
+    for (let row = 0, at = j; row < column.length; row++, at += this.width)
+      rowBins[at] = offset + 2 * column[row];
+  }
+
   accumulate(target: Float64Array, begin: number, count: number): void {
     this.scratch.fill(0);
-    this.run(
-      this.scratchOffset,
-      this.rowBinsOffset,
-      this.width,
-      this.indicesOffset + 4 * begin,
-      count,
-      this.pairsOffset,
-    );
+    this.run(0, this.rowBinsOffset, this.width, this.indicesOffset + 4 * begin, count, this.pairsOffset);
     target.set(this.scratch.subarray(0, this.numSlots));
   }
 }
+
+/** Rows of one byte per feature, with a kernel assembled for the dataset's layout. */
+class ByteWasmKernel implements HistogramKernel {
+  readonly kind: KernelKind;
+  readonly indices: Int32Array;
+  readonly gradientPairs: Float64Array;
+  private readonly rowBytes: Uint8Array;
+  private readonly stride: number;
+  private readonly scratch: Float64Array;
+  private readonly run: ByteKernelFunction;
+  private readonly indicesOffset: number;
+
+  constructor(
+    numRows: number,
+    featureSlots: Int32Array,
+    private readonly numSlots: number,
+    simd: boolean,
+  ) {
+    const numFeatures = featureSlots.length;
+    this.kind = simd ? 'wasm-simd' : 'wasm';
+    // A power of two up to a cache line, whole cache lines beyond: no row straddles two lines.
+    this.stride =
+      numFeatures <= 64 ? 2 ** Math.ceil(Math.log2(Math.max(1, numFeatures))) : align(numFeatures, 64);
+    // Layout: scratch histogram, the touch pass's sink, gradient pairs, indices, row bins.
+    const sinkOffset = align(numSlots * 8, 16);
+    const pairsOffset = sinkOffset + 16;
+    this.indicesOffset = pairsOffset + numRows * 16;
+    const rowsOffset = align(this.indicesOffset + numRows * 4, 64);
+    const memory = wasmMemory(rowsOffset + numRows * this.stride);
+    const layout = {
+      featureOffsets: Array.from(featureSlots, (slot) => slot * 8),
+      stride: this.stride,
+      rowsOffset,
+      pairsOffset,
+      sinkOffset,
+      blockRows: BLOCK_ROWS,
+    };
+    const instance = new WebAssembly.Instance(byteKernelModule(layout, simd), { env: { memory } });
+    this.run = instance.exports.hist as ByteKernelFunction;
+    const buffer = memory.buffer;
+    this.scratch = new Float64Array(buffer, 0, numSlots);
+    this.gradientPairs = new Float64Array(buffer, pairsOffset, 2 * numRows);
+    this.indices = new Int32Array(buffer, this.indicesOffset, numRows);
+    this.rowBytes = new Uint8Array(buffer, rowsOffset, numRows * this.stride);
+  }
+
+  setFeatureBins(j: number, column: BinColumn): void {
+    const rowBytes = this.rowBytes;
+    const stride = this.stride;
+    for (let row = 0, at = j; row < column.length; row++, at += stride) rowBytes[at] = column[row];
+  }
+
+  accumulate(target: Float64Array, begin: number, count: number): void {
+    this.scratch.fill(0);
+    this.run(this.indicesOffset + 4 * begin, count);
+    target.set(this.scratch.subarray(0, this.numSlots));
+  }
+}
+
+/** Rows per touch-then-add block: enough misses in flight, few enough lines to stay in L1. */
+const BLOCK_ROWS = 64;

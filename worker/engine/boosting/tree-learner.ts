@@ -73,15 +73,11 @@ export class TreeLearner {
     const n = dataset.numRows;
     this.scratchIndices = new Int32Array(n);
     this.builder = new TreeBuilder(this.maxLeaves, maxBins);
-    this.kernel = createHistogramKernel(n, this.numUsed, slots, kernelKind);
+    const numBins = Int32Array.from(this.usedFeatures, (feature) => dataset.mappers[feature].numBins);
+    this.kernel = createHistogramKernel(n, this.featureBase, numBins, slots, kernelKind);
     this.indices = this.kernel.indices;
-    // Row-major copy of the bins holding histogram slots directly (see accumulateRowWise).
-    const rowBins = this.kernel.rowBins;
-    const width = this.kernel.width;
     for (let j = 0; j < this.numUsed; j++) {
-      const column = dataset.bins[this.usedFeatures[j]] as BinColumn;
-      const offset = this.featureBase[j];
-      for (let row = 0, at = j; row < n; row++, at += width) rowBins[at] = offset + 2 * column[row];
+      this.kernel.setFeatureBins(j, dataset.bins[this.usedFeatures[j]] as BinColumn);
     }
     this.constraints = {
       lambdaL1: params.lambda_l1,

@@ -12,59 +12,21 @@
  * g and h travel as one f64x2 and each slot pair takes one load, one add and one store.
  */
 
-function unsignedLeb(value: number): number[] {
-  const bytes: number[] = [];
-  let rest = value;
-  do {
-    let byte = rest & 0x7f;
-    rest >>>= 7;
-    if (rest !== 0) byte |= 0x80;
-    bytes.push(byte);
-  } while (rest !== 0);
-  return bytes;
-}
-
-function vector(items: number[][]): number[] {
-  return [...unsignedLeb(items.length), ...items.flat()];
-}
-
-function section(id: number, body: number[]): number[] {
-  return [id, ...unsignedLeb(body.length), ...body];
-}
-
-function name(text: string): number[] {
-  const bytes = [...new TextEncoder().encode(text)];
-  return [...unsignedLeb(bytes.length), ...bytes];
-}
-
-const I32 = 0x7f;
-const F64 = 0x7c;
-const V128 = 0x7b;
-/** SIMD instructions: prefix 0xfd, then the opcode as unsigned LEB128. */
-const SIMD = 0xfd;
-const V128_LOAD = [SIMD, 0x00];
-const V128_STORE = [SIMD, 0x0b];
-const F64X2_ADD = [SIMD, ...unsignedLeb(0xf0)];
-const op = {
-  block: [0x02, 0x40],
-  loop: [0x03, 0x40],
-  end: 0x0b,
-  br: 0x0c,
-  brIf: 0x0d,
-  localGet: 0x20,
-  localSet: 0x21,
-  localTee: 0x22,
-  i32Load: 0x28,
-  f64Load: 0x2b,
-  i32Load16U: 0x2f,
-  f64Store: 0x39,
-  i32Const: 0x41,
-  i32GeU: 0x4f,
-  i32Add: 0x6a,
-  i32Mul: 0x6c,
-  i32Shl: 0x74,
-  f64Add: 0xa0,
-} as const;
+import {
+  assembleModule,
+  F64,
+  F64X2_ADD,
+  get,
+  I32,
+  i32,
+  memory,
+  op,
+  set,
+  tee,
+  V128,
+  V128_LOAD,
+  V128_STORE,
+} from './wasm-assembler.ts';
 
 // Parameters 0..5 as documented above; locals 6 k, 7 slot pointer, 8 end pointer, 9 row then address
 // (i32), then g and h: two f64 locals (10, 11) in the scalar variant, one v128 local (10) with SIMD.
@@ -81,13 +43,6 @@ const ADDRESS = 9;
 const G = 10;
 const H = 11;
 const GH = 10;
-
-const get = (local: number) => [op.localGet, local];
-const set = (local: number) => [op.localSet, local];
-const tee = (local: number) => [op.localTee, local];
-const i32 = (value: number) => [op.i32Const, value];
-/** Memory access immediates: log2 alignment and byte offset. */
-const memory = (alignLog2: number, offset: number) => [alignLog2, offset];
 
 /** hist[slot read at byte AT + offset] += g, and the next slot += h. */
 function addPair(offset: number, simd: boolean): number[][] {
@@ -163,35 +118,21 @@ function instructions(simd: boolean): number[][] {
     [...get(AT), ...i32(4), op.i32Add, ...set(AT), op.br, 0],
     [op.end, op.end],
     [...get(K), ...i32(1), op.i32Add, ...set(K), op.br, 0],
-    [op.end, op.end, op.end],
+    [op.end, op.end],
   ];
-}
-
-function functionBody(simd: boolean): number[] {
-  const locals = simd
-    ? vector([
-        [4, I32],
-        [1, V128],
-      ])
-    : vector([
-        [4, I32],
-        [2, F64],
-      ]);
-  return [...locals, ...instructions(simd).flat()];
 }
 
 function moduleBytes(simd: boolean): Uint8Array<ArrayBuffer> {
-  const params = vector([[I32], [I32], [I32], [I32], [I32], [I32]]);
-  const body = functionBody(simd);
-  const bytes = [
-    [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    section(1, vector([[0x60, ...params, 0]])),
-    section(2, vector([[...name('env'), ...name('memory'), 0x02, 0x00, ...unsignedLeb(1)]])),
-    section(3, vector([[0]])),
-    section(7, vector([[...name('hist'), 0x00, 0]])),
-    section(10, vector([[...unsignedLeb(body.length), ...body]])),
-  ];
-  return new Uint8Array(bytes.flat());
+  const locals: [number, number][] = simd
+    ? [
+        [4, I32],
+        [1, V128],
+      ]
+    : [
+        [4, I32],
+        [2, F64],
+      ];
+  return assembleModule('hist', 6, locals, instructions(simd));
 }
 
 const compiled = new Map<boolean, WebAssembly.Module>();

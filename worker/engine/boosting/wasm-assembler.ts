@@ -1,0 +1,110 @@
+/**
+ * Just enough of the WebAssembly binary format to assemble the histogram kernels at run time (no
+ * toolchain needed): LEB128 numbers, sections, and a module with one exported function that uses
+ * an imported memory.
+ */
+
+export function unsignedLeb(value: number): number[] {
+  const bytes: number[] = [];
+  let rest = value;
+  do {
+    let byte = rest & 0x7f;
+    rest >>>= 7;
+    if (rest !== 0) byte |= 0x80;
+    bytes.push(byte);
+  } while (rest !== 0);
+  return bytes;
+}
+
+/** Signed LEB128, for i32.const immediates. */
+export function signedLeb(value: number): number[] {
+  const bytes: number[] = [];
+  let rest = value | 0;
+  for (;;) {
+    const byte = rest & 0x7f;
+    rest >>= 7;
+    const done = (rest === 0 && (byte & 0x40) === 0) || (rest === -1 && (byte & 0x40) !== 0);
+    bytes.push(done ? byte : byte | 0x80);
+    if (done) return bytes;
+  }
+}
+
+export function vector(items: number[][]): number[] {
+  return [...unsignedLeb(items.length), ...items.flat()];
+}
+
+function section(id: number, body: number[]): number[] {
+  return [id, ...unsignedLeb(body.length), ...body];
+}
+
+function name(text: string): number[] {
+  const bytes = [...new TextEncoder().encode(text)];
+  return [...unsignedLeb(bytes.length), ...bytes];
+}
+
+export const I32 = 0x7f;
+export const F64 = 0x7c;
+export const V128 = 0x7b;
+/** SIMD instructions: prefix 0xfd, then the opcode as unsigned LEB128. */
+const SIMD = 0xfd;
+export const V128_LOAD = [SIMD, 0x00];
+export const V128_STORE = [SIMD, 0x0b];
+export const F64X2_ADD = [SIMD, ...unsignedLeb(0xf0)];
+export const op = {
+  block: [0x02, 0x40],
+  loop: [0x03, 0x40],
+  end: 0x0b,
+  br: 0x0c,
+  brIf: 0x0d,
+  select: 0x1b,
+  localGet: 0x20,
+  localSet: 0x21,
+  localTee: 0x22,
+  i32Load: 0x28,
+  f64Load: 0x2b,
+  i32Load8U: 0x2d,
+  i32Load16U: 0x2f,
+  i32Store: 0x36,
+  f64Store: 0x39,
+  i32Const: 0x41,
+  i32LtU: 0x49,
+  i32GeU: 0x4f,
+  i32Add: 0x6a,
+  i32Mul: 0x6c,
+  i32Shl: 0x74,
+  f64Add: 0xa0,
+} as const;
+
+export const get = (local: number) => [op.localGet, ...unsignedLeb(local)];
+export const set = (local: number) => [op.localSet, ...unsignedLeb(local)];
+export const tee = (local: number) => [op.localTee, ...unsignedLeb(local)];
+export const i32 = (value: number) => [op.i32Const, ...signedLeb(value)];
+/** Memory access immediates: log2 alignment and byte offset. */
+export const memory = (alignLog2: number, offset: number) => [alignLog2, ...unsignedLeb(offset)];
+
+/**
+ * A module importing `env.memory` and exporting one function `name` that takes `numParams` i32
+ * parameters and returns nothing. `locals` lists (count, type) groups after the parameters.
+ */
+export function assembleModule(
+  exportName: string,
+  numParams: number,
+  locals: [number, number][],
+  body: number[][],
+): Uint8Array<ArrayBuffer> {
+  const params = vector(Array.from({ length: numParams }, () => [I32]));
+  const code = [
+    ...vector(locals.map(([count, type]) => [...unsignedLeb(count), type])),
+    ...body.flat(),
+    op.end,
+  ];
+  const bytes = [
+    [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    section(1, vector([[0x60, ...params, 0]])),
+    section(2, vector([[...name('env'), ...name('memory'), 0x02, 0x00, ...unsignedLeb(1)]])),
+    section(3, vector([[0]])),
+    section(7, vector([[...name(exportName), 0x00, 0]])),
+    section(10, vector([[...unsignedLeb(code.length), ...code]])),
+  ];
+  return new Uint8Array(bytes.flat());
+}

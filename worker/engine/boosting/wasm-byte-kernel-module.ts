@@ -1,0 +1,147 @@
+/**
+ * The histogram loop for data whose bins fit in a byte, assembled for one dataset: each row's bins
+ * are `stride` bytes (one per feature, padded so a row never straddles a cache line) and every
+ * feature's place in the histogram is a constant baked into its load and store instructions.
+ *
+ * hist(indices, count), byte offsets into the memory:
+ *   for each block of up to BLOCK_ROWS rows of indices[0 .. count):
+ *     touch pass: read one byte of each row's bins and gradient pair
+ *     add pass, for each row in the block, in order:
+ *       (g, h) = gradientPairs[row]
+ *       for each feature j: histogram[featureOffset[j] + 16 × bins[row × stride + j]] += (g, h)
+ *
+ * Rows of a leaf lie scattered over the data, so nearly every row is a cache (and TLB) miss. The add
+ * pass's body is so long that the processor sees little more than one row ahead and waits for each
+ * miss in turn; the touch pass is a handful of instructions per row, so the misses of a whole block
+ * are in flight together, and the add pass then finds its rows in cache. Rows are added in the same
+ * order either way, so the sums are bit for bit those of a plain loop.
+ */
+import {
+  assembleModule,
+  F64,
+  F64X2_ADD,
+  get,
+  I32,
+  i32,
+  memory,
+  op,
+  set,
+  tee,
+  V128,
+  V128_LOAD,
+  V128_STORE,
+} from './wasm-assembler.ts';
+
+export interface ByteKernelLayout {
+  /** Byte offset of each used feature's first histogram slot pair (16-byte aligned). */
+  featureOffsets: ArrayLike<number>;
+  /** Bytes per row of bins, a power of two or a multiple of 64. */
+  stride: number;
+  rowsOffset: number;
+  pairsOffset: number;
+  /** Where the touch pass leaves its (meaningless) sum, so its loads are not optimized away. */
+  sinkOffset: number;
+  blockRows: number;
+}
+
+// Parameters: 0 indices pointer, 1 count. Locals: 2 end, 3 block end, 4 touch pointer, 5 row,
+// 6 touch sum, 7 row's bins, 8 slot address (i32); then (g, h): one v128 (9) or two f64 (9, 10).
+const P = 0;
+const COUNT = 1;
+const END = 2;
+const BLOCK_END = 3;
+const Q = 4;
+const ROW = 5;
+const SUM = 6;
+const AT = 7;
+const ADDRESS = 8;
+const GH = 9;
+const G = 9;
+const H = 10;
+
+function rowTimesStride(stride: number): number[] {
+  const shift = Math.log2(stride);
+  return Number.isInteger(shift) ? [...i32(shift), op.i32Shl] : [...i32(stride), op.i32Mul];
+}
+
+function addFeature(offset: number, binOffset: number, simd: boolean): number[][] {
+  const address = [...get(AT), op.i32Load8U, ...memory(0, binOffset), ...i32(4), op.i32Shl, ...tee(ADDRESS)];
+  if (simd) {
+    return [
+      [...address, ...get(ADDRESS), ...V128_LOAD, ...memory(4, offset)],
+      [...get(GH), ...F64X2_ADD, ...V128_STORE, ...memory(4, offset)],
+    ];
+  }
+  return [
+    [...address, ...get(ADDRESS), op.f64Load, ...memory(3, offset), ...get(G), op.f64Add],
+    [op.f64Store, ...memory(3, offset)],
+    [...get(ADDRESS), ...get(ADDRESS), op.f64Load, ...memory(3, offset + 8), ...get(H), op.f64Add],
+    [op.f64Store, ...memory(3, offset + 8)],
+  ];
+}
+
+function instructions(layout: ByteKernelLayout, simd: boolean): number[][] {
+  const { featureOffsets, stride, rowsOffset, pairsOffset, sinkOffset, blockRows } = layout;
+  const loadPair = simd
+    ? [[...get(ROW), ...i32(4), op.i32Shl, ...V128_LOAD, ...memory(4, pairsOffset), ...set(GH)]]
+    : [
+        [
+          ...get(ROW),
+          ...i32(4),
+          op.i32Shl,
+          ...tee(ADDRESS),
+          op.f64Load,
+          ...memory(3, pairsOffset),
+          ...set(G),
+        ],
+        [...get(ADDRESS), op.f64Load, ...memory(3, pairsOffset + 8), ...set(H)],
+      ];
+  const features: number[][] = [];
+  for (let j = 0; j < featureOffsets.length; j++) {
+    features.push(...addFeature(featureOffsets[j], rowsOffset + j, simd));
+  }
+  return [
+    [...get(P), ...get(COUNT), ...i32(2), op.i32Shl, op.i32Add, ...set(END)],
+    [...op.block, ...op.loop],
+    [...get(P), ...get(END), op.i32GeU, op.brIf, 1],
+    // block end = min(p + 4 × blockRows, end)
+    [...get(P), ...i32(4 * blockRows), op.i32Add, ...tee(BLOCK_END), ...get(END)],
+    [...get(BLOCK_END), ...get(END), op.i32LtU, op.select, ...set(BLOCK_END)],
+    // touch pass
+    [...get(P), ...set(Q), ...op.block, ...op.loop],
+    [...get(Q), ...get(BLOCK_END), op.i32GeU, op.brIf, 1],
+    [...get(Q), op.i32Load, ...memory(2, 0), ...set(ROW)],
+    [...get(SUM), ...get(ROW), ...rowTimesStride(stride), op.i32Load8U, ...memory(0, rowsOffset), op.i32Add],
+    [...get(ROW), ...i32(4), op.i32Shl, op.i32Load8U, ...memory(0, pairsOffset), op.i32Add, ...set(SUM)],
+    [...get(Q), ...i32(4), op.i32Add, ...set(Q), op.br, 0],
+    [op.end, op.end],
+    [...i32(sinkOffset), ...get(SUM), op.i32Store, ...memory(2, 0)],
+    // add pass
+    [...op.block, ...op.loop],
+    [...get(P), ...get(BLOCK_END), op.i32GeU, op.brIf, 1],
+    [...get(P), op.i32Load, ...memory(2, 0), ...set(ROW)],
+    ...loadPair,
+    [...get(ROW), ...rowTimesStride(stride), ...set(AT)],
+    ...features,
+    [...get(P), ...i32(4), op.i32Add, ...set(P), op.br, 0],
+    [op.end, op.end],
+    [op.br, 0],
+    [op.end, op.end],
+  ];
+}
+
+/** The kernel for one dataset's layout; `simd` adds (g, h) to a slot pair with one f64x2 add. */
+export function byteKernelModule(layout: ByteKernelLayout, simd: boolean): WebAssembly.Module {
+  const locals: [number, number][] = simd
+    ? [
+        [7, I32],
+        [1, V128],
+      ]
+    : [
+        [7, I32],
+        [2, F64],
+      ];
+  return new WebAssembly.Module(assembleModule('hist', 2, locals, instructions(layout, simd)));
+}
+
+export type ByteKernelFunction = (indices: number, count: number) => void;

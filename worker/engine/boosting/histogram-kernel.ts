@@ -1,6 +1,10 @@
 import type { BinColumn } from '../dataset/binned-dataset.ts';
 import { accumulateRowWise } from './histogram.ts';
-import { type ByteKernelFunction, byteKernelModule } from './wasm-byte-kernel-module.ts';
+import {
+  type ByteKernelFunction,
+  byteKernelModule,
+  type PartitionFunction,
+} from './wasm-byte-kernel-module.ts';
 import { histogramModule, simdSupported, type WasmHistogramFunction } from './wasm-histogram-module.ts';
 
 /**
@@ -22,6 +26,35 @@ export interface HistogramKernel {
   setFeatureBins(j: number, column: BinColumn): void;
   /** Writes the histogram of the rows `indices[begin .. begin + count)` into `target`. */
   accumulate(target: Float64Array, begin: number, count: number): void;
+  /**
+   * Stable in-place partition of the rows `indices[begin .. begin + count)` on used feature j: rows
+   * whose bin has `goesLeft[bin] === 1` first, then the others. Returns the number of left rows.
+   */
+  partition(begin: number, count: number, j: number, goesLeft: Uint8Array): number;
+}
+
+/** The typed-array partition, for kernels that keep the bin columns as they are. */
+function partitionColumn(
+  indices: Int32Array,
+  scratch: Int32Array,
+  begin: number,
+  count: number,
+  column: BinColumn,
+  goesLeft: Uint8Array,
+): number {
+  let leftEnd = begin;
+  let rightCount = 0;
+  for (let k = begin; k < begin + count; k++) {
+    // Branch-free: the side is a coin flip to the processor, so write both and advance one.
+    const row = indices[k];
+    const left = goesLeft[column[row]];
+    indices[leftEnd] = row;
+    scratch[rightCount] = row;
+    leftEnd += left;
+    rightCount += 1 - left;
+  }
+  indices.set(scratch.subarray(0, rightCount), leftEnd);
+  return leftEnd - begin;
 }
 
 /**
@@ -65,6 +98,8 @@ class JsHistogramKernel implements HistogramKernel {
   readonly width: number;
   readonly indices: Int32Array;
   readonly gradientPairs: Float64Array;
+  private readonly columns: BinColumn[] = [];
+  private readonly scratch: Int32Array;
 
   constructor(
     numRows: number,
@@ -73,6 +108,7 @@ class JsHistogramKernel implements HistogramKernel {
   ) {
     const numFeatures = featureSlots.length;
     this.width = numFeatures;
+    this.scratch = new Int32Array(numRows);
     this.rowBins =
       numSlots <= 65536 ? new Uint16Array(numRows * numFeatures) : new Uint32Array(numRows * numFeatures);
     this.indices = new Int32Array(numRows);
@@ -80,10 +116,15 @@ class JsHistogramKernel implements HistogramKernel {
   }
 
   setFeatureBins(j: number, column: BinColumn): void {
+    this.columns[j] = column;
     const offset = this.featureSlots[j];
     const rowBins = this.rowBins;
     for (let row = 0, at = j; row < column.length; row++, at += this.width)
       rowBins[at] = offset + 2 * column[row];
+  }
+
+  partition(begin: number, count: number, j: number, goesLeft: Uint8Array): number {
+    return partitionColumn(this.indices, this.scratch, begin, count, this.columns[j], goesLeft);
   }
 
   accumulate(target: Float64Array, begin: number, count: number): void {
@@ -104,6 +145,8 @@ class SlotWasmKernel implements HistogramKernel {
   private readonly rowBinsOffset: number;
   private readonly indicesOffset: number;
   private readonly pairsOffset: number;
+  private readonly columns: BinColumn[] = [];
+  private readonly partitionScratch: Int32Array;
 
   constructor(
     numRows: number,
@@ -114,6 +157,7 @@ class SlotWasmKernel implements HistogramKernel {
     const numFeatures = featureSlots.length;
     this.kind = simd ? 'wasm-simd' : 'wasm';
     this.width = numFeatures + (numFeatures % 2);
+    this.partitionScratch = new Int32Array(numRows);
     // Layout: scratch histogram (plus a spare slot pair), gradient pairs, indices, row slots.
     this.pairsOffset = align((numSlots + 2) * 8, 16);
     this.indicesOffset = align(this.pairsOffset + numRows * 16, 8);
@@ -133,10 +177,15 @@ class SlotWasmKernel implements HistogramKernel {
   }
 
   setFeatureBins(j: number, column: BinColumn): void {
+    this.columns[j] = column;
     const offset = this.featureSlots[j];
     const rowBins = this.rowBins;
     for (let row = 0, at = j; row < column.length; row++, at += this.width)
       rowBins[at] = offset + 2 * column[row];
+  }
+
+  partition(begin: number, count: number, j: number, goesLeft: Uint8Array): number {
+    return partitionColumn(this.indices, this.partitionScratch, begin, count, this.columns[j], goesLeft);
   }
 
   accumulate(target: Float64Array, begin: number, count: number): void {
@@ -155,7 +204,14 @@ class ByteWasmKernel implements HistogramKernel {
   private readonly stride: number;
   private readonly scratch: Float64Array;
   private readonly run: ByteKernelFunction;
+  private readonly runPartition: PartitionFunction;
   private readonly indicesOffset: number;
+  private readonly goesLeft: Uint8Array;
+  private readonly goesLeftOffset: number;
+  private readonly partitionScratch: Int32Array;
+  private readonly partitionScratchOffset: number;
+  private readonly columns: Uint8Array;
+  private readonly columnsOffset: number;
 
   constructor(
     numRows: number,
@@ -168,12 +224,16 @@ class ByteWasmKernel implements HistogramKernel {
     // A power of two up to a cache line, whole cache lines beyond: no row straddles two lines.
     this.stride =
       numFeatures <= 64 ? 2 ** Math.ceil(Math.log2(Math.max(1, numFeatures))) : align(numFeatures, 64);
-    // Layout: scratch histogram, the touch pass's sink, gradient pairs, indices, row bins.
+    // Layout: scratch histogram, the touch pass's sink, the split's bin sides, gradient pairs,
+    // indices, partition scratch, row bins, bin columns.
     const sinkOffset = align(numSlots * 8, 16);
-    const pairsOffset = sinkOffset + 16;
+    this.goesLeftOffset = sinkOffset + 16;
+    const pairsOffset = this.goesLeftOffset + 256;
     this.indicesOffset = pairsOffset + numRows * 16;
-    const rowsOffset = align(this.indicesOffset + numRows * 4, 64);
-    const memory = wasmMemory(rowsOffset + numRows * this.stride);
+    this.partitionScratchOffset = this.indicesOffset + numRows * 4;
+    const rowsOffset = align(this.partitionScratchOffset + numRows * 4, 64);
+    this.columnsOffset = rowsOffset + numRows * this.stride;
+    const memory = wasmMemory(this.columnsOffset + numRows * numFeatures);
     const layout = {
       featureOffsets: Array.from(featureSlots, (slot) => slot * 8),
       stride: this.stride,
@@ -184,7 +244,11 @@ class ByteWasmKernel implements HistogramKernel {
     };
     const instance = new WebAssembly.Instance(byteKernelModule(layout, simd), { env: { memory } });
     this.run = instance.exports.hist as ByteKernelFunction;
+    this.runPartition = instance.exports.partition as PartitionFunction;
     const buffer = memory.buffer;
+    this.goesLeft = new Uint8Array(buffer, this.goesLeftOffset, 256);
+    this.partitionScratch = new Int32Array(buffer, this.partitionScratchOffset, numRows);
+    this.columns = new Uint8Array(buffer, this.columnsOffset, numRows * numFeatures);
     this.scratch = new Float64Array(buffer, 0, numSlots);
     this.gradientPairs = new Float64Array(buffer, pairsOffset, 2 * numRows);
     this.indices = new Int32Array(buffer, this.indicesOffset, numRows);
@@ -195,6 +259,21 @@ class ByteWasmKernel implements HistogramKernel {
     const rowBytes = this.rowBytes;
     const stride = this.stride;
     for (let row = 0, at = j; row < column.length; row++, at += stride) rowBytes[at] = column[row];
+    this.columns.set(column, j * column.length);
+  }
+
+  partition(begin: number, count: number, j: number, goesLeft: Uint8Array): number {
+    this.goesLeft.set(goesLeft.subarray(0, 256));
+    const numRows = this.indices.length;
+    const leftCount = this.runPartition(
+      this.indicesOffset + 4 * begin,
+      count,
+      this.columnsOffset + j * numRows,
+      this.goesLeftOffset,
+      this.partitionScratchOffset,
+    );
+    this.indices.set(this.partitionScratch.subarray(0, count - leftCount), begin + leftCount);
+    return leftCount;
   }
 
   accumulate(target: Float64Array, begin: number, count: number): void {

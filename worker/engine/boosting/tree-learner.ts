@@ -34,7 +34,8 @@ export class TreeLearner {
   private readonly bestSplits: SplitInfo[];
   private readonly leafSumGradient: Float64Array;
   private readonly leafSumHessian: Float64Array;
-  private readonly scratchIndices: Int32Array;
+  /** Position of each feature among the used features (-1 when unused). */
+  private readonly usedIndex: Int32Array;
   private readonly constraints: SplitConstraints;
   private readonly stats: LeafStats = { sumGradient: 0, sumHessian: 0, count: 0 };
   private readonly maxLeaves: number;
@@ -71,7 +72,10 @@ export class TreeLearner {
     this.leafBegin = new Int32Array(this.maxLeaves);
     this.leafRows = new Int32Array(this.maxLeaves);
     const n = dataset.numRows;
-    this.scratchIndices = new Int32Array(n);
+    this.usedIndex = new Int32Array(dataset.numFeatures).fill(-1);
+    this.usedFeatures.forEach((feature, j) => {
+      this.usedIndex[feature] = j;
+    });
     this.builder = new TreeBuilder(this.maxLeaves, maxBins);
     const numBins = Int32Array.from(this.usedFeatures, (feature) => dataset.mappers[feature].numBins);
     this.kernel = createHistogramKernel(n, this.featureBase, numBins, slots, kernelKind);
@@ -134,12 +138,7 @@ export class TreeLearner {
       const split = this.bestSplits[leaf];
       const feature = split.feature;
       const right = builder.split(leaf, split, this.dataset.mappers[feature]);
-      this.partition(
-        leaf,
-        right,
-        builder.nodeGoesLeft[builder.numLeaves - 2],
-        this.dataset.bins[feature] as BinColumn,
-      );
+      this.partition(leaf, right, builder.nodeGoesLeft[builder.numLeaves - 2], feature);
       // Split search estimates counts from hessians; the tree records the partition's exact counts.
       builder.leafCount[leaf] = this.leafRows[leaf];
       builder.leafCount[right] = this.leafRows[right];
@@ -235,25 +234,12 @@ export class TreeLearner {
   }
 
   /** Stable in-place partition of a leaf's rows: left rows first, then right rows. */
-  private partition(leaf: number, right: number, goesLeft: Uint8Array, column: BinColumn): void {
+  private partition(leaf: number, right: number, goesLeft: Uint8Array, feature: number): void {
     const begin = this.leafBegin[leaf];
-    const end = begin + this.leafRows[leaf];
-    const indices = this.indices;
-    const scratch = this.scratchIndices;
-    let leftEnd = begin;
-    let rightCount = 0;
-    for (let k = begin; k < end; k++) {
-      // Branch-free: the side is a coin flip to the CPU, so write both and advance one.
-      const row = indices[k];
-      const left = goesLeft[column[row]];
-      indices[leftEnd] = row;
-      scratch[rightCount] = row;
-      leftEnd += left;
-      rightCount += 1 - left;
-    }
-    indices.set(scratch.subarray(0, rightCount), leftEnd);
-    this.leafRows[leaf] = leftEnd - begin;
-    this.leafBegin[right] = leftEnd;
-    this.leafRows[right] = rightCount;
+    const count = this.leafRows[leaf];
+    const leftCount = this.kernel.partition(begin, count, this.usedIndex[feature], goesLeft);
+    this.leafRows[leaf] = leftCount;
+    this.leafBegin[right] = begin + leftCount;
+    this.leafRows[right] = count - leftCount;
   }
 }

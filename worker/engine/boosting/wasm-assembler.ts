@@ -65,12 +65,14 @@ export const op = {
   i32Load8U: 0x2d,
   i32Load16U: 0x2f,
   i32Store: 0x36,
+  i32Sub: 0x6b,
   f64Store: 0x39,
   i32Const: 0x41,
   i32LtU: 0x49,
   i32GeU: 0x4f,
   i32Add: 0x6a,
   i32Mul: 0x6c,
+  i32ShrU: 0x76,
   i32Shl: 0x74,
   f64Add: 0xa0,
 } as const;
@@ -82,29 +84,38 @@ export const i32 = (value: number) => [op.i32Const, ...signedLeb(value)];
 /** Memory access immediates: log2 alignment and byte offset. */
 export const memory = (alignLog2: number, offset: number) => [alignLog2, ...unsignedLeb(offset)];
 
-/**
- * A module importing `env.memory` and exporting one function `name` that takes `numParams` i32
- * parameters and returns nothing. `locals` lists (count, type) groups after the parameters.
- */
-export function assembleModule(
-  exportName: string,
-  numParams: number,
-  locals: [number, number][],
-  body: number[][],
-): Uint8Array<ArrayBuffer> {
-  const params = vector(Array.from({ length: numParams }, () => [I32]));
-  const code = [
-    ...vector(locals.map(([count, type]) => [...unsignedLeb(count), type])),
-    ...body.flat(),
-    op.end,
-  ];
+export interface FunctionSpec {
+  name: string;
+  numParams: number;
+  /** Whether it returns one i32. */
+  returnsI32: boolean;
+  /** (count, type) groups of locals after the parameters. */
+  locals: [number, number][];
+  body: number[][];
+}
+
+/** A module importing `env.memory` and exporting the given functions, whose parameters are all i32. */
+export function assembleModule(functions: FunctionSpec[]): Uint8Array<ArrayBuffer> {
+  const types = functions.map((spec) => [
+    0x60,
+    ...vector(Array.from({ length: spec.numParams }, () => [I32])),
+    ...(spec.returnsI32 ? vector([[I32]]) : vector([])),
+  ]);
+  const codes = functions.map((spec) => {
+    const code = [
+      ...vector(spec.locals.map(([count, type]) => [...unsignedLeb(count), type])),
+      ...spec.body.flat(),
+      op.end,
+    ];
+    return [...unsignedLeb(code.length), ...code];
+  });
   const bytes = [
     [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    section(1, vector([[0x60, ...params, 0]])),
+    section(1, vector(types)),
     section(2, vector([[...name('env'), ...name('memory'), 0x02, 0x00, ...unsignedLeb(1)]])),
-    section(3, vector([[0]])),
-    section(7, vector([[...name(exportName), 0x00, 0]])),
-    section(10, vector([[...unsignedLeb(code.length), ...code]])),
+    section(3, vector(functions.map((_, index) => unsignedLeb(index)))),
+    section(7, vector(functions.map((spec, index) => [...name(spec.name), 0x00, ...unsignedLeb(index)]))),
+    section(10, vector(codes)),
   ];
   return new Uint8Array(bytes.flat());
 }

@@ -130,6 +130,44 @@ function instructions(layout: ByteKernelLayout, simd: boolean): number[][] {
   ];
 }
 
+// partition's parameters: 0 indices pointer, 1 count, 2 column, 3 goesLeft, 4 scratch pointer.
+// Locals: 5 end, 6 left pointer, 7 row, 8 side (1 left, 0 right).
+const COLUMN = 2;
+const GOES_LEFT = 3;
+const RIGHT = 4;
+const PART_END = 5;
+const LEFT = 6;
+const PART_ROW = 7;
+const SIDE = 8;
+
+function partitionInstructions(): number[][] {
+  return [
+    [...get(P), ...get(COUNT), ...i32(2), op.i32Shl, op.i32Add, ...set(PART_END), ...get(P), ...set(LEFT)],
+    [...op.block, ...op.loop],
+    [...get(P), ...get(PART_END), op.i32GeU, op.brIf, 1],
+    [...get(P), op.i32Load, ...memory(2, 0), ...set(PART_ROW)],
+    [
+      ...get(GOES_LEFT),
+      ...get(COLUMN),
+      ...get(PART_ROW),
+      op.i32Add,
+      op.i32Load8U,
+      ...memory(0, 0),
+      op.i32Add,
+    ],
+    [op.i32Load8U, ...memory(0, 0), ...set(SIDE)],
+    // Branch-free: the side is a coin flip to the processor, so write both and advance one.
+    [...get(LEFT), ...get(PART_ROW), op.i32Store, ...memory(2, 0)],
+    [...get(RIGHT), ...get(PART_ROW), op.i32Store, ...memory(2, 0)],
+    [...get(LEFT), ...get(SIDE), ...i32(2), op.i32Shl, op.i32Add, ...set(LEFT)],
+    [...get(RIGHT), ...i32(4), op.i32Add, ...get(SIDE), ...i32(2), op.i32Shl, op.i32Sub, ...set(RIGHT)],
+    [...get(P), ...i32(4), op.i32Add, ...set(P), op.br, 0],
+    [op.end, op.end],
+    // left count = count - right count = count - (end - left) / 4
+    [...get(COUNT), ...get(PART_END), ...get(LEFT), op.i32Sub, ...i32(2), op.i32ShrU, op.i32Sub],
+  ];
+}
+
 /** The kernel for one dataset's layout; `simd` adds (g, h) to a slot pair with one f64x2 add. */
 export function byteKernelModule(layout: ByteKernelLayout, simd: boolean): WebAssembly.Module {
   const locals: [number, number][] = simd
@@ -141,7 +179,25 @@ export function byteKernelModule(layout: ByteKernelLayout, simd: boolean): WebAs
         [7, I32],
         [2, F64],
       ];
-  return new WebAssembly.Module(assembleModule('hist', 2, locals, instructions(layout, simd)));
+  return new WebAssembly.Module(
+    assembleModule([
+      { name: 'hist', numParams: 2, returnsI32: false, locals, body: instructions(layout, simd) },
+      {
+        name: 'partition',
+        numParams: 5,
+        returnsI32: true,
+        locals: [[4, I32]],
+        body: partitionInstructions(),
+      },
+    ]),
+  );
 }
 
 export type ByteKernelFunction = (indices: number, count: number) => void;
+export type PartitionFunction = (
+  indices: number,
+  count: number,
+  column: number,
+  goesLeft: number,
+  scratch: number,
+) => number;

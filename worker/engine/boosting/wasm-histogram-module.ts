@@ -132,7 +132,9 @@ function moduleBytes(simd: boolean): Uint8Array<ArrayBuffer> {
         [4, I32],
         [2, F64],
       ];
-  return assembleModule('hist', 6, locals, instructions(simd));
+  return assembleModule([
+    { name: 'hist', numParams: 6, returnsI32: false, locals, body: instructions(simd) },
+  ]);
 }
 
 const compiled = new Map<boolean, WebAssembly.Module>();

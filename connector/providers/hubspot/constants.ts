@@ -8,6 +8,10 @@ export const hubspotDefaults = {
 /** Search: at most 200 per page and 10,000 results per query; paging past the cap is a 400. */
 export const searchPageSize = 200;
 export const searchResultCap = 10_000;
+/** Search filter limits: at most 5 filterGroups (ORed), 6 filters per group (ANDed), 18 in all. */
+export const maxSearchFilterGroups = 5;
+export const maxSearchFiltersPerGroup = 6;
+export const maxSearchFilters = 18;
 /** HubSpot allows about 5 searches per second per account; 4 leaves room for other callers. */
 export const searchRequestsPerSecond = 4;
 

@@ -1,5 +1,12 @@
 import { ConnectorError } from '../../../shared/errors.ts';
-import { contactSearchProperties, searchPageSize, searchResultCap } from './constants.ts';
+import {
+  contactSearchProperties,
+  maxSearchFilterGroups,
+  maxSearchFilters,
+  maxSearchFiltersPerGroup,
+  searchPageSize,
+  searchResultCap,
+} from './constants.ts';
 import type { HubspotApi } from './hubspot-api.ts';
 import { type HubspotObject, toIso } from './hubspot-mappers.ts';
 
@@ -12,9 +19,24 @@ import { type HubspotObject, toIso } from './hubspot-mappers.ts';
 export interface ContactCursor {
   since: number;
   boundaryIds: string[];
+  /**
+   * Set while an initial load is still under way: resuming it keeps reading every contact, our own
+   * score writes included, instead of switching to the echo-suppressed incremental search.
+   */
+  fullLoad?: true;
 }
 
 export const initialContactCursor: ContactCursor = { since: 0, boundaryIds: [] };
+
+/** A stream from here reads every contact (initial load) rather than only changes by others. */
+export function isFullLoad(cursor: ContactCursor): boolean {
+  return cursor.since === 0 || cursor.fullLoad === true;
+}
+
+/** The cursor once a stream has read to the end: any initial load is complete. */
+export function completedLoad(cursor: ContactCursor): ContactCursor {
+  return { since: cursor.since, boundaryIds: cursor.boundaryIds };
+}
 
 export interface ContactPage {
   contacts: HubspotObject[];
@@ -22,7 +44,8 @@ export interface ContactPage {
 }
 
 export function contactCursorKey(cursor: ContactCursor): string {
-  return `${cursor.since}|${[...cursor.boundaryIds].sort().join(',')}`;
+  // Full-load and incremental pages come from different searches: they never share a cache entry.
+  return `${cursor.since}|${[...cursor.boundaryIds].sort().join(',')}${cursor.fullLoad ? '|full' : ''}`;
 }
 
 export function modifiedAt(contact: HubspotObject): number {
@@ -33,9 +56,10 @@ export function modifiedAt(contact: HubspotObject): number {
 /** The cursor after `contact`, for a stream read in ascending lastmodifieddate order. */
 export function advanceCursor(cursor: ContactCursor, contact: HubspotObject): ContactCursor {
   const at = modifiedAt(contact);
-  if (at > cursor.since) return { since: at, boundaryIds: [contact.id] };
+  const load = cursor.fullLoad ? { fullLoad: true as const } : {};
+  if (at > cursor.since) return { since: at, boundaryIds: [contact.id], ...load };
   if (at === cursor.since && !cursor.boundaryIds.includes(contact.id)) {
-    return { since: at, boundaryIds: [...cursor.boundaryIds, contact.id] };
+    return { since: at, boundaryIds: [...cursor.boundaryIds, contact.id], ...load };
   }
   return cursor;
 }
@@ -75,23 +99,75 @@ interface SearchResponse {
   paging?: { next?: { after: string } };
 }
 
+interface SearchFilter {
+  propertyName: string;
+  operator: 'GTE' | 'LT' | 'NOT_HAS_PROPERTY';
+  value?: string;
+}
+
+/**
+ * Which contacts one search window asks for. A full load: every contact modified at or after the
+ * window start. An incremental: the same, minus contacts whose latest change is our own score
+ * write-back. Search cannot filter on who made a change, so our `scoredAt` property stands in for
+ * it: a contact changed at or after the window start W is read when its score predates W, or when
+ * it has no score at all.
+ *
+ * Trade-off: a person's edit to a contact we scored at or after W is not returned until the window
+ * moves past that score (another change read later than it). Those edits arrive through
+ * `contact.propertyChange` webhooks, and the next full load (cursor null, no filter) reconciles the rest.
+ */
+export function changedContactFilterGroups(
+  windowStart: number,
+  scoredAtProperty: string | null,
+): { filters: SearchFilter[] }[] {
+  const changed: SearchFilter = {
+    propertyName: 'lastmodifieddate',
+    operator: 'GTE',
+    value: String(windowStart),
+  };
+  const groups =
+    scoredAtProperty === null
+      ? [{ filters: [changed] }]
+      : [
+          {
+            filters: [
+              changed,
+              { propertyName: scoredAtProperty, operator: 'LT' as const, value: String(windowStart) },
+            ],
+          },
+          { filters: [changed, { propertyName: scoredAtProperty, operator: 'NOT_HAS_PROPERTY' as const }] },
+        ];
+  const total = groups.reduce((sum, group) => sum + group.filters.length, 0);
+  if (
+    groups.length > maxSearchFilterGroups ||
+    total > maxSearchFilters ||
+    groups.some((group) => group.filters.length > maxSearchFiltersPerGroup)
+  ) {
+    throw new ConnectorError(
+      'INVALID_INPUT',
+      `Contact search exceeds HubSpot's filter limits (${groups.length} groups, ${total} filters)`,
+      {
+        context: { provider: 'hubspot', object: 'contact', operation: 'search contacts' },
+      },
+    );
+  }
+  return groups;
+}
+
 async function searchPage(
   api: HubspotApi,
   windowStart: number,
   after: string | undefined,
+  scoredAtProperty: string | null,
 ): Promise<SearchResponse> {
+  const filterGroups = changedContactFilterGroups(windowStart, scoredAtProperty);
   return api.call(
     'search contacts',
     (client, options) =>
       client.crm.contacts.searchApi.doSearch(
         {
-          filterGroups: [
-            {
-              filters: [
-                { propertyName: 'lastmodifieddate', operator: 'GTE' as never, value: String(windowStart) },
-              ],
-            },
-          ],
+          // The SDK types operators as an enum of the same strings.
+          filterGroups: filterGroups as never,
           // The API takes sort objects; the SDK's model declares strings and passes values through.
           sorts: [{ propertyName: 'lastmodifieddate', direction: 'ASCENDING' }] as unknown as string[],
           properties: contactSearchProperties,
@@ -114,7 +190,11 @@ export async function* streamChangedContacts(
   start: ContactCursor,
   cache: ContactPageCache,
   now: () => number,
+  /** Our `scoredAt` contact property, for echo suppression of incremental searches; null turns it off. */
+  scoredAtProperty: string | null = null,
 ): AsyncGenerator<ContactPage> {
+  const fullLoad = isFullLoad(start);
+  const echoProperty = fullLoad ? null : scoredAtProperty;
   let cursor = start;
   let windowStart = start.since;
   let after: string | undefined;
@@ -132,7 +212,7 @@ export async function* streamChangedContacts(
       continue;
     }
     live = true;
-    const response = await searchPage(api, windowStart, after);
+    const response = await searchPage(api, windowStart, after, echoProperty);
     let since = cursor.since;
     let boundary = new Set(cursor.boundaryIds);
     const contacts: HubspotObject[] = [];
@@ -147,8 +227,10 @@ export async function* streamChangedContacts(
         boundary = new Set([contact.id]);
       } else if (at === since) boundary.add(contact.id);
     }
-    const page: ContactPage = { contacts, next: { since, boundaryIds: [...boundary] } };
     const nextAfter = response.paging?.next?.after;
+    // The last page of an initial load ends it: from its cursor on, searches are incremental.
+    const load = fullLoad && nextAfter !== undefined ? { fullLoad: true as const } : {};
+    const page: ContactPage = { contacts, next: { since, boundaryIds: [...boundary], ...load } };
     // A replay ends with a live search from the last cursor, so it still sees later changes.
     cache.set(cursor, page, now());
     yield page;

@@ -43,6 +43,7 @@ export class HubspotConnector implements CrmConnector {
       cache: new ContactPageCache(),
       now: () => clock.now(),
       logger,
+      scoredAtProperty: context.manifest.hubspot.properties.find((p) => p.key === 'scoredAt')?.name ?? null,
     };
   }
 

@@ -10,7 +10,9 @@ import {
   advanceCursor,
   type ContactCursor,
   type ContactPageCache,
+  completedLoad,
   initialContactCursor,
+  isFullLoad,
   streamChangedContacts,
 } from './contact-stream.ts';
 import type { HubspotApi } from './hubspot-api.ts';
@@ -31,6 +33,8 @@ export interface SyncDeps {
   cache: ContactPageCache;
   now: () => number;
   logger: Logger;
+  /** Our `scoredAt` contact property (manifest.json): incremental searches leave out our own writes. */
+  scoredAtProperty: string | null;
 }
 
 /** The opaque cursor handed to callers: the contact stream position plus, for leads, deletions seen. */
@@ -52,7 +56,9 @@ function parseCursor(cursor: string | null, object: string): HubspotCursor {
       Array.isArray(contacts.boundaryIds) &&
       typeof parsed.deletedSince === 'number'
     ) {
-      return { v: 1, contacts, deletedSince: parsed.deletedSince };
+      const position: ContactCursor = { since: contacts.since, boundaryIds: contacts.boundaryIds };
+      if (contacts.fullLoad === true) position.fullLoad = true;
+      return { v: 1, contacts: position, deletedSince: parsed.deletedSince };
     }
   } catch {
     // Falls through to the error below.
@@ -82,7 +88,13 @@ export async function* syncHubspotLeads(
 ): AsyncGenerator<SyncPage<Lead>> {
   const start = parseCursor(options.cursor, 'contact');
   let position = start.contacts;
-  for await (const page of streamChangedContacts(deps.api, position, deps.cache, deps.now)) {
+  for await (const page of streamChangedContacts(
+    deps.api,
+    position,
+    deps.cache,
+    deps.now,
+    deps.scoredAtProperty,
+  )) {
     throwIfAborted(options.signal);
     const records: Lead[] = [];
     const rejected: RejectedRecord[] = [];
@@ -116,8 +128,17 @@ export async function* syncHubspotLeads(
 async function* contactGroups(deps: SyncDeps, options: SyncOptions) {
   const start = parseCursor(options.cursor, 'activity');
   let group: HubspotObject[] = [];
-  let position = start.contacts;
-  for await (const page of streamChangedContacts(deps.api, start.contacts, deps.cache, deps.now)) {
+  // Cursors inside an initial load stay marked as such, so a resumed load still reads everything.
+  let position: ContactCursor = isFullLoad(start.contacts)
+    ? { ...start.contacts, fullLoad: true }
+    : start.contacts;
+  for await (const page of streamChangedContacts(
+    deps.api,
+    start.contacts,
+    deps.cache,
+    deps.now,
+    deps.scoredAtProperty,
+  )) {
     throwIfAborted(options.signal);
     for (const contact of page.contacts) {
       group.push(contact);
@@ -128,7 +149,7 @@ async function* contactGroups(deps: SyncDeps, options: SyncOptions) {
       }
     }
   }
-  yield { contacts: group, nextCursor: serialize(position, start.deletedSince) };
+  yield { contacts: group, nextCursor: serialize(completedLoad(position), start.deletedSince) };
 }
 
 export async function* syncHubspotActivities(

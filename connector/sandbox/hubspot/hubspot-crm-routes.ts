@@ -83,6 +83,15 @@ function mountSearch(router: Router, store: HubspotStore) {
       );
     }
     const groups = body.filterGroups ?? [];
+    const filterCount = groups.reduce((sum, group) => sum + group.filters.length, 0);
+    if (groups.length > 5 || filterCount > 18 || groups.some((group) => group.filters.length > 6)) {
+      return hubspotError(
+        response,
+        400,
+        'VALIDATION_ERROR',
+        `Search allows at most 5 filterGroups, 6 filters per group and 18 filters in all; got ${groups.length} groups and ${filterCount} filters.`,
+      );
+    }
     const sort = body.sorts?.[0];
     const sortName = typeof sort === 'string' ? sort.replace(/^-/, '') : sort?.propertyName;
     const descending = typeof sort === 'string' ? sort.startsWith('-') : sort?.direction === 'DESCENDING';

@@ -3,12 +3,8 @@ import { flattenModel, goesLeft, ZERO_THRESHOLD } from '../predict/flat-forest.t
 import { rowCount } from '../predict/predict.ts';
 import { directLeafContributions } from './leaf-path-tables.ts';
 import { createTreeShapExplainer, type TreeShapExplainer } from './tree-shap-explainer.ts';
-import {
-  createWasmKernel,
-  WASM_BLOCK_ROWS,
-  type WasmTreeShapKernel,
-  wasmKernelAvailable,
-} from './wasm-tree-shap-kernel.ts';
+import { WASM_BLOCK_ROWS } from './wasm-kernel-layout.ts';
+import { createWasmKernel, type WasmTreeShapKernel, wasmKernelAvailable } from './wasm-tree-shap-kernel.ts';
 
 /** Which implementation explains: the WebAssembly kernel when the engine has WebAssembly, else JS. */
 export type ExplainKernel = 'wasm' | 'js';
@@ -72,7 +68,6 @@ export function explainMatrixWasm(explainer: TreeShapExplainer, matrix: Float64A
   const output = new Float64Array(buffer, kernel.outBase, B * width);
   // The root's cold masks are the only ones the kernel reads without writing them first.
   new Int32Array(buffer, kernel.coldAtBase, B).fill(0);
-  const treeEnd = kernel.treeBase + explainer.forest.numTrees * 20;
   for (let blockStart = 0; blockStart < rows; blockStart += B) {
     const n = Math.min(rows, blockStart + B) - blockStart;
     input.set(matrix.subarray(blockStart * features, (blockStart + n) * features));
@@ -80,13 +75,13 @@ export function explainMatrixWasm(explainer: TreeShapExplainer, matrix: Float64A
     kernel.run(
       n,
       kernel.treeBase,
-      treeEnd,
+      kernel.treeEnd,
       kernel.coldAtBase,
-      kernel.coldSumBase,
       kernel.inputBase,
       kernel.outBase,
       features * 8,
       width * 8,
+      kernel.regionBase,
     );
     out.set(output.subarray(0, n * width), blockStart * width);
   }
@@ -107,8 +102,8 @@ function wasmKernelFor(explainer: TreeShapExplainer): WasmTreeShapKernel {
 }
 
 /**
- * Leaves without a table, for the WebAssembly kernel (which gives them a cold share of 0): their
- * path decisions per row, then the per-row formulas.
+ * Leaves without a table, for the WebAssembly kernel (which skips them): their path decisions per
+ * row, then the per-row formulas.
  */
 function addDirectLeaves(
   explainer: TreeShapExplainer,
@@ -221,7 +216,7 @@ export function explainMatrixJs(explainer: TreeShapExplainer, matrix: Float64Arr
               const category = value | 0;
               const word = category >>> 5;
               if (word < catWords) left = (catBits[catStart + word] >>> (category & 31)) & 1;
-            } else if (value > -1) left = catWords > 0 ? catBits[catStart] & 1 : 0;
+            } else if (value > -1 && value < 0) left = catWords > 0 ? catBits[catStart] & 1 : 0;
             const cold = coldAt[from + i];
             coldAt[toLeft + i] = cold | (nodeBit & (left - 1));
             coldAt[toRight + i] = cold | (nodeBit & -left);

@@ -13,6 +13,7 @@ import { randomModel, randomRows } from './random-model.ts';
 import { bruteForceShapley } from './shapley-brute-force.ts';
 import { createTreeShapExplainer } from './tree-shap-explainer.ts';
 import { explainReference } from './tree-shap-reference.ts';
+import { layOutWasmKernel } from './wasm-kernel-layout.ts';
 
 function maxDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
   expect(a.length).toBe(b.length);
@@ -204,6 +205,9 @@ describe('the WebAssembly kernel', () => {
     rows[20] = 37;
     rows[21] = -0.5;
     rows[22] = 3e9;
+    // Sibling leaves share one three-region table, so the kernel holds more entries than the leaves.
+    const pairs = layOutWasmKernel(explainer).tableEntries - explainer.tables.length;
+    expect(pairs).toBeGreaterThan(0);
     const wasm = explainMatrix(explainer, rows, 'wasm');
     expect(maxDifference(wasm, explainMatrix(explainer, rows, 'js'))).toBeLessThan(1e-12);
     expect(worstSumError(wasm, predictRaw(model, rows))).toBeLessThan(1e-9);

@@ -1,48 +1,48 @@
 import { ZERO_THRESHOLD } from '../predict/flat-forest.ts';
-import type { TreeShapExplainer } from './tree-shap-explainer.ts';
 import { assembleModule, Code, F64, I32, Op } from './wasm-assembler.ts';
 
 /**
- * The table-lookup TreeSHAP of fast-tree-shap.ts (top-down cold masks, one table entry per hot path
- * feature, bottom-up cold shares) as one WebAssembly function over a block of rows and every tree.
+ * Exact path-dependent TreeSHAP for a block of rows over every tree, as one WebAssembly function.
  *
- * Why WebAssembly: profiling the JavaScript kernel shows no single slow statement; its time is spread
- * over the loads and stores of the ~115 table lookups and ~60 node steps per tree and row. The same
- * loops in WebAssembly run without typed-array bounds checks and with the per-node and per-leaf
- * records read at constant offsets from one pointer, and `select` instead of branches where the
- * direction depends on the row. Leaves without a table (see leaf-path-tables.ts) stay in JavaScript:
- * the kernel gives them a cold share of 0, as the JavaScript kernel does, and the caller adds their
- * contributions afterwards.
+ * Same mathematics as fast-tree-shap.ts (see leaf-path-tables.ts): a top-down pass gives every node
+ * and leaf the row's cold mask (path features the row disagrees with); a leaf with cold mask C then
+ * gives each path feature k the amount T[C | bit_k] · (k hot ? (1 - q_k) / q_k : -1), since for a
+ * cold k, C | bit_k = C and -T[C] is the cold share. Giving cold shares per leaf, instead of summing
+ * them bottom-up per node as the JavaScript kernel does, makes every feature the same branch-free
+ * step and drops the bottom-up pass.
+ *
+ * Sibling leaves are merged (wasm-kernel-layout.ts): two leaves under one node share their feature
+ * list and every ratio but the node's own feature, so one table with three regions (the node's
+ * feature already cold above, the row went left, the row went right) serves both, and the pair costs
+ * d steps instead of 2d. On 31-leaf trees such pairs hold about 70% of all leaf path features.
+ *
+ * Why WebAssembly: the profile of the JavaScript kernel has no single slow statement; its time is
+ * spread over the loads and stores of ~170 leaf steps and ~60 node steps per tree and row. The same
+ * loops in WebAssembly run without typed-array bounds checks, read records at constant offsets from
+ * one pointer, and use `select` where the direction depends on the row. Leaves without a table stay
+ * in JavaScript: the kernel skips them and the caller adds their contributions.
  */
 
-/** Rows per kernel call: the scratch masks and sums of one tree stay in the first cache levels. */
-export const WASM_BLOCK_ROWS = 128;
+import type { TreeShapExplainer } from './tree-shap-explainer.ts';
+import {
+  layOutWasmKernel,
+  N,
+  NODE_BYTES,
+  P,
+  PARAMS,
+  PATH,
+  TREE_BYTES,
+  UNIT,
+  UNIT_BYTES,
+  type WasmKernelMemory,
+} from './wasm-kernel-layout.ts';
 
-/** Bytes per record in memory. */
-const TREE_BYTES = 20;
-const NODE_BYTES = 48;
-const LEAF_BYTES = 16;
-const PATH_BYTES = 16;
-
-// Kernel parameters (i32), then locals.
-const P = {
-  rows: 0,
-  treeStart: 1,
-  treeEnd: 2,
-  coldAtBase: 3,
-  coldSumBase: 4,
-  inputBase: 5,
-  outBase: 6,
-  inputStride: 7,
-  outStride: 8,
-} as const;
-const PARAMS = 9;
 const i32Locals = [
   'tree',
   'node',
   'nodeEnd',
-  'leaf',
-  'leafEnd',
+  'unit',
+  'unitEnd',
   'i',
   'from',
   'toLeft',
@@ -54,45 +54,24 @@ const i32Locals = [
   'left',
   'table',
   'path',
-  'full',
-  'hot',
+  'pathEnd',
+  'step',
   'rowOut',
   'coldAt',
-  'coldSum',
-  'k',
   'address',
   'catStart',
   'catWords',
   'category',
   'kind',
-  'target',
-  'leftAt',
-  'rightAt',
-  'firstNode',
+  'regionBytes',
 ] as const;
-const f64Locals = ['value', 'split', 'sumLeft', 'sumRight'] as const;
+const f64Locals = ['value', 'split', 'ratio'] as const;
 type LocalName = (typeof i32Locals)[number] | (typeof f64Locals)[number];
 const L = Object.fromEntries(
   [...i32Locals, ...f64Locals].map((local, index) => [local, PARAMS + index]),
 ) as Record<LocalName, number>;
 
-/** Node record fields (byte offsets). */
-const N = {
-  threshold: 0,
-  feature: 8,
-  kind: 12,
-  nanLeft: 16,
-  bit: 20,
-  slot: 24,
-  leftSlot: 28,
-  rightSlot: 32,
-  catStart: 36,
-  catWords: 40,
-} as const;
-
-/**
- * Emits `for (i = 0; i < rows; i++) body`, advancing i; the body uses `i` and derived addresses.
- */
+/** Emits `for (i = 0; i < rows; i++) body`. */
 function forRows(c: Code, body: () => void): void {
   c.i32(0).set(L.i);
   c.whileLoop(
@@ -104,7 +83,7 @@ function forRows(c: Code, body: () => void): void {
   );
 }
 
-/** Pushes base + i·scale. */
+/** Pushes base + (i << shift). */
 function rowAddress(c: Code, base: number, shift: number): void {
   c.get(base).get(L.i).i32(shift).op(Op.i32Shl, Op.i32Add);
 }
@@ -158,7 +137,9 @@ function categoricalDecision(c: Code): void {
       });
     },
     () => {
-      c.get(L.value).f64(-1).op(Op.f64Gt).get(L.catWords).i32(0).op(Op.i32GtS, Op.i32And);
+      // Values in (-1, 0): category 0 (values of 2^31 and more stay right, as goesLeft has it).
+      c.get(L.value).f64(-1).op(Op.f64Gt).get(L.value).f64(0).op(Op.f64Lt, Op.i32And);
+      c.get(L.catWords).i32(0).op(Op.i32GtS, Op.i32And);
       c.ifElse(() => {
         c.get(L.catStart).loadI32().i32(1).op(Op.i32And).set(L.left);
       });
@@ -173,15 +154,10 @@ function kernelBody(): Code {
   c.whileLoop(
     () => c.get(L.tree).get(P.treeEnd).op(Op.i32LtS),
     () => {
-      c.block(() => {
-        c.get(L.tree).loadI32(0).tee(L.firstNode).set(L.node);
-        c.get(L.tree).loadI32(4).set(L.nodeEnd);
-        // One-leaf trees give only to the expected value.
-        c.get(L.node).get(L.nodeEnd).op(Op.i32Eq, Op.brIf, 0);
-        topDownPass(c);
-        leafPass(c);
-        bottomUpPass(c);
-      });
+      c.get(L.tree).loadI32(0).set(L.node);
+      c.get(L.tree).loadI32(4).set(L.nodeEnd);
+      topDownPass(c);
+      unitPass(c);
       c.addTo(L.tree, TREE_BYTES);
     },
   );
@@ -221,126 +197,68 @@ function topDownPass(c: Code): void {
   );
 }
 
-function leafPass(c: Code): void {
-  c.get(L.tree).loadI32(8).set(L.leaf);
-  c.get(L.tree).loadI32(12).set(L.leafEnd);
+function unitPass(c: Code): void {
+  c.get(L.tree).loadI32(8).set(L.unit);
+  c.get(L.tree).loadI32(12).set(L.unitEnd);
   c.whileLoop(
-    () => c.get(L.leaf).get(L.leafEnd).op(Op.i32LtS),
+    () => c.get(L.unit).get(L.unitEnd).op(Op.i32LtS),
     () => {
-      c.get(L.leaf).loadI32(0).set(L.k);
-      c.get(P.coldAtBase).get(L.k).op(Op.i32Add).set(L.coldAt);
-      c.get(P.coldSumBase).get(L.k).get(L.k).op(Op.i32Add, Op.i32Add).set(L.coldSum);
-      c.get(L.leaf).loadI32(4).set(L.table);
-      c.get(L.leaf).loadI32(12).set(L.path);
-      c.get(L.leaf).loadI32(8).tee(L.full).i32(0).op(Op.i32LtS);
-      c.ifElse(
-        // A leaf without a table: cold share 0 here, its contributions come from the caller.
-        () =>
-          forRows(c, () => {
-            rowAddress(c, L.coldSum, 3);
-            c.f64(0).storeF64();
-          }),
+      c.get(P.coldAtBase).get(L.unit).loadI32(UNIT.slot).op(Op.i32Add).set(L.coldAt);
+      c.get(P.coldAtBase).get(L.unit).loadI32(UNIT.leftSlot).op(Op.i32Add).set(L.from);
+      c.get(L.unit).loadI32(UNIT.bit).set(L.bit);
+      c.get(L.unit).loadI32(UNIT.regionBytes).set(L.regionBytes);
+      c.get(L.unit).loadI32(UNIT.table).set(L.table);
+      c.get(L.unit).loadI32(UNIT.path).tee(L.path);
+      c.get(L.unit).loadI32(UNIT.depth).i32(4).op(Op.i32Shl, Op.i32Add).set(L.pathEnd);
+      // Per row, the address of its region of the unit's table (region 0 when the node's feature is
+      // cold above, else 1 when the row went left, 2 when it went right; a single has bit 0 and its
+      // table stored as region 1).
+      forRows(c, () => {
+        rowAddress(c, P.regionBase, 2);
+        c.get(L.regionBytes).get(L.regionBytes).op(Op.i32Add).get(L.regionBytes);
+        rowAddress(c, L.from, 2);
+        c.loadI32().get(L.bit).op(Op.i32And, Op.select);
+        c.i32(0);
+        rowAddress(c, L.coldAt, 2);
+        c.loadI32().get(L.bit).op(Op.i32And, Op.i32Eqz, Op.select);
+        c.get(L.table).op(Op.i32Add).storeI32();
+      });
+      c.get(L.path).set(L.step);
+      c.whileLoop(
+        () => c.get(L.step).get(L.pathEnd).op(Op.i32LtU),
         () => {
-          c.i32(1).get(L.full).op(Op.i32Shl).i32(1).op(Op.i32Sub).set(L.full);
-          c.get(P.outBase).set(L.rowOut);
+          c.get(L.step).loadI32(PATH.bit).set(L.bit);
+          c.get(L.step).loadF64(PATH.ratio).set(L.ratio);
+          c.get(P.outBase).get(L.step).loadI32(PATH.feature).op(Op.i32Add).set(L.rowOut);
+          // Feature k of every row: out[row, feature] += region[cold | bit_k] · (k hot ? ratio : -1).
+          // Features outside, rows inside: the feature's record is read once per block.
           forRows(c, () => {
             rowAddress(c, L.coldAt, 2);
             c.loadI32().set(L.cold);
-            rowAddress(c, L.coldSum, 3);
-            c.get(L.table).get(L.cold).i32(3).op(Op.i32Shl, Op.i32Add).loadF64().storeF64();
-            c.get(L.full).get(L.cold).i32(-1).op(Op.i32Xor, Op.i32And).set(L.hot);
-            c.whileLoop(
-              () => c.get(L.hot),
-              () => {
-                // k = lowest hot position; out[row, feature_k] += ratio_k · T[cold | bit_k]
-                c.get(L.hot).op(Op.i32Ctz).set(L.k);
-                c.get(L.path).get(L.k).i32(4).op(Op.i32Shl, Op.i32Add).set(L.target);
-                c.get(L.rowOut).get(L.target).loadI32(8).op(Op.i32Add).tee(L.address);
-                c.get(L.address).loadF64();
-                c.get(L.target).loadF64(0);
-                c.get(L.table).get(L.cold).i32(1).get(L.k).op(Op.i32Shl, Op.i32Or);
-                c.i32(3).op(Op.i32Shl, Op.i32Add).loadF64();
-                c.op(Op.f64Mul, Op.f64Add).storeF64();
-                c.get(L.hot).get(L.hot).i32(1).op(Op.i32Sub, Op.i32And).set(L.hot);
-              },
-            );
+            c.get(L.rowOut).get(L.rowOut).loadF64();
+            rowAddress(c, P.regionBase, 2);
+            c.loadI32().get(L.cold).get(L.bit).op(Op.i32Or).i32(3).op(Op.i32Shl, Op.i32Add).loadF64();
+            c.get(L.ratio).f64(-1).get(L.cold).get(L.bit).op(Op.i32And, Op.i32Eqz, Op.select);
+            c.op(Op.f64Mul, Op.f64Add).storeF64();
             c.addTo(L.rowOut, () => c.get(P.outStride));
           });
+          c.addTo(L.step, PATH.bytes);
         },
       );
-      c.addTo(L.leaf, LEAF_BYTES);
+      c.addTo(L.unit, UNIT_BYTES);
     },
   );
 }
 
-function bottomUpPass(c: Code): void {
-  // Children before parents: the tree's node records in reverse.
-  c.block(() => {
-    c.op(Op.loop, 0x40);
-    c.get(L.node).get(L.firstNode).op(Op.i32Eq, Op.brIf, 1);
-    c.addTo(L.node, -NODE_BYTES);
-    c.get(L.node).loadI32(N.slot).set(L.k);
-    c.get(P.coldAtBase).get(L.k).op(Op.i32Add).set(L.coldAt);
-    c.get(P.coldSumBase).get(L.k).get(L.k).op(Op.i32Add, Op.i32Add).set(L.coldSum);
-    c.get(L.node).loadI32(N.leftSlot).set(L.k);
-    c.get(P.coldAtBase).get(L.k).op(Op.i32Add).set(L.from);
-    c.get(P.coldSumBase).get(L.k).get(L.k).op(Op.i32Add, Op.i32Add).set(L.leftAt);
-    c.get(L.node).loadI32(N.rightSlot).set(L.k);
-    c.get(P.coldSumBase).get(L.k).get(L.k).op(Op.i32Add, Op.i32Add).set(L.rightAt);
-    c.get(L.node).loadI32(N.bit).set(L.bit);
-    c.get(P.outBase).get(L.node).loadI32(N.feature).op(Op.i32Add).set(L.target);
-    forRows(c, () => {
-      rowAddress(c, L.leftAt, 3);
-      c.loadF64().set(L.sumLeft);
-      rowAddress(c, L.rightAt, 3);
-      c.loadF64().set(L.sumRight);
-      rowAddress(c, L.coldSum, 3);
-      c.get(L.sumLeft).get(L.sumRight).op(Op.f64Add).storeF64();
-      // out[row, feature] -= (node's bit not cold above) ? sum of the cold child : 0, branch-free:
-      // the cold child is the one whose mask gained the bit; subtracting 0 changes nothing.
-      c.get(L.target).get(L.target).loadF64();
-      c.get(L.sumLeft).get(L.sumRight);
-      rowAddress(c, L.from, 2);
-      c.loadI32().get(L.bit).op(Op.i32And, Op.select);
-      c.f64(0);
-      rowAddress(c, L.coldAt, 2);
-      c.loadI32().get(L.bit).op(Op.i32And, Op.i32Eqz, Op.select);
-      c.op(Op.f64Sub).storeF64();
-      c.addTo(L.target, () => c.get(P.outStride));
-    });
-    c.op(Op.br, 0, Op.end);
-  });
-}
-
 let compiled: WebAssembly.Module | undefined;
 
-function kernelModule(): WebAssembly.Module {
+/** The kernel, compiled once per process; throws where WebAssembly is missing. */
+export function kernelModule(): WebAssembly.Module {
   if (compiled === undefined) {
     const locals = [...i32Locals.map(() => I32), ...f64Locals.map(() => F64)];
     compiled = new WebAssembly.Module(assembleModule('explain', PARAMS, locals, kernelBody()));
   }
   return compiled;
-}
-
-/** An explainer's data copied into one WebAssembly memory, with the kernel bound to it. */
-export interface WasmTreeShapKernel {
-  run: (
-    rows: number,
-    treeStart: number,
-    treeEnd: number,
-    coldAtBase: number,
-    coldSumBase: number,
-    inputBase: number,
-    outBase: number,
-    inputStride: number,
-    outStride: number,
-  ) => void;
-  memory: WebAssembly.Memory;
-  treeBase: number;
-  coldAtBase: number;
-  coldSumBase: number;
-  inputBase: number;
-  outBase: number;
 }
 
 /** True when this JavaScript engine can run the kernel (WebAssembly present and the module valid). */
@@ -354,80 +272,16 @@ export function wasmKernelAvailable(): boolean {
   }
 }
 
-/** Lays out the explainer in a new memory: scratch, input/output blocks, records, bitsets, tables. */
+/** An explainer laid out in WebAssembly memory, with the kernel bound to it. */
+export interface WasmTreeShapKernel extends WasmKernelMemory {
+  /** explain(rows, treeStart, treeEnd, coldAtBase, inputBase, outBase, inputStride, outStride, regionBase) */
+  run: (...args: number[]) => void;
+}
+
 export function createWasmKernel(explainer: TreeShapExplainer): WasmTreeShapKernel {
-  const forest = explainer.forest;
-  const B = WASM_BLOCK_ROWS;
-  const width = explainer.numFeatures + 1;
-  const slots = 2 * explainer.maxNodes + 1;
-  const numNodes = explainer.preorder.length;
-  const numLeaves = forest.leafValue.length;
-  let at = 0;
-  const take = (bytes: number): number => {
-    const start = at;
-    at += Math.ceil(bytes / 8) * 8;
-    return start;
-  };
-  const coldAtBase = take(slots * B * 4);
-  const coldSumBase = take(slots * B * 8);
-  const inputBase = take(B * explainer.numFeatures * 8);
-  const outBase = take(B * width * 8);
-  const treeBase = take(forest.numTrees * TREE_BYTES);
-  const nodeBase = take(numNodes * NODE_BYTES);
-  const leafBase = take(numLeaves * LEAF_BYTES);
-  const pathBase = take(explainer.pathFeature.length * PATH_BYTES);
-  const catBase = take(forest.catBits.length * 4);
-  const tableBase = take(explainer.tables.length * 8);
-  const memory = new WebAssembly.Memory({ initial: Math.ceil(at / 65536) + 1 });
-  const view = new DataView(memory.buffer);
-  const i32 = (address: number, value: number) => view.setInt32(address, value, true);
-
-  // Slots are stored pre-scaled to byte offsets into the cold-mask scratch (a row's mask is 4
-  // bytes, its cold sum 8, so the sum's offset is twice the mask's).
-  const slotBytes = B * 4;
-  for (let t = 0; t < forest.numTrees; t += 1) {
-    const first = explainer.preorderStart[t];
-    const last = explainer.preorderStart[t + 1];
-    const leafFirst = forest.leafOffset[t];
-    const leafLast = t + 1 < forest.numTrees ? forest.leafOffset[t + 1] : numLeaves;
-    const record = treeBase + t * TREE_BYTES;
-    i32(record, nodeBase + first * NODE_BYTES);
-    i32(record + 4, nodeBase + last * NODE_BYTES);
-    i32(record + 8, leafBase + leafFirst * LEAF_BYTES);
-    i32(record + 12, leafBase + leafLast * LEAF_BYTES);
-    const nodeOffset = forest.nodeOffset[t];
-    const internal = last - first;
-    for (let p = first; p < last; p += 1) {
-      const node = explainer.preorder[p];
-      const r = nodeBase + p * NODE_BYTES;
-      view.setFloat64(r + N.threshold, forest.threshold[node], true);
-      i32(r + N.feature, forest.feature[node] * 8);
-      i32(r + N.kind, explainer.nodeKind[node]);
-      i32(r + N.nanLeft, explainer.nanLeft[node]);
-      i32(r + N.bit, explainer.bit[node]);
-      i32(r + N.slot, (node - nodeOffset) * slotBytes);
-      i32(r + N.leftSlot, explainer.leftSlot[node] * slotBytes);
-      i32(r + N.rightSlot, explainer.rightSlot[node] * slotBytes);
-      i32(r + N.catStart, catBase + forest.catStart[node] * 4);
-      i32(r + N.catWords, forest.catWords[node]);
-    }
-    for (let leaf = leafFirst; leaf < leafLast; leaf += 1) {
-      const r = leafBase + leaf * LEAF_BYTES;
-      const table = explainer.tableOffset[leaf];
-      i32(r, (internal + leaf - leafFirst) * slotBytes);
-      i32(r + 4, tableBase + Math.max(0, table) * 8);
-      i32(r + 8, table < 0 ? -1 : explainer.leafDepth[leaf]);
-      i32(r + 12, pathBase + explainer.leafStart[leaf] * PATH_BYTES);
-    }
-  }
-  for (let j = 0; j < explainer.pathFeature.length; j += 1) {
-    view.setFloat64(pathBase + j * PATH_BYTES, explainer.pathRatio[j], true);
-    i32(pathBase + j * PATH_BYTES + 8, explainer.pathFeature[j] * 8);
-  }
-  new Uint32Array(memory.buffer, catBase, forest.catBits.length).set(forest.catBits);
-  new Float64Array(memory.buffer, tableBase, explainer.tables.length).set(explainer.tables);
-
-  const instance = new WebAssembly.Instance(kernelModule(), { env: { memory } });
-  const run = instance.exports.explain as WasmTreeShapKernel['run'];
-  return { run, memory, treeBase, coldAtBase, coldSumBase, inputBase, outBase };
+  const layout = layOutWasmKernel(explainer);
+  const instance = new WebAssembly.Instance(kernelModule(), { env: { memory: layout.memory } });
+  const run = instance.exports.explain;
+  if (typeof run !== 'function') throw new Error('the explain kernel module exports no explain function');
+  return { ...layout, run: run as (...args: number[]) => void };
 }

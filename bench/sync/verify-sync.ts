@@ -95,7 +95,27 @@ export function verifyHubspotStore(
   );
   const { leadIds, repaired } = verifyRun(run, seeded, (id) => ranges.has(id));
   verifyWrites(leadIds, store.writes);
+  // Every engagement associated with a contact comes out as an activity or a reported rejection.
+  const synced = new Set(
+    run.activities.records.map((activity) => activity.id.split(':').slice(-2).join(':')),
+  );
+  const rejected = new Set(run.activities.rejectedIds);
+  let engagements = 0;
+  const missing: string[] = [];
+  for (const [type, byContact] of store.associations) {
+    if (type === 'deals') continue;
+    for (const ids of byContact.values()) {
+      for (const id of ids) {
+        engagements += 1;
+        if (!synced.has(`${type}:${id}`) && !rejected.has(id)) missing.push(`${type}:${id}`);
+      }
+    }
+  }
+  check(
+    missing.length === 0,
+    `${missing.length} engagements neither synced nor reported, e.g. ${missing[0]}`,
+  );
   print(
-    `hubspot: verified: ${leadIds.length} synced = ${seeded.clean.size} clean seeded contacts + ${repaired} whose employee range reads as its lower bound, each once; ${run.leads.rejected} dirty reported; every score written once in the store`,
+    `hubspot: verified: ${leadIds.length} synced = ${seeded.clean.size} clean seeded contacts + ${repaired} whose employee range reads as its lower bound, each once; ${run.leads.rejected} dirty reported; ${engagements} engagements accounted for; every score written once in the store`,
   );
 }

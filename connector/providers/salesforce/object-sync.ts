@@ -11,6 +11,11 @@ export interface ObjectCursor {
   recent: Record<string, string>;
   /** A Bulk API 2.0 initial load in progress: resume reading its results from the locator. */
   bulk?: { jobId: string; locator: string | null };
+  /**
+   * A REST initial load in progress: resuming it keeps reading every row (no incremental-only
+   * condition), so an interrupted full reconcile still sees our own writes.
+   */
+  fullLoad?: true;
 }
 
 export interface ObjectSyncSpec {
@@ -62,7 +67,12 @@ class Deliverer {
   private readonly stampField: string;
 
   constructor(start: ObjectCursor, stampField: string, overlapMs: number) {
-    this.cursor = { watermark: start.watermark, recent: { ...start.recent }, bulk: start.bulk };
+    this.cursor = {
+      watermark: start.watermark,
+      recent: { ...start.recent },
+      bulk: start.bulk,
+      ...(start.fullLoad ? { fullLoad: true as const } : {}),
+    };
     this.stampField = stampField;
     this.overlapMs = overlapMs;
   }
@@ -103,11 +113,16 @@ class Deliverer {
   }
 }
 
-function buildSoql(spec: ObjectSyncSpec, since: number | null, withOrder: boolean): string {
+function buildSoql(
+  spec: ObjectSyncSpec,
+  since: number | null,
+  withOrder: boolean,
+  incremental: boolean,
+): string {
   const conditions = [
     spec.filter,
     since === null ? undefined : `${spec.stampField} >= ${soqlDateTime(since)}`,
-    since === null ? undefined : spec.incrementalFilter,
+    incremental ? spec.incrementalFilter : undefined,
   ];
   const where = conditions.filter(Boolean).join(' AND ');
   const order = withOrder ? ` ORDER BY ${spec.stampField}, Id` : '';
@@ -133,8 +148,9 @@ export async function* syncObject(
     return;
   }
   const mayUseBulk = start.watermark === null && spec.allowBulk && Number.isFinite(options.bulkThreshold);
+  const firstLoad = start.watermark === null || start.fullLoad === true;
   const since = start.watermark === null ? null : Date.parse(start.watermark) - options.overlapMs;
-  const soql = buildSoql(spec, since, true);
+  const soql = buildSoql(spec, since, true, !firstLoad);
   let firstPage = true;
   for await (const page of client.queryPages(soql, `sync ${spec.object}`, beforeEachCall)) {
     // The first page's totalSize sizes a first load, so small objects cost no separate COUNT()
@@ -147,6 +163,8 @@ export async function* syncObject(
     firstPage = false;
     const records = deliverer.take(page.records as SalesforceRecord[]);
     if (page.done) deliverer.settle(startedAt);
+    if (firstLoad && !page.done) deliverer.cursor.fullLoad = true;
+    else delete deliverer.cursor.fullLoad;
     yield { records, cursor: deliverer.snapshot() };
   }
 }
@@ -159,7 +177,7 @@ async function* bulkLoad(
   beforeEachCall: () => void,
   deliverer: Deliverer,
 ): AsyncGenerator<ObjectSyncPage> {
-  for await (const page of bulkQueryPages(client, buildSoql(spec, null, false), {
+  for await (const page of bulkQueryPages(client, buildSoql(spec, null, false, false), {
     maxRecords: options.bulkMaxRecords,
     pollIntervalMs: options.bulkPollIntervalMs,
     pollTimeoutMs: options.bulkPollTimeoutMs,

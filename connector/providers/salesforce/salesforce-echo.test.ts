@@ -79,6 +79,41 @@ describe('Salesforce echo suppression', () => {
     for (const soql of fullQueries) expect(soql).not.toContain('LastModifiedById');
   });
 
+  it('resumes an interrupted first load without the echo condition, then filters once it is complete', async () => {
+    const sent: string[] = [];
+    const keep = (query: Record<string, unknown>) => {
+      sent.push(String(query.q));
+      return true;
+    };
+    nock(instanceUrl)
+      .get(`${apiBase}/query`)
+      .query(keep)
+      .reply(200, fixture('query-leads-page-1.json'))
+      .get(`${apiBase}/query`)
+      .query(keep)
+      .reply(200, fixture('query-leads-page-3.json'))
+      .get(`${apiBase}/query`)
+      .query(keep)
+      .times(3)
+      .reply(200, fixture('query-empty.json'));
+    const base = testContext();
+    const connect = () =>
+      testConnector({ tokens: { ...base.tokens, userId: integrationUser } }, { now: () => now }).connector;
+    // The first page of a full load, then the process stops.
+    const stream = connect().syncLeads({ cursor: null })[Symbol.asyncIterator]();
+    const first = (await stream.next()).value as { nextCursor: string };
+    await stream.return?.(undefined);
+    const resumed = await collect(connect().syncLeads({ cursor: first.nextCursor }));
+    await collect(connect().syncLeads({ cursor: resumed.at(-1)!.nextCursor }));
+    expect(sent.map((soql) => [fromOf(soql), soql.includes(echoCondition)])).toEqual([
+      ['FROM Lead ', false],
+      ['FROM Lead WHERE ', false],
+      ['FROM Contact ', false],
+      ['FROM Lead WHERE ', true],
+      ['FROM Contact WHERE ', true],
+    ]);
+  });
+
   it('sends no echo condition while the integration user is unknown', async () => {
     const { incrementalQueries } = await fullThenIncremental(undefined);
     expect(incrementalQueries).toHaveLength(7);

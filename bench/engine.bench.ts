@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { trainModelSync } from '../worker/engine/boosting/train.ts';
 import { loadTrainingTable } from '../worker/engine/data/load-training-table.ts';
-import { splitRows, takeRows } from '../worker/engine/data/train-valid-split.ts';
+import { sklearnTrainTestSplit } from '../worker/engine/data/numpy-random-state.ts';
+import { takeRows } from '../worker/engine/data/train-valid-split.ts';
 import { explainerFor, explainMatrix } from '../worker/engine/explain/fast-tree-shap.ts';
 import { rocAuc } from '../worker/engine/metric/ranking-metrics.ts';
 import { predictRaw } from '../worker/engine/predict/predict.ts';
@@ -61,11 +62,14 @@ function cpuSeconds(from: NodeJS.CpuUsage): number {
 
 type Table = Awaited<ReturnType<typeof loadTrainingTable>>;
 
-/** Trains on one 80/20 split of the X Education rows and returns the test AUC. */
+/**
+ * Trains on the X Education rows of scikit-learn's train_test_split(test_size=0.2, random_state=seed)
+ * (numpy's RandomState permutation, train rows in its order) and returns the test AUC.
+ */
 function xEducationSplit(table: Table, seed: number) {
-  const split = splitRows(table.rows, 0.2, seed);
+  const split = sklearnTrainTestSplit(table.rows, 0.2, seed);
   const train = takeRows(table.matrix, table.labels, table.features, split.train);
-  const test = takeRows(table.matrix, table.labels, table.features, split.valid);
+  const test = takeRows(table.matrix, table.labels, table.features, split.test);
   const categorical = table.schema.features.flatMap((feature, index) =>
     feature.kind === 'categorical' ? [index] : [],
   );
@@ -80,7 +84,7 @@ function xEducationSplit(table: Table, seed: number) {
   );
   const trainSeconds = seconds(started);
   const auc = rocAuc(test.labels, predictRaw(model, test.matrix));
-  return { trainRows: split.train.length, testRows: split.valid.length, trainSeconds, auc };
+  return { trainRows: split.train.length, testRows: split.test.length, trainSeconds, auc };
 }
 
 async function xEducation() {
@@ -88,12 +92,12 @@ async function xEducation() {
     label: 'Converted',
     drop: ['Prospect ID', 'Lead Number'],
   });
+  // random_state 42 holds out the same rows as LightGBM's reference run; the other seeds show how
+  // much the AUC moves from one 20% test set to another.
   const main = xEducationSplit(table, 42);
-  // Our seeded shuffle is not numpy's, so the seed-42 test rows differ from LightGBM's; the mean over
-  // five seeds is the steadier comparison.
-  const seeds = [42, 43, 44, 45, 46];
-  const aucs = seeds.map((seed) => (seed === 42 ? main.auc : xEducationSplit(table, seed).auc));
-  return { ...main, meanAucFiveSplits: aucs.reduce((sum, auc) => sum + auc, 0) / aucs.length, aucs };
+  const otherSeeds = [43, 44, 45, 46];
+  const otherAucs = otherSeeds.map((seed) => xEducationSplit(table, seed).auc);
+  return { ...main, split: 'train_test_split(test_size=0.2, random_state=42)', otherSeeds, otherAucs };
 }
 
 function synthetic() {
@@ -164,13 +168,13 @@ function synthetic() {
 
 const xe = await xEducation();
 console.log(
-  `X Education: ${xe.trainRows} train / ${xe.testRows} test rows, 300 iterations, 31 leaves: ` +
+  `X Education (scikit-learn split, random_state 42): ${xe.trainRows} train / ${xe.testRows} test rows, 300 iterations, 31 leaves: ` +
     `test AUC ${xe.auc.toFixed(4)} (LightGBM 4.1: ${LIGHTGBM_XE_AUC}, difference ${(xe.auc - LIGHTGBM_XE_AUC).toFixed(4)}), ` +
     `trained in ${xe.trainSeconds.toFixed(2)} s`,
 );
 console.log(
-  `  mean test AUC over splits with seeds 42-46: ${xe.meanAucFiveSplits.toFixed(4)} ` +
-    `(${xe.aucs.map((auc) => auc.toFixed(4)).join(', ')})`,
+  `  test AUC with random_state ${xe.otherSeeds.join(', ')} (no LightGBM figure): ` +
+    xe.otherAucs.map((auc) => auc.toFixed(4)).join(', '),
 );
 
 const synth = synthetic();

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
+import { sklearnTrainTestSplit } from '../../data/numpy-random-state.ts';
 import type { FeatureMatrix } from '../../dataset/binned-dataset.ts';
-import { SeededRandom } from '../../random/seeded-random.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 export const xeducationPath = path.resolve(repoRoot, '../shared/datasets/xeducation_leads.csv');
@@ -15,16 +15,16 @@ export interface XEducationSplit {
   test: { matrix: FeatureMatrix; labels: Uint8Array };
 }
 
+/** Empty cells only: `Select` stays a category, as in the reference run (pandas category codes). */
 function isMissing(cell: string): boolean {
-  const trimmed = cell.trim();
-  return trimmed === '' || trimmed === 'Select';
+  return cell.trim() === '';
 }
 
 /**
  * The X Education split of ../shared/datasets/README.md: identifiers dropped, label `Converted`,
- * empty cells and `Select` missing, a column numeric when every present cell is a number, otherwise
- * categorical with codes in sorted order of the category text. Rows are shuffled with a Fisher-Yates
- * shuffle driven by SeededRandom(42); the first 20% are the test set.
+ * empty cells missing, a column numeric when every present cell is a number, otherwise categorical
+ * with codes in sorted order of the category text (pandas category codes). The rows are those of
+ * scikit-learn's train_test_split(test_size=0.2, random_state=42), in its order.
  */
 export function loadXEducationSplit(): XEducationSplit {
   const rows = parse(readFileSync(xeducationPath, 'utf8'), { relaxColumnCount: true }) as string[][];
@@ -56,14 +56,7 @@ export function loadXEducationSplit(): XEducationSplit {
   });
   const labels = Uint8Array.from(body, (row) => Number(row[labelColumn]));
 
-  const order = Int32Array.from({ length: numRows }, (_, i) => i);
-  const random = new SeededRandom(42);
-  for (let i = numRows - 1; i > 0; i--) {
-    const j = random.nextInt(i + 1);
-    [order[i], order[j]] = [order[j], order[i]];
-  }
-  const testRows = order.subarray(0, Math.round(numRows * 0.2));
-  const trainRows = order.subarray(testRows.length);
+  const { train: trainRows, test: testRows } = sklearnTrainTestSplit(numRows, 0.2, 42);
   const take = (picked: Int32Array) => ({
     matrix: {
       numRows: picked.length,

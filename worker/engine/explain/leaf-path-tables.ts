@@ -93,33 +93,15 @@ export function buildLeafTable(value: number, q: ArrayLike<number>, d: number): 
 
 const polyScratch = new Float64Array(65);
 
-/** H(S) for S = the hot features except `skip` (-1: none), O(d²): the per-row fallback. */
-function hOfHot(
-  q: ArrayLike<number>,
-  d: number,
-  cold: Uint8Array,
-  skip: number,
-  weights: Float64Array,
-  poly: Float64Array,
-): number {
-  poly.fill(0, 0, d + 1);
-  poly[0] = 1;
-  let degree = 0;
-  for (let k = 0; k < d; k += 1) {
-    if (cold[k] === 1 || k === skip) continue;
-    degree += 1;
-    for (let s = degree; s >= 1; s -= 1) poly[s] = q[k] * poly[s] + poly[s - 1];
-    poly[0] *= q[k];
-  }
-  let value = 0;
-  for (let s = 0; s <= degree && s < d; s += 1) value += weights[s] * poly[s];
-  return value;
-}
-
 /**
  * The leaf's contributions for one row from the formulas above, given which of its d path features
  * are cold (`cold[k] = 1`); adds them to `phi` at the leaf's features. Used for leaves without a
  * table (too many distinct features, or a zero cover ratio).
+ *
+ * O(d²): the hot features' polynomial P(t) = Π_{j hot} (q_j + t) is built once; H(A \ {k}) for each
+ * hot k comes from P / (q_k + t) by synthetic division from the highest coefficient down, where each
+ * step multiplies earlier rounding errors by q_k ≤ 1 (so they never grow), and q_k = 0 is no special
+ * case.
  */
 export function directLeafContributions(
   value: number,
@@ -134,16 +116,35 @@ export function directLeafContributions(
   const poly = d < polyScratch.length ? polyScratch : new Float64Array(d + 1);
   let coldProduct = 1;
   let anyCold = false;
+  poly[0] = 1;
+  let degree = 0;
   for (let k = 0; k < d; k += 1) {
     if (cold[k] === 1) {
       coldProduct *= q[k];
       anyCold = true;
+      continue;
     }
+    degree += 1;
+    poly[degree] = poly[degree - 1];
+    for (let s = degree - 1; s >= 1; s -= 1) poly[s] = q[k] * poly[s] + poly[s - 1];
+    poly[0] *= q[k];
   }
-  const coldShare = anyCold ? -value * coldProduct * hOfHot(q, d, cold, -1, weights, poly) : 0;
+  if (anyCold) {
+    let h = 0;
+    for (let s = 0; s <= degree && s < d; s += 1) h += weights[s] * poly[s];
+    const coldShare = -value * coldProduct * h;
+    for (let k = 0; k < d; k += 1) if (cold[k] === 1) phi[phiOffset + features[k]] += coldShare;
+  }
   for (let k = 0; k < d; k += 1) {
-    if (cold[k] === 1) phi[phiOffset + features[k]] += coldShare;
-    else
-      phi[phiOffset + features[k]] += value * (1 - q[k]) * coldProduct * hOfHot(q, d, cold, k, weights, poly);
+    if (cold[k] === 1) continue;
+    // Quotient coefficients r_(degree-1) .. r_0 of P / (q_k + t), summed with their weights.
+    const qk = q[k];
+    let r = poly[degree];
+    let h = weights[degree - 1] * r;
+    for (let s = degree - 1; s >= 1; s -= 1) {
+      r = poly[s] - qk * r;
+      h += weights[s - 1] * r;
+    }
+    phi[phiOffset + features[k]] += value * (1 - qk) * coldProduct * h;
   }
 }

@@ -45,12 +45,6 @@ export const queryResponseSchema = z
   });
 export type QueryResponse = z.infer<typeof queryResponseSchema>;
 
-export const countResponseSchema = z.object({
-  totalSize: z.number().int().nonnegative(),
-  done: z.literal(true),
-  records: z.array(z.unknown()).length(0),
-});
-
 export const deletedResponseSchema = z.object({
   deletedRecords: z.array(z.object({ id: z.string().min(15), deletedDate: z.string() })),
   earliestDateAvailable: z.string(),

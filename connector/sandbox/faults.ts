@@ -1,3 +1,5 @@
+import { seededRandom } from '../../shared/random.ts';
+
 /** Fault injection of one sandbox run; deterministic for a seed so a failing run can be replayed. */
 export interface FaultOptions {
   /** Every Nth API request answers the provider's rate-limit error (Salesforce 403, HubSpot 429). */
@@ -14,18 +16,6 @@ export interface FaultOptions {
 }
 
 export type FaultDecision = 'rate-limit' | 'server-error' | 'expire-token' | null;
-
-/** Mulberry32: small, fast and good enough for deterministic fault schedules. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 export class FaultPlan {
   readonly options: FaultOptions;

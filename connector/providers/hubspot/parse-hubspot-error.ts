@@ -4,6 +4,7 @@ import {
   type ConnectorErrorContext,
   isConnectorError,
 } from '../../../shared/errors.ts';
+import { transientNetworkErrorCodes } from '../../http/network-errors.ts';
 import { secondlyWindowMs, tenSecondlyWindowMs } from './constants.ts';
 
 /** What HubSpot answered, whatever carried it: the SDK's ApiException, a fixture, a raw response. */
@@ -45,19 +46,6 @@ const categoryCodes: Record<string, ConnectorErrorCode> = {
   INTERNAL_ERROR: 'TEMPORARY',
   TIMEOUT: 'TEMPORARY',
 };
-
-const networkErrorCodes = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ENETUNREACH',
-  'EHOSTUNREACH',
-  'ECONNABORTED',
-  'UND_ERR_SOCKET',
-]);
 
 /** A 423 LOCKED clears after about two seconds, by HubSpot's own account. */
 const lockedWaitMs = 2_000;
@@ -133,7 +121,7 @@ export function readHubspotResponse(error: unknown): HubspotErrorResponse | null
 function networkCode(error: unknown): string | undefined {
   if (!isRecord(error)) return undefined;
   const code = typeof error.code === 'string' ? error.code : undefined;
-  if (code && networkErrorCodes.has(code)) return code;
+  if (code && transientNetworkErrorCodes.has(code)) return code;
   if (error.type === 'system' || error.type === 'request-timeout') return code ?? String(error.type);
   if (error.name === 'AbortError') return 'ABORTED';
   return isRecord(error.cause) ? networkCode(error.cause) : undefined;

@@ -4,6 +4,7 @@ import {
   type ConnectorErrorContext,
   isConnectorError,
 } from '../../../shared/errors.ts';
+import { transientNetworkErrorCodes } from '../../http/network-errors.ts';
 
 /** Salesforce error codes (REST `errorCode`, per-record `statusCode`, OAuth `error`) by domain code. */
 const codesByVendorCode: Record<string, ConnectorErrorCode> = {
@@ -47,19 +48,6 @@ const codesByVendorCode: Record<string, ConnectorErrorCode> = {
   invalid_request: 'INVALID_INPUT',
   redirect_uri_mismatch: 'INVALID_INPUT',
 };
-
-const networkErrorCodes = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ENETUNREACH',
-  'EHOSTUNREACH',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
 
 /** Concurrent long-running request limits clear within seconds, not at the end of the day. */
 const concurrentLimitWaitMs = 30_000;
@@ -132,7 +120,7 @@ function waitFor(code: ConnectorErrorCode, vendor: VendorError, now: number): nu
 
 function networkCode(error: unknown): string | undefined {
   for (let current: unknown = error, depth = 0; isRecord(current) && depth < 4; depth++) {
-    if (typeof current.code === 'string' && networkErrorCodes.has(current.code)) return current.code;
+    if (typeof current.code === 'string' && transientNetworkErrorCodes.has(current.code)) return current.code;
     current = current.cause;
   }
   return undefined;

@@ -5,7 +5,7 @@ import { SeededRandom } from '../random/seeded-random.ts';
 import { createHistogramKernel } from './histogram-kernel.ts';
 import { TreeLearner } from './tree-learner.ts';
 
-function fillRandomGradients(pairs: Float64Array, seed: number): void {
+function fillRandomGradients(pairs: Float32Array, seed: number): void {
   const random = new SeededRandom(seed);
   for (let i = 0; i < pairs.length; i += 2) {
     pairs[i] = random.nextFloat() - 0.5;

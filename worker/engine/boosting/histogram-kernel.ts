@@ -20,8 +20,11 @@ export interface HistogramKernel {
   readonly kind: KernelKind;
   /** Row indices, partitioned by leaf by the tree learner. */
   readonly indices: Int32Array;
-  /** Gradient and hessian of every row, interleaved: `[2 row]` and `[2 row + 1]`. */
-  readonly gradientPairs: Float64Array;
+  /**
+   * Gradient and hessian of every row, interleaved: `[2 row]` and `[2 row + 1]`. Float32 as
+   * LightGBM's score_t; the histograms sum them in float64.
+   */
+  readonly gradientPairs: Float32Array;
   /** Copies used feature j's bins into the row-major layout. */
   setFeatureBins(j: number, column: BinColumn): void;
   /** Writes the histogram of the rows `indices[begin .. begin + count)` into `target`. */
@@ -97,7 +100,7 @@ class JsHistogramKernel implements HistogramKernel {
   readonly rowBins: Uint16Array | Uint32Array;
   readonly width: number;
   readonly indices: Int32Array;
-  readonly gradientPairs: Float64Array;
+  readonly gradientPairs: Float32Array;
   private readonly columns: BinColumn[] = [];
   private readonly scratch: Int32Array;
 
@@ -112,7 +115,7 @@ class JsHistogramKernel implements HistogramKernel {
     this.rowBins =
       numSlots <= 65536 ? new Uint16Array(numRows * numFeatures) : new Uint32Array(numRows * numFeatures);
     this.indices = new Int32Array(numRows);
-    this.gradientPairs = new Float64Array(2 * numRows);
+    this.gradientPairs = new Float32Array(2 * numRows);
   }
 
   setFeatureBins(j: number, column: BinColumn): void {
@@ -137,7 +140,7 @@ class JsHistogramKernel implements HistogramKernel {
 class SlotWasmKernel implements HistogramKernel {
   readonly kind: KernelKind;
   readonly indices: Int32Array;
-  readonly gradientPairs: Float64Array;
+  readonly gradientPairs: Float32Array;
   private readonly rowBins: Uint16Array;
   private readonly width: number;
   private readonly scratch: Float64Array;
@@ -160,14 +163,14 @@ class SlotWasmKernel implements HistogramKernel {
     this.partitionScratch = new Int32Array(numRows);
     // Layout: scratch histogram (plus a spare slot pair), gradient pairs, indices, row slots.
     this.pairsOffset = align((numSlots + 2) * 8, 16);
-    this.indicesOffset = align(this.pairsOffset + numRows * 16, 8);
+    this.indicesOffset = align(this.pairsOffset + numRows * 8, 8);
     this.rowBinsOffset = align(this.indicesOffset + numRows * 4, 8);
     const memory = wasmMemory(this.rowBinsOffset + numRows * this.width * 2);
     const instance = new WebAssembly.Instance(histogramModule(simd), { env: { memory } });
     this.run = instance.exports.hist as WasmHistogramFunction;
     const buffer = memory.buffer;
     this.scratch = new Float64Array(buffer, 0, numSlots + 2);
-    this.gradientPairs = new Float64Array(buffer, this.pairsOffset, 2 * numRows);
+    this.gradientPairs = new Float32Array(buffer, this.pairsOffset, 2 * numRows);
     this.indices = new Int32Array(buffer, this.indicesOffset, numRows);
     this.rowBins = new Uint16Array(buffer, this.rowBinsOffset, numRows * this.width);
     if (this.width !== numFeatures) {
@@ -199,7 +202,7 @@ class SlotWasmKernel implements HistogramKernel {
 class ByteWasmKernel implements HistogramKernel {
   readonly kind: KernelKind;
   readonly indices: Int32Array;
-  readonly gradientPairs: Float64Array;
+  readonly gradientPairs: Float32Array;
   private readonly rowBytes: Uint8Array;
   private readonly stride: number;
   private readonly scratch: Float64Array;
@@ -229,7 +232,7 @@ class ByteWasmKernel implements HistogramKernel {
     const sinkOffset = align(numSlots * 8, 16);
     this.goesLeftOffset = sinkOffset + 16;
     const pairsOffset = this.goesLeftOffset + 256;
-    this.indicesOffset = pairsOffset + numRows * 16;
+    this.indicesOffset = pairsOffset + numRows * 8;
     this.partitionScratchOffset = this.indicesOffset + numRows * 4;
     const rowsOffset = align(this.partitionScratchOffset + numRows * 4, 64);
     this.columnsOffset = rowsOffset + numRows * this.stride;
@@ -250,7 +253,7 @@ class ByteWasmKernel implements HistogramKernel {
     this.partitionScratch = new Int32Array(buffer, this.partitionScratchOffset, numRows);
     this.columns = new Uint8Array(buffer, this.columnsOffset, numRows * numFeatures);
     this.scratch = new Float64Array(buffer, 0, numSlots);
-    this.gradientPairs = new Float64Array(buffer, pairsOffset, 2 * numRows);
+    this.gradientPairs = new Float32Array(buffer, pairsOffset, 2 * numRows);
     this.indices = new Int32Array(buffer, this.indicesOffset, numRows);
     this.rowBytes = new Uint8Array(buffer, rowsOffset, numRows * this.stride);
   }

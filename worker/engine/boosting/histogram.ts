@@ -28,7 +28,7 @@ export function accumulateRowWise(
   indices: Int32Array,
   begin: number,
   count: number,
-  gradientPairs: Float64Array,
+  gradientPairs: Float32Array,
 ): void {
   const blockEnd = width - (width % 4);
   for (let k = 0; k < count; k++) {

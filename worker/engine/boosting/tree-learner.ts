@@ -191,7 +191,7 @@ export class TreeLearner {
   }
 
   /** Where the objective writes gradients and hessians, interleaved per row. */
-  get gradientPairs(): Float64Array {
+  get gradientPairs(): Float32Array {
     return this.kernel.gradientPairs;
   }
 

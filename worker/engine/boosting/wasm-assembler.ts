@@ -49,6 +49,8 @@ export const V128 = 0x7b;
 const SIMD = 0xfd;
 export const V128_LOAD = [SIMD, 0x00];
 export const V128_STORE = [SIMD, 0x0b];
+export const V128_LOAD64_ZERO = [SIMD, ...unsignedLeb(0x5d)];
+export const F64X2_PROMOTE_LOW_F32X4 = [SIMD, ...unsignedLeb(0x5f)];
 export const F64X2_ADD = [SIMD, ...unsignedLeb(0xf0)];
 export const op = {
   block: [0x02, 0x40],
@@ -61,6 +63,7 @@ export const op = {
   localSet: 0x21,
   localTee: 0x22,
   i32Load: 0x28,
+  f32Load: 0x2a,
   f64Load: 0x2b,
   i32Load8U: 0x2d,
   i32Load16U: 0x2f,
@@ -75,6 +78,7 @@ export const op = {
   i32ShrU: 0x76,
   i32Shl: 0x74,
   f64Add: 0xa0,
+  f64PromoteF32: 0xbb,
 } as const;
 
 export const get = (local: number) => [op.localGet, ...unsignedLeb(local)];

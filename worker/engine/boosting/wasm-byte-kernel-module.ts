@@ -7,7 +7,7 @@
  *   for each block of up to BLOCK_ROWS rows of indices[0 .. count):
  *     touch pass: read one byte of each row's bins and gradient pair
  *     add pass, for each row in the block, in order:
- *       (g, h) = gradientPairs[row]
+ *       (g, h) = gradientPairs[row] (two f32, widened to f64)
  *       for each feature j: histogram[featureOffset[j] + 16 × bins[row × stride + j]] += (g, h)
  *
  * Rows of a leaf lie scattered over the data, so nearly every row is a cache (and TLB) miss. The add
@@ -20,6 +20,7 @@ import {
   assembleModule,
   F64,
   F64X2_ADD,
+  F64X2_PROMOTE_LOW_F32X4,
   get,
   I32,
   i32,
@@ -29,6 +30,7 @@ import {
   tee,
   V128,
   V128_LOAD,
+  V128_LOAD64_ZERO,
   V128_STORE,
 } from './wasm-assembler.ts';
 
@@ -82,19 +84,16 @@ function addFeature(offset: number, binOffset: number, simd: boolean): number[][
 
 function instructions(layout: ByteKernelLayout, simd: boolean): number[][] {
   const { featureOffsets, stride, rowsOffset, pairsOffset, sinkOffset, blockRows } = layout;
+  // The pair is two f32 (8 bytes), widened to f64 for the sums.
   const loadPair = simd
-    ? [[...get(ROW), ...i32(4), op.i32Shl, ...V128_LOAD, ...memory(4, pairsOffset), ...set(GH)]]
+    ? [
+        [...get(ROW), ...i32(3), op.i32Shl, ...V128_LOAD64_ZERO, ...memory(3, pairsOffset)],
+        [...F64X2_PROMOTE_LOW_F32X4, ...set(GH)],
+      ]
     : [
-        [
-          ...get(ROW),
-          ...i32(4),
-          op.i32Shl,
-          ...tee(ADDRESS),
-          op.f64Load,
-          ...memory(3, pairsOffset),
-          ...set(G),
-        ],
-        [...get(ADDRESS), op.f64Load, ...memory(3, pairsOffset + 8), ...set(H)],
+        [...get(ROW), ...i32(3), op.i32Shl, ...tee(ADDRESS), op.f32Load, ...memory(2, pairsOffset)],
+        [op.f64PromoteF32, ...set(G)],
+        [...get(ADDRESS), op.f32Load, ...memory(2, pairsOffset + 4), op.f64PromoteF32, ...set(H)],
       ];
   const features: number[][] = [];
   for (let j = 0; j < featureOffsets.length; j++) {
@@ -112,7 +111,7 @@ function instructions(layout: ByteKernelLayout, simd: boolean): number[][] {
     [...get(Q), ...get(BLOCK_END), op.i32GeU, op.brIf, 1],
     [...get(Q), op.i32Load, ...memory(2, 0), ...set(ROW)],
     [...get(SUM), ...get(ROW), ...rowTimesStride(stride), op.i32Load8U, ...memory(0, rowsOffset), op.i32Add],
-    [...get(ROW), ...i32(4), op.i32Shl, op.i32Load8U, ...memory(0, pairsOffset), op.i32Add, ...set(SUM)],
+    [...get(ROW), ...i32(3), op.i32Shl, op.i32Load8U, ...memory(0, pairsOffset), op.i32Add, ...set(SUM)],
     [...get(Q), ...i32(4), op.i32Add, ...set(Q), op.br, 0],
     [op.end, op.end],
     [...i32(sinkOffset), ...get(SUM), op.i32Store, ...memory(2, 0)],

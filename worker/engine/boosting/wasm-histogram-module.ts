@@ -6,7 +6,7 @@
  * hist(histogram, rowBins, paddedWidth, indices, count, gradientPairs), byte offsets into the memory:
  *   for k in [0, count):
  *     row = indices[k]                                            (i32)
- *     g = gradientPairs[2 row]; h = gradientPairs[2 row + 1]      (f64)
+ *     g = gradientPairs[2 row]; h = gradientPairs[2 row + 1]      (f32, widened to f64)
  *     for each of the row's paddedWidth u16 slots s (two per step): hist[s] += g; hist[s + 1] += h
  * The width is padded to an even number so the inner loop handles two features per step. With SIMD,
  * g and h travel as one f64x2 and each slot pair takes one load, one add and one store.
@@ -16,6 +16,7 @@ import {
   assembleModule,
   F64,
   F64X2_ADD,
+  F64X2_PROMOTE_LOW_F32X4,
   get,
   I32,
   i32,
@@ -25,6 +26,7 @@ import {
   tee,
   V128,
   V128_LOAD,
+  V128_LOAD64_ZERO,
   V128_STORE,
 } from './wasm-assembler.ts';
 
@@ -64,22 +66,16 @@ function addPair(offset: number, simd: boolean): number[][] {
 }
 
 function instructions(simd: boolean): number[][] {
+  // The pair is two f32 (8 bytes), widened to f64 for the sums.
   const loadPair = simd
     ? [
-        [
-          ...get(PAIRS),
-          ...get(ADDRESS),
-          ...i32(4),
-          op.i32Shl,
-          op.i32Add,
-          ...V128_LOAD,
-          ...memory(4, 0),
-          ...set(GH),
-        ],
+        [...get(PAIRS), ...get(ADDRESS), ...i32(3), op.i32Shl, op.i32Add],
+        [...V128_LOAD64_ZERO, ...memory(3, 0), ...F64X2_PROMOTE_LOW_F32X4, ...set(GH)],
       ]
     : [
-        [...get(PAIRS), ...get(ADDRESS), ...i32(4), op.i32Shl, op.i32Add, ...tee(ADDRESS)],
-        [op.f64Load, ...memory(3, 0), ...set(G), ...get(ADDRESS), op.f64Load, ...memory(3, 8), ...set(H)],
+        [...get(PAIRS), ...get(ADDRESS), ...i32(3), op.i32Shl, op.i32Add, ...tee(ADDRESS)],
+        [op.f32Load, ...memory(2, 0), op.f64PromoteF32, ...set(G)],
+        [...get(ADDRESS), op.f32Load, ...memory(2, 4), op.f64PromoteF32, ...set(H)],
       ];
   return [
     [...op.block, ...op.loop],

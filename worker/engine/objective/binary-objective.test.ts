@@ -6,7 +6,7 @@ const plain = { sigmoid: 1, isUnbalance: false, scalePosWeight: 1 };
 describe('binary objective', () => {
   it('gives p - y as gradient and p(1 - p) as hessian', () => {
     const objective = new BinaryObjective(Uint8Array.from([1, 0]), plain);
-    const pairs = new Float64Array(4);
+    const pairs = new Float32Array(4);
     objective.computeGradients(Float64Array.from([0.5, 2]), pairs);
     const gradients = [pairs[0], pairs[2]];
     const hessians = [pairs[1], pairs[3]];
@@ -26,7 +26,7 @@ describe('binary objective', () => {
   it('weights the minority class by the class ratio with is_unbalance', () => {
     const objective = new BinaryObjective(Uint8Array.from([1, 0, 0, 0]), { ...plain, isUnbalance: true });
     expect(Array.from(objective.labelWeights)).toEqual([1, 3]);
-    const pairs = new Float64Array(8);
+    const pairs = new Float32Array(8);
     objective.computeGradients(new Float64Array(4), pairs);
     const gradients = [pairs[0], pairs[2]];
     const hessians = [pairs[1], pairs[3]];

@@ -37,7 +37,7 @@ export class BinaryObjective {
    * Writes the gradient and hessian of every row for the current raw scores, interleaved:
    * `pairs[2 i]` is row i's gradient and `pairs[2 i + 1]` its hessian.
    */
-  computeGradients(scores: Float64Array, pairs: Float64Array): void {
+  computeGradients(scores: Float64Array, pairs: Float32Array): void {
     const labels = this.labels;
     const sigmoid = this.sigmoid;
     const negativeWeight = this.labelWeights[0];
@@ -48,8 +48,9 @@ export class BinaryObjective {
       const weight = positive ? positiveWeight : negativeWeight;
       const response = (-sign * sigmoid) / (1 + Math.exp(sign * sigmoid * scores[i]));
       const absResponse = Math.abs(response);
-      pairs[2 * i] = Math.fround(response * weight);
-      pairs[2 * i + 1] = Math.fround(absResponse * (sigmoid - absResponse) * weight);
+      // Stored as float32, as LightGBM's score_t.
+      pairs[2 * i] = response * weight;
+      pairs[2 * i + 1] = absResponse * (sigmoid - absResponse) * weight;
     }
   }
 

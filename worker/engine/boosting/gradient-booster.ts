@@ -57,6 +57,10 @@ export class GradientBooster {
   private readonly featureAllowed: Uint8Array;
   private readonly inBag: Uint8Array;
   private bag: Int32Array | null = null;
+  /** Final leaf of every row in the last tree (rows are grouped by leaf in the learner's indices). */
+  private readonly leafOfRow: Uint8Array | Uint16Array | Int32Array;
+  /** Whether the gradient pairs already hold the gradients of the current scores. */
+  private gradientsCurrent = false;
   private iteration = 0;
   private bestScore = Number.NaN;
   private bestIteration = 0;
@@ -88,6 +92,9 @@ export class GradientBooster {
     this.featureRandom = new SeededRandom(params.seed ^ 0x1b873593);
     this.featureAllowed = new Uint8Array(this.dataset.numFeatures);
     this.inBag = new Uint8Array(n);
+    const maxLeaves = params.num_leaves;
+    this.leafOfRow =
+      maxLeaves <= 256 ? new Uint8Array(n) : maxLeaves <= 65536 ? new Uint16Array(n) : new Int32Array(n);
     if (valid) {
       const labels = toBinaryLabels(valid.labels);
       if (labels.length !== valid.matrix.numRows) {
@@ -116,7 +123,8 @@ export class GradientBooster {
   trainOneIteration(): IterationResult {
     if (this.finished) return { iteration: this.iteration, shouldContinue: false };
     const params = this.params;
-    this.objective.computeGradients(this.scores, this.learner.gradientPairs);
+    if (!this.gradientsCurrent) this.objective.computeGradients(this.scores, this.learner.gradientPairs);
+    this.gradientsCurrent = false;
     this.sampleBag();
     this.sampleFeatures();
     this.learner.train(this.bag, this.featureAllowed);
@@ -185,6 +193,29 @@ export class GradientBooster {
     const builder = learner.builder;
     const scores = this.scores;
     const indices = learner.indices;
+    if (!this.bag) {
+      // Every row is in some leaf's range: note each row's leaf (byte writes, cheap even out of
+      // order), then add outputs in row order, together with the next iteration's gradients.
+      const leafOfRow = this.leafOfRow;
+      for (let leaf = 0; leaf < builder.numLeaves; leaf++) {
+        const begin = learner.leafBegin[leaf];
+        const end = begin + learner.leafRows[leaf];
+        for (let k = begin; k < end; k++) leafOfRow[indices[k]] = leaf;
+      }
+      if (this.iteration < this.params.num_iterations) {
+        this.objective.addOutputsAndComputeGradients(
+          scores,
+          leafOfRow,
+          builder.leafValue,
+          learner.gradientPairs,
+        );
+        this.gradientsCurrent = true;
+      } else {
+        const values = builder.leafValue;
+        for (let row = 0; row < scores.length; row++) scores[row] += values[leafOfRow[row]];
+      }
+      return;
+    }
     for (let leaf = 0; leaf < builder.numLeaves; leaf++) {
       const value = builder.leafValue[leaf];
       const begin = learner.leafBegin[leaf];

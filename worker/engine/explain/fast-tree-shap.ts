@@ -56,12 +56,15 @@ export function explainMatrix(
 }
 
 /** The same computation as explainMatrixJs, block by block in the WebAssembly kernel. */
-export function explainMatrixWasm(explainer: TreeShapExplainer, matrix: Float64Array): Float64Array {
+export function explainMatrixWasm(
+  explainer: TreeShapExplainer,
+  matrix: Float64Array,
+  kernel: WasmTreeShapKernel = wasmKernelFor(explainer),
+): Float64Array {
   const rows = rowCount(explainer.forest, matrix);
   const features = explainer.numFeatures;
   const width = features + 1;
   const out = new Float64Array(rows * width);
-  const kernel = wasmKernelFor(explainer);
   const buffer = kernel.memory.buffer;
   const B = WASM_BLOCK_ROWS;
   const input = new Float64Array(buffer, kernel.inputBase, B * features);

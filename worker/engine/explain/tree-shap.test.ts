@@ -8,12 +8,14 @@ import {
   type ExplainKernel,
   explainContributions,
   explainMatrix,
+  explainMatrixWasm,
 } from './fast-tree-shap.ts';
 import { randomModel, randomRows } from './random-model.ts';
 import { bruteForceShapley } from './shapley-brute-force.ts';
 import { createTreeShapExplainer } from './tree-shap-explainer.ts';
 import { explainReference } from './tree-shap-reference.ts';
 import { layOutWasmKernel } from './wasm-kernel-layout.ts';
+import { createWasmKernel } from './wasm-tree-shap-kernel.ts';
 
 function maxDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
   expect(a.length).toBe(b.length);
@@ -205,11 +207,37 @@ describe('the WebAssembly kernel', () => {
     rows[20] = 37;
     rows[21] = -0.5;
     rows[22] = 3e9;
-    // Sibling leaves share one three-region table, so the kernel holds more entries than the leaves.
-    const pairs = layOutWasmKernel(explainer).tableEntries - explainer.tables.length;
-    expect(pairs).toBeGreaterThan(0);
+    // Sibling leaves and chains of two nodes share tables with a region per inside state, so the
+    // kernel holds more entries than the leaves.
+    expect(layOutWasmKernel(explainer).tableEntries).toBeGreaterThan(explainer.tables.length);
     const wasm = explainMatrix(explainer, rows, 'wasm');
     expect(maxDifference(wasm, explainMatrix(explainer, rows, 'js'))).toBeLessThan(1e-12);
     expect(worstSumError(wasm, predictRaw(model, rows))).toBeLessThan(1e-9);
+  });
+
+  it('stays exact with leaves on their own, in pairs, in chains, and when chains exceed the budget', () => {
+    const model = randomModel({
+      seed: 12,
+      numTrees: 25,
+      numLeaves: 31,
+      numFeatures: 10,
+      categoricalFeatures: [7, 8],
+      rootCount: 50_000,
+    });
+    const explainer = createTreeShapExplainer(model);
+    const rows = randomRows(13, 300, 10);
+    const reference = explainMatrix(explainer, rows, 'js');
+    const sizes = [0, 1, 2].map((maxInside) => {
+      const kernel = createWasmKernel(explainer, { maxInside });
+      expect(maxDifference(explainMatrixWasm(explainer, rows, kernel), reference)).toBeLessThan(1e-12);
+      return kernel.tableEntries;
+    });
+    expect(sizes[0]).toBe(explainer.tables.length);
+    expect(sizes[1]).toBeGreaterThan(sizes[0]);
+    expect(sizes[2]).toBeGreaterThan(sizes[1]);
+    // A budget below the chains' needs falls back to pairs.
+    const limited = createWasmKernel(explainer, { maxInside: 2, maxTableEntries: sizes[1] });
+    expect(limited.tableEntries).toBe(sizes[1]);
+    expect(maxDifference(explainMatrixWasm(explainer, rows, limited), reference)).toBeLessThan(1e-12);
   });
 });

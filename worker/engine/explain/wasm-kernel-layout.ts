@@ -1,5 +1,6 @@
-import { MAX_TABLE_BITS } from './leaf-path-tables.ts';
+import { type LeafUnit, MAX_INSIDE, treeUnits } from './leaf-units.ts';
 import type { TreeShapExplainer } from './tree-shap-explainer.ts';
+import { MAX_TABLE_ENTRIES } from './tree-shap-explainer.ts';
 
 /**
  * Memory layout of the WebAssembly TreeSHAP kernel (wasm-tree-shap-kernel.ts) and the tables it
@@ -7,8 +8,12 @@ import type { TreeShapExplainer } from './tree-shap-explainer.ts';
  * are stored pre-scaled so the kernel adds instead of multiplying.
  */
 
-/** Rows per kernel call: one tree's cold masks for the block stay in the first cache levels. */
-export const WASM_BLOCK_ROWS = 128;
+/**
+ * Rows per kernel call. Every block loads each unit table once per tree, so longer blocks amortise
+ * that; 256 rows keep one tree's cold masks (61 slots · 1 KB) and the output block (256 · 31 · 8
+ * bytes) within the second cache level. Measured: 256 a few percent ahead of 128 with chains.
+ */
+export const WASM_BLOCK_ROWS = 256;
 
 /** Kernel parameters (all i32, byte addresses and strides). */
 export const P = {
@@ -43,23 +48,26 @@ export const N = {
 export const NODE_BYTES = 48;
 
 /**
- * Per unit (a single leaf or a pair of sibling leaves): the slot of the cold mask C that indexes the
- * table (the parent node's for a pair, the leaf's own for a single), the left child's slot (a pair's
- * direction), the node's feature bit (0 for a single), the size of one table region, the table
- * address (of region 0), the number of path features and the address of the unit's path records.
+ * Per unit (leaf-units.ts): the slot of the cold mask C that indexes the table (the unit's root
+ * node's, or a single leaf's own), the table address, the number of path features, the address of
+ * the unit's path records, then per inside node (up to two; zeros when absent) the slots of its own
+ * mask and of its left child's, its feature bit and the byte size of its region stride.
  */
 export const UNIT = {
   slot: 0,
+  table: 4,
+  depth: 8,
+  path: 12,
+  inside: 16,
+  insideBytes: 16,
+  maskSlot: 0,
   leftSlot: 4,
   bit: 8,
-  regionBytes: 12,
-  table: 16,
-  depth: 20,
-  path: 24,
+  stride: 12,
 } as const;
-export const UNIT_BYTES = 32;
+export const UNIT_BYTES = UNIT.inside + MAX_INSIDE * UNIT.insideBytes;
 
-/** Per unit path feature: (1 - q) / q (1 for a pair's own feature), output byte offset, mask bit. */
+/** Per unit path feature: hot factor (leaf-units.ts), output byte offset, mask bit. */
 export const PATH = { ratio: 0, feature: 8, bit: 12, bytes: 16 } as const;
 
 export interface WasmKernelMemory {
@@ -71,99 +79,54 @@ export interface WasmKernelMemory {
   regionBase: number;
   inputBase: number;
   outBase: number;
-  /** Table entries the units hold (a pair's table has three regions). */
+  /** Table entries the units hold (a chain's table has 3^inside regions). */
   tableEntries: number;
 }
 
-interface Unit {
-  /** Left (or only) leaf, and the right leaf of a pair (-1 for a single). */
-  leaf: number;
-  right: number;
-  node: number;
-}
-
-/**
- * The units of tree t: sibling leaves that both have tables become a pair; other leaves with a
- * table are singles; leaves without one are left to the caller.
- */
-function treeUnits(explainer: TreeShapExplainer, t: number): Unit[] {
-  const forest = explainer.forest;
-  const units: Unit[] = [];
-  const paired = new Set<number>();
-  for (let p = explainer.preorderStart[t]; p < explainer.preorderStart[t + 1]; p += 1) {
-    const node = explainer.preorder[p];
-    const left = forest.left[node];
-    const right = forest.right[node];
-    if (left >= 0 || right >= 0) continue;
-    if (explainer.tableOffset[~left] < 0 || explainer.tableOffset[~right] < 0) continue;
-    units.push({ leaf: ~left, right: ~right, node });
-    paired.add(~left).add(~right);
-  }
-  const leafEnd = t + 1 < forest.numTrees ? forest.leafOffset[t + 1] : forest.leafValue.length;
-  for (let leaf = forest.leafOffset[t]; leaf < leafEnd; leaf += 1) {
-    if (paired.has(leaf) || explainer.tableOffset[leaf] < 0 || explainer.leafDepth[leaf] === 0) continue;
-    units.push({ leaf, right: -1, node: -1 });
-  }
-  return units;
-}
-
-/**
- * A pair's three table regions over the masks X of its d path features, b = the node's bit,
- * T_L / T_R the leaves' tables (leaf-path-tables.ts), r_L / r_R their ratios for the node's feature:
- *   region 0 (b cold above, both leaves see X):  X ∋ b: T_L[X] + T_R[X]
- *   region 1 (row went left: L sees C, R sees C ∪ b):  X ∌ b: T_L[X] + T_R[X ∪ b];
- *            X ∋ b: r_L · T_L[X] - T_R[X]  (the node's feature: hot for L, cold for R)
- *   region 2 (row went right): region 1 with L and R swapped.
- * With C the mask above the node, feature k then gets region[C | bit_k] · (k hot ? r_k : -1), where
- * the node's feature has ratio 1 (its term is complete in region 1 and 2, and cold in region 0).
- */
-function fillPairTable(
-  tables: Float64Array,
-  leftAt: number,
-  rightAt: number,
-  d: number,
-  b: number,
-  ratioLeft: number,
-  ratioRight: number,
-  out: Float64Array,
-  at: number,
-): void {
-  const size = 1 << d;
-  for (let x = 0; x < size; x += 1) {
-    const l = tables[leftAt + x];
-    const r = tables[rightAt + x];
-    if ((x & b) !== 0) {
-      out[at + x] = l + r;
-      out[at + size + x] = ratioLeft * l - r;
-      out[at + 2 * size + x] = ratioRight * r - l;
-    } else {
-      out[at + x] = 0;
-      out[at + size + x] = l + tables[rightAt + (x | b)];
-      out[at + 2 * size + x] = r + tables[leftAt + (x | b)];
-    }
-  }
-}
-
 /** Lays out the explainer in a new memory: scratch, input/output blocks, records, bitsets, tables. */
-export function layOutWasmKernel(explainer: TreeShapExplainer): WasmKernelMemory {
+export interface WasmLayoutOptions {
+  /** Longest chain of inside nodes per unit (at most and by default MAX_INSIDE; 0 = leaves alone). */
+  maxInside?: number;
+  /** Most table entries the units may hold before chains fall back to shorter ones. */
+  maxTableEntries?: number;
+}
+
+export function layOutWasmKernel(
+  explainer: TreeShapExplainer,
+  options: WasmLayoutOptions = {},
+): WasmKernelMemory {
   const forest = explainer.forest;
   const B = WASM_BLOCK_ROWS;
   const width = explainer.numFeatures + 1;
   const slots = 2 * explainer.maxNodes + 1;
   const numNodes = explainer.preorder.length;
-  const units: Unit[][] = [];
-  let unitCount = 0;
+  // Chains multiply table memory by up to 3^m / (m + 1); past the explainer's own table budget the
+  // units fall back to pairs, then to single leaves (whose tables the explainer already holds).
+  let units: LeafUnit[][] = [];
   let pathCount = 0;
   let tableEntries = 0;
-  for (let t = 0; t < forest.numTrees; t += 1) {
-    const treeUnitList = treeUnits(explainer, t);
-    units.push(treeUnitList);
-    unitCount += treeUnitList.length;
-    for (const unit of treeUnitList) {
-      const d = explainer.leafDepth[unit.leaf];
-      pathCount += d;
-      tableEntries += (unit.right < 0 ? 1 : 3) << d;
+  let unitCount = 0;
+  const budget = Math.max(options.maxTableEntries ?? MAX_TABLE_ENTRIES, explainer.tables.length);
+  // Unit records have room for MAX_INSIDE inside nodes.
+  for (
+    let maxInside = Math.min(options.maxInside ?? MAX_INSIDE, MAX_INSIDE);
+    maxInside >= 0;
+    maxInside -= 1
+  ) {
+    units = [];
+    pathCount = 0;
+    tableEntries = 0;
+    unitCount = 0;
+    for (let t = 0; t < forest.numTrees; t += 1) {
+      const treeUnitList = treeUnits(explainer, t, maxInside);
+      units.push(treeUnitList);
+      unitCount += treeUnitList.length;
+      for (const unit of treeUnitList) {
+        pathCount += unit.depth;
+        tableEntries += unit.table.length;
+      }
     }
+    if (tableEntries <= budget) break;
   }
   let at = 0;
   const take = (bytes: number): number => {
@@ -180,8 +143,6 @@ export function layOutWasmKernel(explainer: TreeShapExplainer): WasmKernelMemory
   const unitBase = take(unitCount * UNIT_BYTES);
   const pathBase = take(pathCount * PATH.bytes);
   const catBase = take(forest.catBits.length * 4);
-  // A single's table address points one region below its table; keep that address in the memory.
-  take(8 << MAX_TABLE_BITS);
   const tableBase = take(tableEntries * 8);
   const memory = new WebAssembly.Memory({ initial: Math.ceil(at / 65536) + 1 });
   const view = new DataView(memory.buffer);
@@ -219,45 +180,30 @@ export function layOutWasmKernel(explainer: TreeShapExplainer): WasmKernelMemory
       i32(r + N.catWords, forest.catWords[node]);
     }
     for (const unit of units[t]) {
-      const d = explainer.leafDepth[unit.leaf];
+      const d = unit.depth;
       const size = 1 << d;
-      const start = explainer.leafStart[unit.leaf];
-      const pair = unit.right >= 0;
-      const bit = pair ? explainer.bit[unit.node] : 0;
-      const position = 31 - Math.clz32(bit);
-      i32(unitAt + UNIT.slot, pair ? (unit.node - nodeOffset) * slotBytes : leafSlot(unit.leaf));
-      i32(unitAt + UNIT.leftSlot, leafSlot(unit.leaf));
-      i32(unitAt + UNIT.bit, bit);
-      i32(unitAt + UNIT.regionBytes, size * 8);
-      // A single's table is its region 1 (its bit is 0, so the kernel always picks region 1).
-      i32(unitAt + UNIT.table, tableBase + (tableAt - (pair ? 0 : size)) * 8);
+      const root =
+        unit.inside.length > 0 ? (unit.inside[0] - nodeOffset) * slotBytes : leafSlot(unit.leaves[0]);
+      i32(unitAt + UNIT.slot, root);
+      i32(unitAt + UNIT.table, tableBase + tableAt * 8);
       i32(unitAt + UNIT.depth, d);
       i32(unitAt + UNIT.path, pathAt);
+      for (let i = 0; i < MAX_INSIDE; i += 1) {
+        const r = unitAt + UNIT.inside + i * UNIT.insideBytes;
+        const node = i < unit.inside.length ? unit.inside[i] : -1;
+        i32(r + UNIT.maskSlot, node < 0 ? 0 : (node - nodeOffset) * slotBytes);
+        i32(r + UNIT.leftSlot, node < 0 ? 0 : explainer.leftSlot[node] * slotBytes);
+        i32(r + UNIT.bit, node < 0 ? 0 : explainer.bit[node]);
+        i32(r + UNIT.stride, node < 0 ? 0 : 3 ** i * size * 8);
+      }
       for (let k = 0; k < d; k += 1) {
-        const ratio = pair && k === position ? 1 : explainer.pathRatio[start + k];
-        view.setFloat64(pathAt + PATH.ratio, ratio, true);
-        i32(pathAt + PATH.feature, explainer.pathFeature[start + k] * 8);
+        view.setFloat64(pathAt + PATH.ratio, unit.ratio[k], true);
+        i32(pathAt + PATH.feature, explainer.pathFeature[unit.pathStart + k] * 8);
         i32(pathAt + PATH.bit, 1 << k);
         pathAt += PATH.bytes;
       }
-      const leftTable = explainer.tableOffset[unit.leaf];
-      if (pair) {
-        const rightStart = explainer.leafStart[unit.right];
-        fillPairTable(
-          explainer.tables,
-          leftTable,
-          explainer.tableOffset[unit.right],
-          d,
-          bit,
-          explainer.pathRatio[start + position],
-          explainer.pathRatio[rightStart + position],
-          tables,
-          tableAt,
-        );
-      } else {
-        tables.set(explainer.tables.subarray(leftTable, leftTable + size), tableAt);
-      }
-      tableAt += pair ? 3 * size : size;
+      tables.set(unit.table, tableAt);
+      tableAt += unit.table.length;
       unitAt += UNIT_BYTES;
     }
   }

@@ -1,4 +1,5 @@
 import { ZERO_THRESHOLD } from '../predict/flat-forest.ts';
+import { MAX_INSIDE } from './leaf-units.ts';
 import { assembleModule, Code, F64, I32, Op } from './wasm-assembler.ts';
 
 /**
@@ -11,10 +12,13 @@ import { assembleModule, Code, F64, I32, Op } from './wasm-assembler.ts';
  * them bottom-up per node as the JavaScript kernel does, makes every feature the same branch-free
  * step and drops the bottom-up pass.
  *
- * Sibling leaves are merged (wasm-kernel-layout.ts): two leaves under one node share their feature
- * list and every ratio but the node's own feature, so one table with three regions (the node's
- * feature already cold above, the row went left, the row went right) serves both, and the pair costs
- * d steps instead of 2d. On 31-leaf trees such pairs hold about 70% of all leaf path features.
+ * Leaves are merged into units (leaf-units.ts): sibling leaves, or a chain of up to MAX_INSIDE
+ * nodes each with a leaf on one side, share one feature numbering, so one table with a region per
+ * state of the inside nodes (feature already cold, went left, went right) serves all of them and a
+ * unit costs d steps instead of d per leaf. On the bench's 31-leaf trees this takes the steps per
+ * tree and row from 171 (leaves) to 111 (pairs) and 84 (chains of two). Measured against pairs, in
+ * the same process: chains of two with 256-row blocks +4 to +12% rows per CPU second (their tables
+ * are twice the size, so bigger blocks amortise loading them); chains of three no gain.
  *
  * Why WebAssembly: the profile of the JavaScript kernel has no single slow statement; its time is
  * spread over the loads and stores of ~170 leaf steps and ~60 node steps per tree and row. The same
@@ -35,6 +39,7 @@ import {
   UNIT,
   UNIT_BYTES,
   type WasmKernelMemory,
+  type WasmLayoutOptions,
 } from './wasm-kernel-layout.ts';
 
 const i32Locals = [
@@ -63,13 +68,17 @@ const i32Locals = [
   'catWords',
   'category',
   'kind',
-  'regionBytes',
 ] as const;
 const f64Locals = ['value', 'split', 'ratio'] as const;
 type LocalName = (typeof i32Locals)[number] | (typeof f64Locals)[number];
 const L = Object.fromEntries(
   [...i32Locals, ...f64Locals].map((local, index) => [local, PARAMS + index]),
 ) as Record<LocalName, number>;
+
+/** Per inside node of a unit: its stride, left child's mask scratch, bit and own mask scratch. */
+const insideLocals = Array.from({ length: MAX_INSIDE }, (_, i) =>
+  [0, 1, 2, 3].map((field) => PARAMS + i32Locals.length + f64Locals.length + 4 * i + field),
+);
 
 /** Emits `for (i = 0; i < rows; i++) body`. */
 function forRows(c: Code, body: () => void): void {
@@ -204,24 +213,44 @@ function unitPass(c: Code): void {
     () => c.get(L.unit).get(L.unitEnd).op(Op.i32LtS),
     () => {
       c.get(P.coldAtBase).get(L.unit).loadI32(UNIT.slot).op(Op.i32Add).set(L.coldAt);
-      c.get(P.coldAtBase).get(L.unit).loadI32(UNIT.leftSlot).op(Op.i32Add).set(L.from);
-      c.get(L.unit).loadI32(UNIT.bit).set(L.bit);
-      c.get(L.unit).loadI32(UNIT.regionBytes).set(L.regionBytes);
-      c.get(L.unit).loadI32(UNIT.table).set(L.table);
       c.get(L.unit).loadI32(UNIT.path).tee(L.path);
       c.get(L.unit).loadI32(UNIT.depth).i32(4).op(Op.i32Shl, Op.i32Add).set(L.pathEnd);
-      // Per row, the address of its region of the unit's table (region 0 when the node's feature is
-      // cold above, else 1 when the row went left, 2 when it went right; a single has bit 0 and its
-      // table stored as region 1).
+      // Per row, the address of its region of the unit's table: the table plus, per inside node,
+      // its state (0 feature cold at the node, 1 went left, 2 went right) times the node's stride.
+      // An absent inside node has stride 0 and adds nothing.
+      c.get(L.unit).loadI32(UNIT.table).set(L.table);
+      for (let i = 0; i < MAX_INSIDE; i += 1) {
+        const at = UNIT.inside + i * UNIT.insideBytes;
+        const [stride, left, bit, mask] = insideLocals[i];
+        c.get(L.unit)
+          .loadI32(at + UNIT.stride)
+          .set(stride);
+        c.get(P.coldAtBase)
+          .get(L.unit)
+          .loadI32(at + UNIT.leftSlot)
+          .op(Op.i32Add)
+          .set(left);
+        c.get(L.unit)
+          .loadI32(at + UNIT.bit)
+          .set(bit);
+        c.get(P.coldAtBase)
+          .get(L.unit)
+          .loadI32(at + UNIT.maskSlot)
+          .op(Op.i32Add)
+          .set(mask);
+      }
       forRows(c, () => {
         rowAddress(c, P.regionBase, 2);
-        c.get(L.regionBytes).get(L.regionBytes).op(Op.i32Add).get(L.regionBytes);
-        rowAddress(c, L.from, 2);
-        c.loadI32().get(L.bit).op(Op.i32And, Op.select);
-        c.i32(0);
-        rowAddress(c, L.coldAt, 2);
-        c.loadI32().get(L.bit).op(Op.i32And, Op.i32Eqz, Op.select);
-        c.get(L.table).op(Op.i32Add).storeI32();
+        c.get(L.table);
+        for (const [stride, left, bit, mask] of insideLocals) {
+          c.get(stride).get(stride).op(Op.i32Add).get(stride);
+          rowAddress(c, left, 2);
+          c.loadI32().get(bit).op(Op.i32And, Op.select);
+          c.i32(0);
+          rowAddress(c, mask, 2);
+          c.loadI32().get(bit).op(Op.i32And, Op.i32Eqz, Op.select, Op.i32Add);
+        }
+        c.storeI32();
       });
       c.get(L.path).set(L.step);
       c.whileLoop(
@@ -255,7 +284,11 @@ let compiled: WebAssembly.Module | undefined;
 /** The kernel, compiled once per process; throws where WebAssembly is missing. */
 export function kernelModule(): WebAssembly.Module {
   if (compiled === undefined) {
-    const locals = [...i32Locals.map(() => I32), ...f64Locals.map(() => F64)];
+    const locals = [
+      ...i32Locals.map(() => I32),
+      ...f64Locals.map(() => F64),
+      ...insideLocals.flat().map(() => I32),
+    ];
     compiled = new WebAssembly.Module(assembleModule('explain', PARAMS, locals, kernelBody()));
   }
   return compiled;
@@ -278,8 +311,11 @@ export interface WasmTreeShapKernel extends WasmKernelMemory {
   run: (...args: number[]) => void;
 }
 
-export function createWasmKernel(explainer: TreeShapExplainer): WasmTreeShapKernel {
-  const layout = layOutWasmKernel(explainer);
+export function createWasmKernel(
+  explainer: TreeShapExplainer,
+  options: WasmLayoutOptions = {},
+): WasmTreeShapKernel {
+  const layout = layOutWasmKernel(explainer, options);
   const instance = new WebAssembly.Instance(kernelModule(), { env: { memory: layout.memory } });
   const run = instance.exports.explain;
   if (typeof run !== 'function') throw new Error('the explain kernel module exports no explain function');

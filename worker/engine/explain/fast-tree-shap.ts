@@ -46,6 +46,15 @@ const BLOCK_ROWS = 64;
  * score. Per tree and row: a top-down pass marks, for every node and leaf, the path features the row
  * disagrees with (cold bits); each leaf then adds one table entry per feature the row agrees with
  * (hot), and a bottom-up pass hands each leaf's common cold share to its cold features.
+ *
+ * Two kernels compute this: the WebAssembly one (wasm-tree-shap-kernel.ts, leaves merged into units)
+ * by default, and the JavaScript one below, the reference the tests hold it to and the fallback
+ * where WebAssembly is missing. On the 300-tree, 31-leaf bench the WebAssembly kernel explains about
+ * 3.7 times as many rows per CPU second. Tried and not kept (measured on the bench's rows): caching
+ * a tree's contributions by the row's decision bits (2.9% of rows repeat a tree's pattern), a
+ * branch-free fixed-length leaf loop in JavaScript (no gain: the cost is spread over the loads, not
+ * in mispredicted branches), feature-major input blocks and a branch-free categorical decision in
+ * the WebAssembly kernel (both a little slower).
  */
 export function explainMatrix(
   explainer: TreeShapExplainer,

@@ -60,6 +60,9 @@ const i32Locals = [
   'table',
   'path',
   'pathEnd',
+  'rowMask',
+  'rowRegion',
+  'maskEnd',
   'step',
   'rowOut',
   'coldAt',
@@ -97,22 +100,30 @@ function rowAddress(c: Code, base: number, shift: number): void {
   c.get(base).get(L.i).i32(shift).op(Op.i32Shl, Op.i32Add);
 }
 
-/** The top-down row loop for one node, with `decide` leaving the row's direction (1 = left). */
+/**
+ * The top-down row loop for one node, with `decide` leaving the row's direction (1 = left). `i`
+ * runs over the rows' byte offsets in the mask scratch (4 per row).
+ */
 function topDownRows(c: Code, decide: () => void): void {
   c.get(L.input).set(L.address);
-  forRows(c, () => {
-    c.get(L.address).loadF64().set(L.value);
-    decide();
-    c.set(L.left);
-    rowAddress(c, L.from, 2);
-    c.loadI32().set(L.cold);
-    // toLeft[i] = cold | (bit & (left - 1)); toRight[i] = cold | (bit & -left)
-    rowAddress(c, L.toLeft, 2);
-    c.get(L.cold).get(L.bit).get(L.left).i32(1).op(Op.i32Sub, Op.i32And, Op.i32Or).storeI32();
-    rowAddress(c, L.toRight, 2);
-    c.get(L.cold).get(L.bit).i32(0).get(L.left).op(Op.i32Sub, Op.i32And, Op.i32Or).storeI32();
-    c.addTo(L.address, () => c.get(P.inputStride));
-  });
+  c.i32(0).set(L.i);
+  c.get(P.rows).i32(2).op(Op.i32Shl).set(L.maskEnd);
+  c.whileLoop(
+    () => c.get(L.i).get(L.maskEnd).op(Op.i32LtU),
+    () => {
+      c.get(L.address).loadF64().set(L.value);
+      decide();
+      c.set(L.left);
+      c.get(L.from).get(L.i).op(Op.i32Add).loadI32().set(L.cold);
+      // toLeft[i] = cold | (bit & (left - 1)); toRight[i] = cold | (bit & -left)
+      c.get(L.toLeft).get(L.i).op(Op.i32Add);
+      c.get(L.cold).get(L.bit).get(L.left).i32(1).op(Op.i32Sub, Op.i32And, Op.i32Or).storeI32();
+      c.get(L.toRight).get(L.i).op(Op.i32Add);
+      c.get(L.cold).get(L.bit).i32(0).get(L.left).op(Op.i32Sub, Op.i32And, Op.i32Or).storeI32();
+      c.addTo(L.address, () => c.get(P.inputStride));
+      c.addTo(L.i, 4);
+    },
+  );
 }
 
 function numericalDecision(c: Code): void {
@@ -206,6 +217,18 @@ function topDownPass(c: Code): void {
   );
 }
 
+/** One row's term for the current path feature; advances the row pointers. */
+function featureStep(c: Code): void {
+  c.get(L.rowMask).loadI32().set(L.cold);
+  c.get(L.rowOut).get(L.rowOut).loadF64();
+  c.get(L.rowRegion).loadI32().get(L.cold).get(L.bit).op(Op.i32Or).i32(3).op(Op.i32Shl, Op.i32Add).loadF64();
+  c.get(L.ratio).f64(-1).get(L.cold).get(L.bit).op(Op.i32And, Op.i32Eqz, Op.select);
+  c.op(Op.f64Mul, Op.f64Add).storeF64();
+  c.addTo(L.rowOut, () => c.get(P.outStride));
+  c.addTo(L.rowMask, 4);
+  c.addTo(L.rowRegion, 4);
+}
+
 function unitPass(c: Code): void {
   c.get(L.tree).loadI32(8).set(L.unit);
   c.get(L.tree).loadI32(12).set(L.unitEnd);
@@ -260,17 +283,20 @@ function unitPass(c: Code): void {
           c.get(L.step).loadF64(PATH.ratio).set(L.ratio);
           c.get(P.outBase).get(L.step).loadI32(PATH.feature).op(Op.i32Add).set(L.rowOut);
           // Feature k of every row: out[row, feature] += region[cold | bit_k] · (k hot ? ratio : -1).
-          // Features outside, rows inside: the feature's record is read once per block.
-          forRows(c, () => {
-            rowAddress(c, L.coldAt, 2);
-            c.loadI32().set(L.cold);
-            c.get(L.rowOut).get(L.rowOut).loadF64();
-            rowAddress(c, P.regionBase, 2);
-            c.loadI32().get(L.cold).get(L.bit).op(Op.i32Or).i32(3).op(Op.i32Shl, Op.i32Add).loadF64();
-            c.get(L.ratio).f64(-1).get(L.cold).get(L.bit).op(Op.i32And, Op.i32Eqz, Op.select);
-            c.op(Op.f64Mul, Op.f64Add).storeF64();
-            c.addTo(L.rowOut, () => c.get(P.outStride));
-          });
+          // Features outside, rows inside: the feature's record is read once per block. Pointers
+          // step through the rows, two rows per iteration (+6% and +4% measured, same process).
+          c.get(L.coldAt).set(L.rowMask);
+          c.get(P.regionBase).set(L.rowRegion);
+          c.get(L.coldAt).get(P.rows).i32(2).op(Op.i32Shl, Op.i32Add).set(L.maskEnd);
+          c.whileLoop(
+            () => c.get(L.rowMask).i32(4).op(Op.i32Add).get(L.maskEnd).op(Op.i32LtU),
+            () => {
+              featureStep(c);
+              featureStep(c);
+            },
+          );
+          c.get(L.rowMask).get(L.maskEnd).op(Op.i32LtU);
+          c.ifElse(() => featureStep(c));
           c.addTo(L.step, PATH.bytes);
         },
       );

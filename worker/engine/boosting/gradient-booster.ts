@@ -14,6 +14,7 @@ import { BinaryObjective, toBinaryLabels } from '../objective/binary-objective.t
 import { type TrainingParams, trainingParamNames } from '../params/training-params.ts';
 import { SeededRandom } from '../random/seeded-random.ts';
 import type { Tree } from '../tree/tree.ts';
+import { type GradientKernel, MAX_GRADIENT_LEAVES } from './histogram-kernel.ts';
 import { TreeLearner } from './tree-learner.ts';
 
 export interface LabelledMatrix {
@@ -61,6 +62,7 @@ export class GradientBooster {
   private readonly leafOfRow: Uint8Array | Uint16Array | Int32Array;
   /** Whether the gradient pairs already hold the gradients of the current scores. */
   private gradientsCurrent = false;
+  private readonly fastGradients: GradientKernel | null;
   private iteration = 0;
   private bestScore = Number.NaN;
   private bestIteration = 0;
@@ -86,7 +88,10 @@ export class GradientBooster {
     this.learner = new TreeLearner(this.dataset, params);
     this.initScore = params.boost_from_average ? this.objective.initialScore() : 0;
     if (Math.abs(this.initScore) <= 1e-15) this.initScore = 0;
-    this.scores = new Float64Array(n).fill(this.initScore);
+    // Scores and leaf-of-row live in the histogram kernel's memory when it runs the gradient loop.
+    this.fastGradients = params.num_leaves <= MAX_GRADIENT_LEAVES ? this.learner.gradientKernel : null;
+    this.scores = (this.fastGradients?.scores ?? new Float64Array(n)).fill(this.initScore);
+    this.fastGradients?.setObjective(this.labels, params.sigmoid, this.objective.labelWeights);
     this.metric = createMetric(params.metric);
     this.baggingRandom = new SeededRandom(params.seed ^ 0x3c6ef372);
     this.featureRandom = new SeededRandom(params.seed ^ 0x1b873593);
@@ -94,7 +99,8 @@ export class GradientBooster {
     this.inBag = new Uint8Array(n);
     const maxLeaves = params.num_leaves;
     this.leafOfRow =
-      maxLeaves <= 256 ? new Uint8Array(n) : maxLeaves <= 65536 ? new Uint16Array(n) : new Int32Array(n);
+      this.fastGradients?.leafOfRow ??
+      (maxLeaves <= 256 ? new Uint8Array(n) : maxLeaves <= 65536 ? new Uint16Array(n) : new Int32Array(n));
     if (valid) {
       const labels = toBinaryLabels(valid.labels);
       if (labels.length !== valid.matrix.numRows) {
@@ -203,12 +209,16 @@ export class GradientBooster {
         for (let k = begin; k < end; k++) leafOfRow[indices[k]] = leaf;
       }
       if (this.iteration < this.params.num_iterations) {
-        this.objective.addOutputsAndComputeGradients(
-          scores,
-          leafOfRow,
-          builder.leafValue,
-          learner.gradientPairs,
-        );
+        if (this.fastGradients) {
+          this.fastGradients.addOutputsAndComputeGradients(builder.leafValue, builder.numLeaves);
+        } else {
+          this.objective.addOutputsAndComputeGradients(
+            scores,
+            leafOfRow,
+            builder.leafValue,
+            learner.gradientPairs,
+          );
+        }
         this.gradientsCurrent = true;
       } else {
         const values = builder.leafValue;

@@ -3,6 +3,7 @@ import { accumulateRowWise } from './histogram.ts';
 import {
   type ByteKernelFunction,
   byteKernelModule,
+  type GradientsFunction,
   type PartitionFunction,
 } from './wasm-byte-kernel-module.ts';
 import { histogramModule, simdSupported, type WasmHistogramFunction } from './wasm-histogram-module.ts';
@@ -34,6 +35,24 @@ export interface HistogramKernel {
    * whose bin has `goesLeft[bin] === 1` first, then the others. Returns the number of left rows.
    */
   partition(begin: number, count: number, j: number, goesLeft: Uint8Array): number;
+  /** The end-of-iteration loop in WebAssembly, when this kernel has one (see GradientKernel). */
+  readonly gradients: GradientKernel | null;
+}
+
+/**
+ * Scores, labels and each row's leaf kept in the kernel's memory, so that adding a tree's outputs
+ * and computing the next gradients run as one WebAssembly loop (wasm-gradient-function.ts) with the
+ * exact results of BinaryObjective.addOutputsAndComputeGradients.
+ */
+export interface GradientKernel {
+  /** Raw scores of the training rows; the booster uses this array as its own. */
+  readonly scores: Float64Array;
+  /** Leaf of each row in the last tree (trees of up to 256 leaves). */
+  readonly leafOfRow: Uint8Array;
+  setObjective(labels: Uint8Array, sigmoid: number, labelWeights: Float64Array): void;
+  addOutputsAndComputeGradients(leafValues: Float64Array, numLeaves: number): void;
+  /** Replaces every score s by e^s with the loop's exponential (a check against Math.exp). */
+  expScores(): void;
 }
 
 /** The typed-array partition, for kernels that keep the bin columns as they are. */
@@ -97,6 +116,7 @@ function wasmMemory(bytes: number): WebAssembly.Memory {
 
 class JsHistogramKernel implements HistogramKernel {
   readonly kind: KernelKind = 'js';
+  readonly gradients = null;
   readonly rowBins: Uint16Array | Uint32Array;
   readonly width: number;
   readonly indices: Int32Array;
@@ -139,6 +159,7 @@ class JsHistogramKernel implements HistogramKernel {
 /** Rows of 16-bit histogram slots, for data with more than 256 bins in some feature. */
 class SlotWasmKernel implements HistogramKernel {
   readonly kind: KernelKind;
+  readonly gradients = null;
   readonly indices: Int32Array;
   readonly gradientPairs: Float32Array;
   private readonly rowBins: Uint16Array;
@@ -199,8 +220,16 @@ class SlotWasmKernel implements HistogramKernel {
 }
 
 /** Rows of one byte per feature, with a kernel assembled for the dataset's layout. */
-class ByteWasmKernel implements HistogramKernel {
+class ByteWasmKernel implements HistogramKernel, GradientKernel {
   readonly kind: KernelKind;
+  readonly gradients: GradientKernel = this;
+  readonly scores: Float64Array;
+  readonly leafOfRow: Uint8Array;
+  private readonly labels: Uint8Array;
+  private readonly constants: Float64Array;
+  private readonly leafValues: Float64Array;
+  private readonly runGradients: GradientsFunction;
+  private readonly runExp: GradientsFunction;
   readonly indices: Int32Array;
   readonly gradientPairs: Float32Array;
   private readonly rowBytes: Uint8Array;
@@ -227,14 +256,20 @@ class ByteWasmKernel implements HistogramKernel {
     // A power of two up to a cache line, whole cache lines beyond: no row straddles two lines.
     this.stride =
       numFeatures <= 64 ? 2 ** Math.ceil(Math.log2(Math.max(1, numFeatures))) : align(numFeatures, 64);
-    // Layout: scratch histogram, the touch pass's sink, the split's bin sides, gradient pairs,
-    // indices, partition scratch, row bins, bin columns.
+    // Layout: scratch histogram, the touch pass's sink, the objective's constants, leaf values, the
+    // split's bin sides, gradient pairs, indices, partition scratch, scores, labels, leaf of each
+    // row, row bins, bin columns.
     const sinkOffset = align(numSlots * 8, 16);
-    this.goesLeftOffset = sinkOffset + 16;
+    const constantsOffset = sinkOffset + 16;
+    const leafValuesOffset = constantsOffset + 32;
+    this.goesLeftOffset = leafValuesOffset + 8 * MAX_GRADIENT_LEAVES;
     const pairsOffset = this.goesLeftOffset + 256;
     this.indicesOffset = pairsOffset + numRows * 8;
     this.partitionScratchOffset = this.indicesOffset + numRows * 4;
-    const rowsOffset = align(this.partitionScratchOffset + numRows * 4, 64);
+    const scoresOffset = this.partitionScratchOffset + numRows * 4;
+    const labelsOffset = scoresOffset + numRows * 8;
+    const leafOfRowOffset = labelsOffset + numRows;
+    const rowsOffset = align(leafOfRowOffset + numRows, 64);
     this.columnsOffset = rowsOffset + numRows * this.stride;
     const memory = wasmMemory(this.columnsOffset + numRows * numFeatures);
     const layout = {
@@ -244,11 +279,28 @@ class ByteWasmKernel implements HistogramKernel {
       pairsOffset,
       sinkOffset,
       blockRows: BLOCK_ROWS,
+      gradients: {
+        scoresOffset,
+        labelsOffset,
+        leafOfRowOffset,
+        leafValuesOffset,
+        constantsOffset,
+        pairsOffset,
+      },
     };
-    const instance = new WebAssembly.Instance(byteKernelModule(layout, simd), { env: { memory } });
+    const instance = new WebAssembly.Instance(byteKernelModule(layout, simd), {
+      env: { memory, exp: Math.exp },
+    });
     this.run = instance.exports.hist as ByteKernelFunction;
+    this.runGradients = instance.exports.gradients as GradientsFunction;
+    this.runExp = instance.exports.expScores as GradientsFunction;
     this.runPartition = instance.exports.partition as PartitionFunction;
     const buffer = memory.buffer;
+    this.constants = new Float64Array(buffer, constantsOffset, 3);
+    this.leafValues = new Float64Array(buffer, leafValuesOffset, MAX_GRADIENT_LEAVES);
+    this.scores = new Float64Array(buffer, scoresOffset, numRows);
+    this.labels = new Uint8Array(buffer, labelsOffset, numRows);
+    this.leafOfRow = new Uint8Array(buffer, leafOfRowOffset, numRows);
     this.goesLeft = new Uint8Array(buffer, this.goesLeftOffset, 256);
     this.partitionScratch = new Int32Array(buffer, this.partitionScratchOffset, numRows);
     this.columns = new Uint8Array(buffer, this.columnsOffset, numRows * numFeatures);
@@ -256,6 +308,23 @@ class ByteWasmKernel implements HistogramKernel {
     this.gradientPairs = new Float32Array(buffer, pairsOffset, 2 * numRows);
     this.indices = new Int32Array(buffer, this.indicesOffset, numRows);
     this.rowBytes = new Uint8Array(buffer, rowsOffset, numRows * this.stride);
+  }
+
+  setObjective(labels: Uint8Array, sigmoid: number, labelWeights: Float64Array): void {
+    this.labels.set(labels);
+    this.constants[0] = sigmoid;
+    this.constants[1] = labelWeights[0];
+    this.constants[2] = labelWeights[1];
+  }
+
+  addOutputsAndComputeGradients(leafValues: Float64Array, numLeaves: number): void {
+    if (numLeaves > MAX_GRADIENT_LEAVES) throw new RangeError(`at most ${MAX_GRADIENT_LEAVES} leaves`);
+    this.leafValues.set(leafValues.subarray(0, numLeaves));
+    this.runGradients(this.scores.length);
+  }
+
+  expScores(): void {
+    this.runExp(this.scores.length);
   }
 
   setFeatureBins(j: number, column: BinColumn): void {
@@ -285,6 +354,9 @@ class ByteWasmKernel implements HistogramKernel {
     target.set(this.scratch.subarray(0, this.numSlots));
   }
 }
+
+/** Leaves a tree may have for the WebAssembly gradient loop (its leaf of each row is one byte). */
+export const MAX_GRADIENT_LEAVES = 256;
 
 /** Rows per touch-then-add block: enough misses in flight, few enough lines to stay in L1. */
 const BLOCK_ROWS = 64;

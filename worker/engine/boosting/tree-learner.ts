@@ -1,7 +1,12 @@
 import type { BinColumn, BinnedDataset } from '../dataset/binned-dataset.ts';
 import type { TrainingParams } from '../params/training-params.ts';
 import { subtractHistogram } from './histogram.ts';
-import { createHistogramKernel, type HistogramKernel, type KernelKind } from './histogram-kernel.ts';
+import {
+  createHistogramKernel,
+  type GradientKernel,
+  type HistogramKernel,
+  type KernelKind,
+} from './histogram-kernel.ts';
 import {
   findCategoricalSplit,
   findNumericalSplit,
@@ -193,6 +198,11 @@ export class TreeLearner {
   /** Where the objective writes gradients and hessians, interleaved per row. */
   get gradientPairs(): Float32Array {
     return this.kernel.gradientPairs;
+  }
+
+  /** The kernel's WebAssembly end-of-iteration loop, when it has one. */
+  get gradientKernel(): GradientKernel | null {
+    return this.kernel.gradients;
   }
 
   /** Which histogram loop is in use ('wasm-simd' normally). */

@@ -77,6 +77,29 @@ export const op = {
   i32Mul: 0x6c,
   i32ShrU: 0x76,
   i32Shl: 0x74,
+  call: 0x10,
+  if: [0x04, 0x40],
+  ifF64: [0x04, 0x7c],
+  else: 0x05,
+  f32Store: 0x38,
+  f64Eq: 0x61,
+  f64Ne: 0x62,
+  f64Lt: 0x63,
+  f64Gt: 0x64,
+  i32Or: 0x72,
+  f64Abs: 0x99,
+  f64Neg: 0x9a,
+  f64Trunc: 0x9d,
+  f64Sub: 0xa1,
+  f64Mul: 0xa2,
+  f64Div: 0xa3,
+  i32TruncF64S: 0xaa,
+  i64ExtendI32S: 0xac,
+  f32DemoteF64: 0xb6,
+  f64ConvertI32S: 0xb7,
+  f64ReinterpretI64: 0xbf,
+  i64Const: 0x42,
+  i64Shl: 0x86,
   f64Add: 0xa0,
   f64PromoteF32: 0xbb,
 } as const;
@@ -98,13 +121,19 @@ export interface FunctionSpec {
   body: number[][];
 }
 
-/** A module importing `env.memory` and exporting the given functions, whose parameters are all i32. */
-export function assembleModule(functions: FunctionSpec[]): Uint8Array<ArrayBuffer> {
+/**
+ * A module importing `env.memory` and exporting the given functions, whose parameters are all i32.
+ * With `importExp`, it also imports `env.exp` (f64 -> f64) as function 0, so the defined functions
+ * are numbered from 1.
+ */
+export function assembleModule(functions: FunctionSpec[], importExp = false): Uint8Array<ArrayBuffer> {
   const types = functions.map((spec) => [
     0x60,
     ...vector(Array.from({ length: spec.numParams }, () => [I32])),
     ...(spec.returnsI32 ? vector([[I32]]) : vector([])),
   ]);
+  const expType = types.length;
+  if (importExp) types.push([0x60, ...vector([[F64]]), ...vector([[F64]])]);
   const codes = functions.map((spec) => {
     const code = [
       ...vector(spec.locals.map(([count, type]) => [...unsignedLeb(count), type])),
@@ -113,13 +142,25 @@ export function assembleModule(functions: FunctionSpec[]): Uint8Array<ArrayBuffe
     ];
     return [...unsignedLeb(code.length), ...code];
   });
+  const imports = [[...name('env'), ...name('memory'), 0x02, 0x00, ...unsignedLeb(1)]];
+  if (importExp) imports.push([...name('env'), ...name('exp'), 0x00, ...unsignedLeb(expType)]);
+  const first = importExp ? 1 : 0;
   const bytes = [
     [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
     section(1, vector(types)),
-    section(2, vector([[...name('env'), ...name('memory'), 0x02, 0x00, ...unsignedLeb(1)]])),
+    section(2, vector(imports)),
     section(3, vector(functions.map((_, index) => unsignedLeb(index)))),
-    section(7, vector(functions.map((spec, index) => [...name(spec.name), 0x00, ...unsignedLeb(index)]))),
+    section(
+      7,
+      vector(functions.map((spec, index) => [...name(spec.name), 0x00, ...unsignedLeb(first + index)])),
+    ),
     section(10, vector(codes)),
   ];
   return new Uint8Array(bytes.flat());
+}
+
+/** f64.const with the value's IEEE-754 bytes (little-endian). */
+export function f64Const(value: number): number[] {
+  const bytes = new Uint8Array(new Float64Array([value]).buffer);
+  return [0x44, ...bytes];
 }

@@ -33,6 +33,7 @@ import {
   V128_LOAD64_ZERO,
   V128_STORE,
 } from './wasm-assembler.ts';
+import { expFunction, type GradientLayout, gradientFunction } from './wasm-gradient-function.ts';
 
 export interface ByteKernelLayout {
   /** Byte offset of each used feature's first histogram slot pair (16-byte aligned). */
@@ -44,6 +45,7 @@ export interface ByteKernelLayout {
   /** Where the touch pass leaves its (meaningless) sum, so its loads are not optimized away. */
   sinkOffset: number;
   blockRows: number;
+  gradients: GradientLayout;
 }
 
 // Parameters: 0 indices pointer, 1 count. Locals: 2 end, 3 block end, 4 touch pointer, 5 row,
@@ -167,7 +169,10 @@ function partitionInstructions(): number[][] {
   ];
 }
 
-/** The kernel for one dataset's layout; `simd` adds (g, h) to a slot pair with one f64x2 add. */
+/**
+ * The kernel for one dataset's layout; `simd` adds (g, h) to a slot pair with one f64x2 add. The
+ * module imports `env.memory` and `env.exp` (Math.exp, for the gradient loop's rare inputs).
+ */
 export function byteKernelModule(layout: ByteKernelLayout, simd: boolean): WebAssembly.Module {
   const locals: [number, number][] = simd
     ? [
@@ -179,20 +184,26 @@ export function byteKernelModule(layout: ByteKernelLayout, simd: boolean): WebAs
         [2, F64],
       ];
   return new WebAssembly.Module(
-    assembleModule([
-      { name: 'hist', numParams: 2, returnsI32: false, locals, body: instructions(layout, simd) },
-      {
-        name: 'partition',
-        numParams: 5,
-        returnsI32: true,
-        locals: [[4, I32]],
-        body: partitionInstructions(),
-      },
-    ]),
+    assembleModule(
+      [
+        { name: 'hist', numParams: 2, returnsI32: false, locals, body: instructions(layout, simd) },
+        {
+          name: 'partition',
+          numParams: 5,
+          returnsI32: true,
+          locals: [[4, I32]],
+          body: partitionInstructions(),
+        },
+        gradientFunction(layout.gradients),
+        expFunction(layout.gradients),
+      ],
+      true,
+    ),
   );
 }
 
 export type ByteKernelFunction = (indices: number, count: number) => void;
+export type GradientsFunction = (count: number) => void;
 export type PartitionFunction = (
   indices: number,
   count: number,

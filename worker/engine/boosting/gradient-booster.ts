@@ -203,10 +203,12 @@ export class GradientBooster {
       // Every row is in some leaf's range: note each row's leaf (byte writes, cheap even out of
       // order), then add outputs in row order, together with the next iteration's gradients.
       const leafOfRow = this.leafOfRow;
+      const fast = this.fastGradients;
       for (let leaf = 0; leaf < builder.numLeaves; leaf++) {
         const begin = learner.leafBegin[leaf];
         const end = begin + learner.leafRows[leaf];
-        for (let k = begin; k < end; k++) leafOfRow[indices[k]] = leaf;
+        if (fast) fast.markLeaf(begin, end - begin, leaf);
+        else for (let k = begin; k < end; k++) leafOfRow[indices[k]] = leaf;
       }
       if (this.iteration < this.params.num_iterations) {
         if (this.fastGradients) {

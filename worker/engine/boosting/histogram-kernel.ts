@@ -3,7 +3,9 @@ import { accumulateRowWise } from './histogram.ts';
 import {
   type ByteKernelFunction,
   byteKernelModule,
+  type GradientPairsFunction,
   type GradientsFunction,
+  type MarkLeafFunction,
   type PartitionFunction,
 } from './wasm-byte-kernel-module.ts';
 import { histogramModule, simdSupported, type WasmHistogramFunction } from './wasm-histogram-module.ts';
@@ -51,6 +53,8 @@ export interface GradientKernel {
   readonly leafOfRow: Uint8Array;
   setObjective(labels: Uint8Array, sigmoid: number, labelWeights: Float64Array): void;
   addOutputsAndComputeGradients(leafValues: Float64Array, numLeaves: number): void;
+  /** leafOfRow[row] = leaf for the rows `indices[begin .. begin + count)`. */
+  markLeaf(begin: number, count: number, leaf: number): void;
   /** Replaces every score s by e^s with the loop's exponential (a check against Math.exp). */
   expScores(): void;
 }
@@ -230,6 +234,9 @@ class ByteWasmKernel implements HistogramKernel, GradientKernel {
   private readonly leafValues: Float64Array;
   private readonly runGradients: GradientsFunction;
   private readonly runExp: GradientsFunction;
+  private readonly runGradientPairs: GradientPairsFunction | undefined;
+  private readonly runExpPairs: GradientPairsFunction | undefined;
+  private readonly runMarkLeaf: MarkLeafFunction;
   readonly indices: Int32Array;
   readonly gradientPairs: Float32Array;
   private readonly rowBytes: Uint8Array;
@@ -294,6 +301,9 @@ class ByteWasmKernel implements HistogramKernel, GradientKernel {
     this.run = instance.exports.hist as ByteKernelFunction;
     this.runGradients = instance.exports.gradients as GradientsFunction;
     this.runExp = instance.exports.expScores as GradientsFunction;
+    this.runGradientPairs = instance.exports.gradientPairs as GradientPairsFunction | undefined;
+    this.runExpPairs = instance.exports.expPairScores as GradientPairsFunction | undefined;
+    this.runMarkLeaf = instance.exports.markLeaf as MarkLeafFunction;
     this.runPartition = instance.exports.partition as PartitionFunction;
     const buffer = memory.buffer;
     this.constants = new Float64Array(buffer, constantsOffset, 3);
@@ -320,11 +330,17 @@ class ByteWasmKernel implements HistogramKernel, GradientKernel {
   addOutputsAndComputeGradients(leafValues: Float64Array, numLeaves: number): void {
     if (numLeaves > MAX_GRADIENT_LEAVES) throw new RangeError(`at most ${MAX_GRADIENT_LEAVES} leaves`);
     this.leafValues.set(leafValues.subarray(0, numLeaves));
-    this.runGradients(this.scores.length);
+    if (this.runGradientPairs) this.runGradientPairs(this.scores.length);
+    else this.runGradients(0, this.scores.length);
+  }
+
+  markLeaf(begin: number, count: number, leaf: number): void {
+    this.runMarkLeaf(this.indicesOffset + 4 * begin, count, leaf);
   }
 
   expScores(): void {
-    this.runExp(this.scores.length);
+    if (this.runExpPairs) this.runExpPairs(this.scores.length);
+    else this.runExp(0, this.scores.length);
   }
 
   setFeatureBins(j: number, column: BinColumn): void {

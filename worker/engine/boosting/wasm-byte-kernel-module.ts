@@ -34,6 +34,7 @@ import {
   V128_STORE,
 } from './wasm-assembler.ts';
 import { expFunction, type GradientLayout, gradientFunction } from './wasm-gradient-function.ts';
+import { expPairsFunction, gradientPairsFunction } from './wasm-gradient-simd.ts';
 
 export interface ByteKernelLayout {
   /** Byte offset of each used feature's first histogram slot pair (16-byte aligned). */
@@ -169,6 +170,22 @@ function partitionInstructions(): number[][] {
   ];
 }
 
+// markLeaf's parameters: 0 indices pointer, 1 count, 2 leaf. Local 3: end.
+const LEAF = 2;
+const MARK_END = 3;
+
+/** markLeaf(indices, count, leaf): leafOfRow[row] = leaf for each row of indices[0 .. count). */
+function markLeafInstructions(leafOfRowOffset: number): number[][] {
+  return [
+    [...get(P), ...get(COUNT), ...i32(2), op.i32Shl, op.i32Add, ...set(MARK_END)],
+    [...op.block, ...op.loop],
+    [...get(P), ...get(MARK_END), op.i32GeU, op.brIf, 1],
+    [...get(P), op.i32Load, ...memory(2, 0), ...get(LEAF), op.i32Store8, ...memory(0, leafOfRowOffset)],
+    [...get(P), ...i32(4), op.i32Add, ...set(P), op.br, 0],
+    [op.end, op.end],
+  ];
+}
+
 /**
  * The kernel for one dataset's layout; `simd` adds (g, h) to a slot pair with one f64x2 add. The
  * module imports `env.memory` and `env.exp` (Math.exp, for the gradient loop's rare inputs).
@@ -183,6 +200,11 @@ export function byteKernelModule(layout: ByteKernelLayout, simd: boolean): WebAs
         [7, I32],
         [2, F64],
       ];
+  // Function 0 is the imported Math.exp, so gradients (the third defined function) is number 3
+  // and expScores (the fifth) number 5.
+  const pairs = simd
+    ? [gradientPairsFunction(layout.gradients, 3), expPairsFunction(layout.gradients, 5)]
+    : [];
   return new WebAssembly.Module(
     assembleModule(
       [
@@ -195,7 +217,15 @@ export function byteKernelModule(layout: ByteKernelLayout, simd: boolean): WebAs
           body: partitionInstructions(),
         },
         gradientFunction(layout.gradients),
+        {
+          name: 'markLeaf',
+          numParams: 3,
+          returnsI32: false,
+          locals: [[1, I32]],
+          body: markLeafInstructions(layout.gradients.leafOfRowOffset),
+        },
         expFunction(layout.gradients),
+        ...pairs,
       ],
       true,
     ),
@@ -203,7 +233,9 @@ export function byteKernelModule(layout: ByteKernelLayout, simd: boolean): WebAs
 }
 
 export type ByteKernelFunction = (indices: number, count: number) => void;
-export type GradientsFunction = (count: number) => void;
+export type GradientsFunction = (begin: number, end: number) => void;
+export type GradientPairsFunction = (count: number) => void;
+export type MarkLeafFunction = (indices: number, count: number, leaf: number) => void;
 export type PartitionFunction = (
   indices: number,
   count: number,

@@ -7,10 +7,10 @@
  * the range where that needs no special cases (|x| below 2^-28 or above 700, x = 1, NaN) call
  * Math.exp itself.
  *
- * expScores(count): the exponential alone over the scores, so tests can compare it with Math.exp.
+ * expScores(begin, end): the exponential alone over the scores, so tests can compare it with Math.exp.
  *
- * gradients(count), with every array at a fixed byte offset of the memory:
- *   for i in [0, count):
+ * gradients(begin, end), with every array at a fixed byte offset of the memory:
+ *   for i in [begin, end):
  *     score[i] += leafValues[leafOfRow[i]]
  *     sign = 2 label[i] - 1;  e = exp(sign × sigmoid × score[i])
  *     response = -sign × sigmoid / (1 + e)
@@ -47,9 +47,21 @@ const P3 = 6.61375632143793436117e-5;
 const P4 = -1.6533902205465251539e-6;
 const P5 = 4.13813679705723846039e-8;
 
-// Parameter 0 count; i32 locals 1 i, 2 label, 3 i × 8; f64 locals from 4.
-const COUNT = 0;
-const I = 1;
+/** The exponential's constants, shared with the two-lane loop. */
+export const EXP_CONSTANTS = {
+  tinyLimit: TINY_LIMIT,
+  halfLn2Limit: HALF_LN2_LIMIT,
+  oneAndHalfLn2Limit: ONE_AND_HALF_LN2_LIMIT,
+  ln2Hi: LN2_HI,
+  ln2Lo: LN2_LO,
+  invLn2: INV_LN2,
+  p: [P1, P2, P3, P4, P5],
+};
+
+// Parameters 0 first row (then the running row), 1 end row; i32 locals 2 label, 3 i × 8; f64
+// locals from 4.
+const I = 0;
+const COUNT = 1;
 const LABEL = 2;
 const AT = 3;
 const SCORE = 4;
@@ -114,10 +126,10 @@ export function expFunction(layout: GradientLayout): FunctionSpec {
   ];
   return {
     name: 'expScores',
-    numParams: 1,
+    numParams: 2,
     returnsI32: false,
     locals: [
-      [3, I32],
+      [2, I32],
       [15, F64],
     ],
     body,
@@ -162,10 +174,10 @@ export function gradientFunction(layout: GradientLayout): FunctionSpec {
   ];
   return {
     name: 'gradients',
-    numParams: 1,
+    numParams: 2,
     returnsI32: false,
     locals: [
-      [3, I32],
+      [2, I32],
       [15, F64],
     ],
     body,

@@ -130,9 +130,11 @@ export function constructBinnedDataset(
     // Zeros are implied by the sample size, as in LightGBM's sparse sampling.
     const column = featureColumn(matrix, feature, scratch);
     let kept = 0;
+    // A local copy: the imported binding is read through an accessor under some module loaders.
+    const zeroThreshold = ZERO_THRESHOLD;
     for (let i = 0; i < sampleCount; i++) {
       const value = column[sampleRows ? sampleRows[i] : i];
-      if (Number.isNaN(value) || Math.abs(value) > ZERO_THRESHOLD) sampled[kept++] = value;
+      if (Number.isNaN(value) || Math.abs(value) > zeroThreshold) sampled[kept++] = value;
     }
     const mapper = findBins(
       categorical[feature] ? 'categorical' : 'numerical',

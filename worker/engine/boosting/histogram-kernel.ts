@@ -30,8 +30,11 @@ export interface HistogramKernel {
   readonly gradientPairs: Float32Array;
   /** Copies used feature j's bins into the row-major layout. */
   setFeatureBins(j: number, column: BinColumn): void;
-  /** Writes the histogram of the rows `indices[begin .. begin + count)` into `target`. */
-  accumulate(target: Float64Array, begin: number, count: number): void;
+  /**
+   * Writes the histogram of the rows `indices[begin .. begin + count)` into `target`. `inOrder`
+   * says the rows ascend with few gaps (the root), so no prefetching pass is needed.
+   */
+  accumulate(target: Float64Array, begin: number, count: number, inOrder?: boolean): void;
   /**
    * Stable in-place partition of the rows `indices[begin .. begin + count)` on used feature j: rows
    * whose bin has `goesLeft[bin] === 1` first, then the others. Returns the number of left rows.
@@ -236,6 +239,7 @@ class ByteWasmKernel implements HistogramKernel, GradientKernel {
   private readonly runExp: GradientsFunction;
   private readonly runGradientPairs: GradientPairsFunction | undefined;
   private readonly runExpPairs: GradientPairsFunction | undefined;
+  private readonly runInOrder: ByteKernelFunction;
   private readonly runMarkLeaf: MarkLeafFunction;
   readonly indices: Int32Array;
   readonly gradientPairs: Float32Array;
@@ -299,6 +303,7 @@ class ByteWasmKernel implements HistogramKernel, GradientKernel {
       env: { memory, exp: Math.exp },
     });
     this.run = instance.exports.hist as ByteKernelFunction;
+    this.runInOrder = instance.exports.histInOrder as ByteKernelFunction;
     this.runGradients = instance.exports.gradients as GradientsFunction;
     this.runExp = instance.exports.expScores as GradientsFunction;
     this.runGradientPairs = instance.exports.gradientPairs as GradientPairsFunction | undefined;
@@ -364,9 +369,9 @@ class ByteWasmKernel implements HistogramKernel, GradientKernel {
     return leftCount;
   }
 
-  accumulate(target: Float64Array, begin: number, count: number): void {
+  accumulate(target: Float64Array, begin: number, count: number, inOrder = false): void {
     this.scratch.fill(0);
-    this.run(this.indicesOffset + 4 * begin, count);
+    (inOrder ? this.runInOrder : this.run)(this.indicesOffset + 4 * begin, count);
     target.set(this.scratch.subarray(0, this.numSlots));
   }
 }

@@ -133,7 +133,7 @@ export class TreeLearner {
 
     if (rootRows >= 2 * this.minDataInLeaf) {
       const buffer = this.takeHistogram(0);
-      this.buildHistogram(buffer, 0);
+      this.buildHistogram(buffer, 0, true);
       this.findBestSplit(0, featureAllowed);
     }
 
@@ -191,8 +191,8 @@ export class TreeLearner {
   }
 
   /** Builds every feature's histogram of a leaf (features skipped later just go unused). */
-  private buildHistogram(buffer: number, leaf: number): void {
-    this.kernel.accumulate(this.histograms[buffer], this.leafBegin[leaf], this.leafRows[leaf]);
+  private buildHistogram(buffer: number, leaf: number, inOrder = false): void {
+    this.kernel.accumulate(this.histograms[buffer], this.leafBegin[leaf], this.leafRows[leaf], inOrder);
   }
 
   /** Where the objective writes gradients and hessians, interleaved per row. */

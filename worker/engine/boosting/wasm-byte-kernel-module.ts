@@ -15,6 +15,9 @@
  * miss in turn; the touch pass is a handful of instructions per row, so the misses of a whole block
  * are in flight together, and the add pass then finds its rows in cache. Rows are added in the same
  * order either way, so the sums are bit for bit those of a plain loop.
+ *
+ * histInOrder(indices, count): the same without the touch pass, for rows in increasing order with
+ * few gaps (the root), which the processor's own prefetching already brings in.
  */
 import {
   assembleModule,
@@ -85,7 +88,7 @@ function addFeature(offset: number, binOffset: number, simd: boolean): number[][
   ];
 }
 
-function instructions(layout: ByteKernelLayout, simd: boolean): number[][] {
+function instructions(layout: ByteKernelLayout, simd: boolean, touch: boolean): number[][] {
   const { featureOffsets, stride, rowsOffset, pairsOffset, sinkOffset, blockRows } = layout;
   // The pair is two f32 (8 bytes), widened to f64 for the sums.
   const loadPair = simd
@@ -102,14 +105,7 @@ function instructions(layout: ByteKernelLayout, simd: boolean): number[][] {
   for (let j = 0; j < featureOffsets.length; j++) {
     features.push(...addFeature(featureOffsets[j], rowsOffset + j, simd));
   }
-  return [
-    [...get(P), ...get(COUNT), ...i32(2), op.i32Shl, op.i32Add, ...set(END)],
-    [...op.block, ...op.loop],
-    [...get(P), ...get(END), op.i32GeU, op.brIf, 1],
-    // block end = min(p + 4 × blockRows, end)
-    [...get(P), ...i32(4 * blockRows), op.i32Add, ...tee(BLOCK_END), ...get(END)],
-    [...get(BLOCK_END), ...get(END), op.i32LtU, op.select, ...set(BLOCK_END)],
-    // touch pass
+  const touchPass: number[][] = [
     [...get(P), ...set(Q), ...op.block, ...op.loop],
     [...get(Q), ...get(BLOCK_END), op.i32GeU, op.brIf, 1],
     [...get(Q), op.i32Load, ...memory(2, 0), ...set(ROW)],
@@ -118,6 +114,15 @@ function instructions(layout: ByteKernelLayout, simd: boolean): number[][] {
     [...get(Q), ...i32(4), op.i32Add, ...set(Q), op.br, 0],
     [op.end, op.end],
     [...i32(sinkOffset), ...get(SUM), op.i32Store, ...memory(2, 0)],
+  ];
+  return [
+    [...get(P), ...get(COUNT), ...i32(2), op.i32Shl, op.i32Add, ...set(END)],
+    [...op.block, ...op.loop],
+    [...get(P), ...get(END), op.i32GeU, op.brIf, 1],
+    // block end = min(p + 4 × blockRows, end)
+    [...get(P), ...i32(4 * blockRows), op.i32Add, ...tee(BLOCK_END), ...get(END)],
+    [...get(BLOCK_END), ...get(END), op.i32LtU, op.select, ...set(BLOCK_END)],
+    ...(touch ? touchPass : []),
     // add pass
     [...op.block, ...op.loop],
     [...get(P), ...get(BLOCK_END), op.i32GeU, op.brIf, 1],
@@ -208,7 +213,7 @@ export function byteKernelModule(layout: ByteKernelLayout, simd: boolean): WebAs
   return new WebAssembly.Module(
     assembleModule(
       [
-        { name: 'hist', numParams: 2, returnsI32: false, locals, body: instructions(layout, simd) },
+        { name: 'hist', numParams: 2, returnsI32: false, locals, body: instructions(layout, simd, true) },
         {
           name: 'partition',
           numParams: 5,
@@ -226,6 +231,13 @@ export function byteKernelModule(layout: ByteKernelLayout, simd: boolean): WebAs
         },
         expFunction(layout.gradients),
         ...pairs,
+        {
+          name: 'histInOrder',
+          numParams: 2,
+          returnsI32: false,
+          locals,
+          body: instructions(layout, simd, false),
+        },
       ],
       true,
     ),

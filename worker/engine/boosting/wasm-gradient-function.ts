@@ -16,6 +16,7 @@
  *     response = -sign × sigmoid / (1 + e)
  *     pairs[2i] = f32(response × weight[label]);  pairs[2i + 1] = f32(|response| (sigmoid - |response|) × weight[label])
  */
+import { FDLIBM_EXP_CONSTANTS } from '../objective/exact-exp.ts';
 import { F64, type FunctionSpec, f64Const, get, I32, i32, memory, op, set, tee } from './wasm-assembler.ts';
 
 export interface GradientLayout {
@@ -28,27 +29,9 @@ export interface GradientLayout {
   pairsOffset: number;
 }
 
-const view = new DataView(new ArrayBuffer(8));
-/** The double whose high 32 bits are `high` and low 32 bits zero: fdlibm's high-word bounds. */
-function fromHighWord(high: number): number {
-  view.setUint32(0, high);
-  view.setUint32(4, 0);
-  return view.getFloat64(0);
-}
-const HALF_LN2_LIMIT = fromHighWord(0x3fd62e43);
-const ONE_AND_HALF_LN2_LIMIT = fromHighWord(0x3ff0a2b2);
-const TINY_LIMIT = fromHighWord(0x3e300000);
-const LN2_HI = 6.9314718036912381649e-1;
-const LN2_LO = 1.90821492927058770002e-10;
-const INV_LN2 = 1.442695040888963387;
-const P1 = 1.66666666666666019037e-1;
-const P2 = -2.77777777770155933842e-3;
-const P3 = 6.61375632143793436117e-5;
-const P4 = -1.6533902205465251539e-6;
-const P5 = 4.13813679705723846039e-8;
-
 /** The exponential's constants, shared with the two-lane loop. */
-export const EXP_CONSTANTS = {
+export const EXP_CONSTANTS = FDLIBM_EXP_CONSTANTS;
+const {
   tinyLimit: TINY_LIMIT,
   halfLn2Limit: HALF_LN2_LIMIT,
   oneAndHalfLn2Limit: ONE_AND_HALF_LN2_LIMIT,
@@ -56,7 +39,7 @@ export const EXP_CONSTANTS = {
   ln2Lo: LN2_LO,
   invLn2: INV_LN2,
   p: [P1, P2, P3, P4, P5],
-};
+} = FDLIBM_EXP_CONSTANTS;
 
 // Parameters 0 first row (then the running row), 1 end row; i32 locals 2 label, 3 i × 8; f64
 // locals from 4.

@@ -6,6 +6,7 @@
  * same result bit for bit (JavaScript never fuses multiply-adds). The input is split by magnitude
  * with ordinary comparisons against the bounds fdlibm tests on the high word.
  */
+// fdlibm's constants, written as the shortest decimals of the same doubles.
 const view = new DataView(new ArrayBuffer(8));
 /** The double whose high 32 bits are `high` and low 32 bits are zero. */
 function fromHighWord(high: number): number {
@@ -18,16 +19,27 @@ const HALF_LN2_LIMIT = fromHighWord(0x3fd62e43); // |x| above 0.5 ln2 (high word
 const ONE_AND_HALF_LN2_LIMIT = fromHighWord(0x3ff0a2b2); // |x| below 1.5 ln2
 const TINY_LIMIT = fromHighWord(0x3e300000); // |x| below 2^-28
 const LARGE_LIMIT = fromHighWord(0x40862e42); // |x| from about 709.78 up
-const OVERFLOW_THRESHOLD = 7.09782712893383973096e2;
-const UNDERFLOW_THRESHOLD = -7.4513321910194110842e2;
-const LN2_HI = 6.9314718036912381649e-1;
-const LN2_LO = 1.90821492927058770002e-10;
-const INV_LN2 = 1.442695040888963387;
-const P1 = 1.66666666666666019037e-1;
-const P2 = -2.77777777770155933842e-3;
-const P3 = 6.61375632143793436117e-5;
-const P4 = -1.6533902205465251539e-6;
-const P5 = 4.13813679705723846039e-8;
+const OVERFLOW_THRESHOLD = 709.782712893384;
+const UNDERFLOW_THRESHOLD = -745.1332191019411;
+const LN2_HI = 0.6931471803691238;
+const LN2_LO = 1.9082149292705877e-10;
+const INV_LN2 = Math.LOG2E; // 1.442695040888963387, fdlibm's invln2
+const P1 = 0.16666666666666602;
+const P2 = -0.0027777777777015593;
+const P3 = 6.613756321437934e-5;
+const P4 = -1.6533902205465252e-6;
+const P5 = 4.1381367970572385e-8;
+/** The constants of fdlibm's e^x, shared with the WebAssembly gradient kernels. */
+export const FDLIBM_EXP_CONSTANTS = {
+  tinyLimit: TINY_LIMIT,
+  halfLn2Limit: HALF_LN2_LIMIT,
+  oneAndHalfLn2Limit: ONE_AND_HALF_LN2_LIMIT,
+  ln2Hi: LN2_HI,
+  ln2Lo: LN2_LO,
+  invLn2: INV_LN2,
+  p: [P1, P2, P3, P4, P5],
+} as const;
+
 const TWO_M1000 = 2 ** -1000;
 const HUGE = 1e300;
 
@@ -38,7 +50,7 @@ export function exactExp(x: number): number {
   const magnitude = Math.abs(x);
   if (magnitude >= LARGE_LIMIT) {
     if (Number.isNaN(x)) return x + x;
-    if (magnitude === Number.POSITIVE_INFINITY) return x > 0 ? x : 0;
+    if (magnitude === Number.POSITIVE_INFINITY) return Math.max(x, 0);
     if (x > OVERFLOW_THRESHOLD) return HUGE * HUGE;
     if (x < UNDERFLOW_THRESHOLD) return TWO_M1000 * TWO_M1000;
   }

@@ -1,4 +1,4 @@
-import { seededRandom } from '../worker/engine/data/train-valid-split.ts';
+import { seededRandom } from '../shared/random.ts';
 
 export const NUMERIC_FEATURES = 20;
 export const CATEGORICAL_FEATURES = 10;

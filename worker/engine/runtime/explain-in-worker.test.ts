@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../../shared/random.ts';
 import { trainModelSync } from '../boosting/train.ts';
-import { seededRandom } from '../data/train-valid-split.ts';
 import { predictRaw } from '../predict/predict.ts';
 import { explainInWorker } from './explain-in-worker.ts';
 import type { ExplainProgress } from './explain-task.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../data/train-valid-split.ts';
+import { seededRandom } from '../../../shared/random.ts';
 import { TaskCancelledError } from './run-in-worker.ts';
 import { trainInWorker } from './train-in-worker.ts';
 import type { TrainingProgress } from './train-task.ts';

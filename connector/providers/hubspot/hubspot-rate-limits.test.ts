@@ -3,8 +3,9 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vite
 import { loadHubspotFixture } from '../../../fixtures/hubspot/load-fixture.ts';
 import type { ConnectorError } from '../../../shared/errors.ts';
 import { resetHubspotPauses } from './hubspot-api.ts';
-import { RollingTokenBucket, systemClock } from './search-rate-limiter.ts';
-import { apiBase, unthrottledConnector } from './test-support.ts';
+import { HubspotConnector } from './hubspot-connector.ts';
+import { type Clock, RollingTokenBucket, systemClock } from './search-rate-limiter.ts';
+import { apiBase, testContext, unthrottledConnector } from './test-support.ts';
 
 type ErrorFixture = { status: number; headers: Record<string, string>; body: object };
 const tenSecondly = loadHubspotFixture<ErrorFixture>('errors/429-ten-secondly-rolling.json');
@@ -25,7 +26,6 @@ async function settle(): Promise<void> {
 
 describe('HubSpot rate limits', () => {
   it('waits what a TEN_SECONDLY_ROLLING 429 asks (Retry-After: 3) and then succeeds', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const limited = nock(apiBase)
       .post('/crm/v3/objects/contacts/batch/read')
       .query(true)
@@ -34,18 +34,21 @@ describe('HubSpot rate limits', () => {
       .post('/crm/v3/objects/contacts/batch/read')
       .query(true)
       .reply(200, batchRead);
-    const pending = unthrottledConnector().fetchLeads(['1']);
-    await vi.waitFor(() => expect(limited.isDone()).toBe(true));
-    // The wait is scheduled once the 429 has been read and mapped.
-    await vi.waitFor(async () => {
-      await settle();
-      expect(vi.getTimerCount()).toBe(1);
+    // A clock that records each wait and checks that the retry has not gone out before it ends.
+    const waits: { ms: number; retriedBefore: boolean }[] = [];
+    const clock: Clock = {
+      now: () => Date.now(),
+      sleep: async (ms) => {
+        waits.push({ ms, retriedBefore: retried.isDone() });
+      },
+    };
+    const connector = new HubspotConnector(testContext(), {
+      searchBucket: new RollingTokenBucket(1_000_000, 1),
+      clock,
     });
-    await vi.advanceTimersByTimeAsync(2_900);
-    await settle();
-    expect(retried.isDone()).toBe(false);
-    await vi.advanceTimersByTimeAsync(100);
-    const result = await pending;
+    const result = await connector.fetchLeads(['1']);
+    expect(waits).toEqual([{ ms: 3_000, retriedBefore: false }]);
+    expect(limited.isDone()).toBe(true);
     expect(retried.isDone()).toBe(true);
     expect(result.rejected).toEqual([]);
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { applyCalibrator, fitCalibrator } from '../calibration/calibrate.ts';
 import { formatLightGbmModel } from '../io/format-lightgbm-model.ts';
 import type { Model } from '../io/model.ts';
 import { logisticSet, logLoss } from './test-support/synthetic-data.ts';
@@ -143,4 +144,29 @@ describe('class imbalance', () => {
     const topRate = top.reduce((sum, row) => sum + test.labels[row], 0) / top.length;
     expect(topRate).toBeGreaterThanOrEqual(3 * baseRate);
   });
+
+  it.each(['platt', 'isotonic'] as const)(
+    'brings the mean probability within a tenth of the observed rate after %s calibration on validation rows',
+    (method) => {
+      const train = logisticSet(20000, 21, -7.2);
+      const valid = logisticSet(20000, 23, -7.2);
+      const test = logisticSet(20000, 22, -7.2);
+      const model = trainModelSync(
+        { matrix: train.matrix, labels: train.labels },
+        { num_iterations: 60, num_leaves: 15, learning_rate: 0.05, is_unbalance: true },
+      );
+      const mean = (values: ArrayLike<number>) =>
+        Array.from(values).reduce((sum, value) => sum + value, 0) / values.length;
+      const observed = mean(test.labels);
+      // Class weighting inflates the raw probabilities far above the observed rate...
+      const testRaw = rawScores(model, test.matrix);
+      expect(mean(Array.from(testRaw, (raw) => 1 / (1 + Math.exp(-raw))))).toBeGreaterThan(3 * observed);
+      // ...and calibration on the validation window makes them honest again.
+      const calibrator = fitCalibrator(method, rawScores(model, valid.matrix), valid.labels, {
+        input: 'raw_score',
+      });
+      const calibrated = applyCalibrator(calibrator, testRaw);
+      expect(Math.abs(mean(calibrated) - observed) / observed).toBeLessThan(0.1);
+    },
+  );
 });

@@ -4,30 +4,7 @@
  * an imported memory.
  */
 
-export function unsignedLeb(value: number): number[] {
-  const bytes: number[] = [];
-  let rest = value;
-  do {
-    let byte = rest & 0x7f;
-    rest >>>= 7;
-    if (rest !== 0) byte |= 0x80;
-    bytes.push(byte);
-  } while (rest !== 0);
-  return bytes;
-}
-
-/** Signed LEB128, for i32.const immediates. */
-export function signedLeb(value: number): number[] {
-  const bytes: number[] = [];
-  let rest = value | 0;
-  for (;;) {
-    const byte = rest & 0x7f;
-    rest >>= 7;
-    const done = (rest === 0 && (byte & 0x40) === 0) || (rest === -1 && (byte & 0x40) !== 0);
-    bytes.push(done ? byte : byte | 0x80);
-    if (done) return bytes;
-  }
-}
+import { signedLeb, unsignedLeb } from '../wasm/leb128.ts';
 
 export function vector(items: number[][]): number[] {
   return [...unsignedLeb(items.length), ...items.flat()];

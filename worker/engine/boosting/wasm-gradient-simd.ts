@@ -7,6 +7,8 @@
  *
  * gradientPairs(count): rows [0, count), two by two.
  */
+
+import { unsignedLeb } from '../wasm/leb128.ts';
 import {
   type FunctionSpec,
   get,
@@ -16,7 +18,6 @@ import {
   op,
   set,
   tee,
-  unsignedLeb,
   V128,
   V128_LOAD,
   V128_STORE,

@@ -4,6 +4,8 @@
  * the kernel uses are named here.
  */
 
+import { signedLeb, unsignedLeb } from '../wasm/leb128.ts';
+
 export const I32 = 0x7f;
 export const F64 = 0x7c;
 
@@ -55,30 +57,6 @@ export const Op = {
 
 /** Block type of structured instructions that leave nothing on the stack. */
 const VOID = 0x40;
-
-export function unsignedLeb(value: number): number[] {
-  const bytes: number[] = [];
-  let rest = value >>> 0;
-  do {
-    let byte = rest & 0x7f;
-    rest >>>= 7;
-    if (rest !== 0) byte |= 0x80;
-    bytes.push(byte);
-  } while (rest !== 0);
-  return bytes;
-}
-
-export function signedLeb(value: number): number[] {
-  const bytes: number[] = [];
-  let rest = value | 0;
-  for (;;) {
-    const byte = rest & 0x7f;
-    rest >>= 7;
-    const done = (rest === 0 && (byte & 0x40) === 0) || (rest === -1 && (byte & 0x40) !== 0);
-    bytes.push(done ? byte : byte | 0x80);
-    if (done) return bytes;
-  }
-}
 
 /** Function body builder: instructions append bytes; structured helpers keep blocks balanced. */
 export class Code {

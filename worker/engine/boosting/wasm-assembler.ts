@@ -4,20 +4,7 @@
  * an imported memory.
  */
 
-import { signedLeb, unsignedLeb } from '../wasm/leb128.ts';
-
-export function vector(items: number[][]): number[] {
-  return [...unsignedLeb(items.length), ...items.flat()];
-}
-
-function section(id: number, body: number[]): number[] {
-  return [id, ...unsignedLeb(body.length), ...body];
-}
-
-function name(text: string): number[] {
-  const bytes = [...new TextEncoder().encode(text)];
-  return [...unsignedLeb(bytes.length), ...bytes];
-}
+import { name, section, signedLeb, unsignedLeb, vector } from '../wasm/binary-encoding.ts';
 
 export const I32 = 0x7f;
 export const F64 = 0x7c;

@@ -8,7 +8,7 @@
  * gradientPairs(count): rows [0, count), two by two.
  */
 
-import { unsignedLeb } from '../wasm/leb128.ts';
+import { unsignedLeb } from '../wasm/binary-encoding.ts';
 import {
   type FunctionSpec,
   get,

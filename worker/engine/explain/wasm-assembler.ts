@@ -4,7 +4,7 @@
  * the kernel uses are named here.
  */
 
-import { signedLeb, unsignedLeb } from '../wasm/leb128.ts';
+import { name, section, signedLeb, unsignedLeb, vector } from '../wasm/binary-encoding.ts';
 
 export const I32 = 0x7f;
 export const F64 = 0x7c;
@@ -140,19 +140,6 @@ export class Code {
     body();
     return this.op(Op.end);
   }
-}
-
-function vector(items: number[][]): number[] {
-  return [...unsignedLeb(items.length), ...items.flat()];
-}
-
-function section(id: number, body: number[]): number[] {
-  return [id, ...unsignedLeb(body.length), ...body];
-}
-
-function name(text: string): number[] {
-  const bytes = [...new TextEncoder().encode(text)];
-  return [...unsignedLeb(bytes.length), ...bytes];
 }
 
 /**

@@ -4,6 +4,7 @@ import type { CrmConnector, SyncPage } from '../../shared/crm-connector.ts';
 import type { Lead } from '../../shared/schemas/lead.ts';
 import { resetHubspotPauses } from '../providers/hubspot/hubspot-api.ts';
 import { connectHubspotToSandbox } from './connect-to-sandbox.ts';
+import { scoreWritesFor } from './sandbox-test-support.ts';
 import { type RunningSandbox, startSandbox } from './start-sandbox.ts';
 
 const tenantId = 'hs:2431623';
@@ -44,22 +45,7 @@ async function syncAll(connector: CrmConnector, cursors: Cursors | null) {
 }
 
 async function scoreEveryLead(connector: CrmConnector, leads: Lead[]): Promise<void> {
-  const results = await connector.writeScores(
-    leads.map((lead, index) => ({
-      crmId: lead.crmId,
-      objectType: lead.objectType,
-      score: {
-        leadId: lead.id,
-        modelVersion: 'm-1',
-        score: index % 101,
-        probability: 0.1,
-        tier: 'cold',
-        segment: 'smb',
-        factors: [],
-        scoredAt: new Date().toISOString(),
-      },
-    })),
-  );
+  const results = await connector.writeScores(scoreWritesFor(leads));
   expect(results.filter((result) => !result.ok)).toEqual([]);
 }
 

@@ -11,6 +11,7 @@ import { SalesforceConnector } from '../providers/salesforce/salesforce-connecto
 import { IdentityLinker } from '../sync/link-identities.ts';
 import { createSandboxApp, type SandboxOptions } from './create-sandbox-app.ts';
 import type { FaultOptions } from './faults.ts';
+import { scoreWritesFor } from './sandbox-test-support.ts';
 
 const manifest = loadManifest();
 const tenantId = 'sf:00D000000000001AAA';
@@ -144,23 +145,7 @@ describe('the Salesforce provider against the sandbox CRM', () => {
     expect(new Set(converted.map((o) => o.leadId)).size).toBe(convertedInStore);
 
     const scored = leads.pages.flatMap((page) => page.records);
-    await writeAll(
-      connector,
-      scored.map((lead, index) => ({
-        crmId: lead.crmId,
-        objectType: lead.objectType,
-        score: {
-          leadId: lead.id,
-          modelVersion: 'm-1',
-          score: index % 101,
-          probability: 0.1,
-          tier: 'cold',
-          segment: 'smb',
-          factors: [],
-          scoredAt: '2026-03-01T00:00:00.000Z',
-        },
-      })),
-    );
+    await writeAll(connector, scoreWritesFor(scored, '2026-03-01T00:00:00.000Z'));
     expect(store.scoreWrites.size).toBe(scored.length);
     expect([...store.scoreWrites.values()].every((count) => count === 1)).toBe(true);
     expect(store.get(scored[5]!.crmId)?.LeadScore_Score__c).toBe(5);

@@ -1,5 +1,6 @@
 import { isTableError } from '../data/table-error.ts';
 import { TaskCancelledError, WorkerTaskError } from '../runtime/run-in-worker.ts';
+import { runBacktestCli } from './backtest/backtest-cli.ts';
 import { CliError, EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK } from './cli-error.ts';
 import { PREDICT_USAGE, parsePredictArgs } from './predict-args.ts';
 import { runPredict } from './predict-command.ts';
@@ -36,6 +37,7 @@ export async function runCli(argv: string[], streams: CliStreams, signal?: Abort
       streams.stdout.write(`scored ${summary.rows} rows\n`);
       return EXIT_OK;
     }
+    if (command === 'backtest') return await runBacktestCli(args, streams, signal);
     if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
       (command === undefined ? streams.stderr : streams.stdout).write(`${USAGE}\n`);
       return command === undefined ? EXIT_BAD_INPUT : EXIT_OK;

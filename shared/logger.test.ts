@@ -60,3 +60,17 @@ describe('logger redaction', () => {
     expect(record).toEqual({ email, nested: { password: 'p' } });
   });
 });
+
+describe('logger level from the environment', () => {
+  it('falls back to info for a LOG_LEVEL pino does not know, leaving the error to the config loader', () => {
+    const previous = process.env.LOG_LEVEL;
+    try {
+      process.env.LOG_LEVEL = 'loud';
+      expect(createLogger().level).toBe('info');
+      process.env.LOG_LEVEL = 'warn';
+      expect(createLogger().level).toBe('warn');
+    } finally {
+      process.env.LOG_LEVEL = previous;
+    }
+  });
+});

@@ -33,13 +33,22 @@ export function redact(value: unknown, depth = 0): unknown {
   return out;
 }
 
+/**
+ * The level named by LOG_LEVEL when it is one pino knows, else `info`. A bad value is the config
+ * loader's to report (one line, exit 2); the process-wide logger must not throw while being imported.
+ */
+function levelFromEnvironment(): string {
+  const wanted = process.env.LOG_LEVEL;
+  return wanted !== undefined && (wanted === 'silent' || wanted in pino.levels.values) ? wanted : 'info';
+}
+
 export function createLogger(
   options: { level?: string; name?: string } = {},
   destination?: pino.DestinationStream,
 ): Logger {
   const config: LoggerOptions = {
     name: options.name ?? 'leadscore',
-    level: options.level ?? process.env.LOG_LEVEL ?? 'info',
+    level: options.level ?? levelFromEnvironment(),
     base: { service: options.name ?? 'leadscore' },
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: {

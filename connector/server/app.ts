@@ -2,16 +2,25 @@ import express, { type Express } from 'express';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { checkRedis } from '../../shared/store/redis-connection.ts';
+import { renderHomePage } from './home-page.ts';
 
 export interface AppDependencies {
   redis: Redis;
   logger: Logger;
+  /** How the server reaches Redis, for the home page; never a URL with credentials. */
+  redisDescription?: string;
 }
 
 /** The HTTP surface. Later routes (OAuth, webhooks, panel API) mount here. */
-export function createApp({ redis, logger }: AppDependencies): Express {
+export function createApp({ redis, logger, redisDescription = 'Redis' }: AppDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
+  const startedAt = new Date();
+
+  app.get('/', async (_request, response) => {
+    const redisReachable = (await checkRedis(redis)).ok;
+    response.type('html').send(renderHomePage({ redisDescription, redisReachable, startedAt }));
+  });
 
   let redisWasDown = false;
   app.get('/healthz', async (_request, response) => {

@@ -8,8 +8,18 @@ import { DEFAULT_REDIS_URL } from '../../shared/store/redis-connection.ts';
 
 export interface ResolvedRedis {
   url: string;
-  /** Stops the private redis-server, when one was started. */
-  stop: () => void;
+  /** Where the data lives, in words and without credentials (for the home page). */
+  description: string;
+  /** Stops the private redis-server, when one was started, and waits (at most 2 s) until it has exited. */
+  stop: () => Promise<void>;
+}
+
+const nothingToStop = async (): Promise<void> => {};
+
+/** host:port of a Redis URL, never its user or password. */
+function redisAddress(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.hostname}:${parsed.port || '6379'}`;
 }
 
 async function freePort(): Promise<number> {
@@ -57,14 +67,25 @@ export async function resolveRedis(
   logger: Logger,
   dataDir: string,
 ): Promise<ResolvedRedis> {
-  if (configuredUrl) return { url: configuredUrl, stop: () => {} };
+  if (configuredUrl) {
+    return {
+      url: configuredUrl,
+      description: `the Redis at ${redisAddress(configuredUrl)} (REDIS_URL)`,
+      stop: nothingToStop,
+    };
+  }
+  const localDefault = {
+    url: DEFAULT_REDIS_URL,
+    description: `the local Redis at ${redisAddress(DEFAULT_REDIS_URL)}`,
+    stop: nothingToStop,
+  };
   if (!hasRedisServer()) {
     if (!(await answersPing(DEFAULT_REDIS_URL, 1_000))) {
       logger.error(
         'Redis is not reachable at redis://127.0.0.1:6379 and redis-server is not installed: install it (Debian/Ubuntu: apt-get install -y redis-server; macOS: brew install redis) or set REDIS_URL',
       );
     }
-    return { url: DEFAULT_REDIS_URL, stop: () => {} };
+    return localDefault;
   }
   const port = await freePort();
   mkdirSync(dataDir, { recursive: true });
@@ -87,18 +108,28 @@ export async function resolveRedis(
     { stdio: 'ignore' },
   );
   const url = `redis://127.0.0.1:${port}`;
-  const stop = () => {
-    if (child.exitCode === null) child.kill('SIGTERM');
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const signalStop = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
   };
-  process.once('exit', stop);
+  // Whatever ends this process, the private Redis ends with it.
+  process.once('exit', signalStop);
+  const stop = async (): Promise<void> => {
+    signalStop();
+    const gaveUp = await Promise.race([
+      exited.then(() => false),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 2_000).unref()),
+    ]);
+    if (gaveUp) child.kill('SIGKILL');
+  };
   for (let attempt = 0; attempt < 50; attempt += 1) {
     if (await answersPing(url, 200)) {
       logger.info({ port }, 'started a private redis-server for the demo');
-      return { url, stop };
+      return { url, description: `a private redis-server on port ${port} (data in .redis/)`, stop };
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  stop();
+  await stop();
   logger.error({ port }, 'redis-server did not start within 5 s: set REDIS_URL to a running Redis');
-  return { url: DEFAULT_REDIS_URL, stop: () => {} };
+  return localDefault;
 }

@@ -58,12 +58,41 @@ describe('npm start entry point', () => {
     expect(await server.exited).toBe(0);
   });
 
-  it('stops with exit code 2 and one line naming a bad variable', async () => {
-    const server = startServer({ PORT: 'eighty' });
+  const badVariables: [string, string, string][] = [
+    ['PORT', 'eighty', 'must be a port number between 1 and 65535'],
+    ['LOG_LEVEL', 'loud', 'must be one of fatal, error, warn, info, debug, trace, silent (got "loud")'],
+    ['REDIS_URL', 'http://127.0.0.1:6379', 'must be a redis:// or rediss:// URL'],
+    ['NODE_ENV', 'prod', 'must be development, test or production'],
+    ['TOKEN_ENCRYPTION_KEY', 'abc', 'must be 64 hex characters'],
+  ];
+  for (const [variable, value, problem] of badVariables) {
+    it(`stops with exit code 2 and one line when ${variable}=${value}`, async () => {
+      const server = startServer({ [variable]: value });
+      expect(await server.exited).toBe(2);
+      const lines = server.output.stderr.trim().split('\n');
+      expect(lines).toEqual([expect.stringContaining(`Invalid configuration: ${variable} ${problem}`)]);
+      expect(server.output.stdout).toBe('');
+    });
+  }
+
+  it('never prints the value of a secret variable it refuses', async () => {
+    const server = startServer({ TOKEN_ENCRYPTION_KEY: 'not-a-key-but-secret' });
     expect(await server.exited).toBe(2);
-    const lines = server.output.stderr.trim().split('\n');
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toContain('PORT');
-    expect(lines[0]).toContain('must be a port number between 1 and 65535');
+    expect(server.output.stderr).toContain('(value hidden)');
+    expect(server.output.stderr).not.toContain('not-a-key-but-secret');
+  });
+
+  it('says a port in use in one line and exits with code 2', async () => {
+    const busy = createServer().listen(0, '127.0.0.1');
+    await new Promise((resolve) => busy.once('listening', resolve));
+    const address = busy.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    try {
+      const server = startServer({ PORT: String(port), REDIS_URL: 'redis://127.0.0.1:1' });
+      expect(await server.exited).toBe(2);
+      expect(server.output.stderr.trim()).toBe(`port ${port} is in use: set PORT to a free port`);
+    } finally {
+      busy.close();
+    }
   });
 });

@@ -9,6 +9,14 @@ import { resolveRedis } from './local-redis.ts';
 const config = loadConfigOrExit();
 const logger = createLogger({ level: config.LOG_LEVEL, name: 'leadscore' });
 const dataDir = fileURLToPath(new URL('../../.redis', import.meta.url));
+const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+
+// A signal that arrives while Redis is starting is kept and acted on once there is something to stop.
+let earlySignal: NodeJS.Signals | undefined;
+const rememberSignal = (signal: NodeJS.Signals): void => {
+  earlySignal ??= signal;
+};
+for (const signal of STOP_SIGNALS) process.on(signal, rememberSignal);
 
 const localRedis = await resolveRedis(config.REDIS_URL, logger, dataDir);
 const redis = createFailFastRedis(localRedis.url);
@@ -31,12 +39,12 @@ if ((await checkRedis(redis)).ok) {
       `refusing to start: Redis would lose data. ${policy.problems.join('; ')}`,
     );
     redis.disconnect();
-    localRedis.stop();
+    await localRedis.stop();
     process.exit(2);
   }
 }
 
-const app = createApp({ redis, logger });
+const app = createApp({ redis, logger, redisDescription: localRedis.description });
 const server = app.listen(config.PORT, config.HOST, () => {
   logger.info(
     { url: `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}` },
@@ -44,21 +52,43 @@ const server = app.listen(config.PORT, config.HOST, () => {
   );
 });
 server.on('error', (error: NodeJS.ErrnoException) => {
-  logger.fatal(
-    { reason: error.message },
-    error.code === 'EADDRINUSE' ? `port ${config.PORT} is in use: set PORT to a free port` : 'server failed',
-  );
-  process.exit(1);
+  if (error.code === 'EADDRINUSE') {
+    // A port in use is a setting to change, like a bad variable: one line, exit code 2.
+    process.stderr.write(`port ${config.PORT} is in use: set PORT to a free port\n`);
+    void stopEverything(2);
+    return;
+  }
+  logger.fatal({ reason: error.message }, 'server failed');
+  void stopEverything(1);
 });
 
-function shutdown(signal: string): void {
-  logger.info({ signal }, 'shutting down');
-  server.close(() => {
-    redis.disconnect();
-    localRedis.stop();
-    process.exit(0);
+let stopping = false;
+/** Closes the HTTP server, the Redis connection and the private redis-server, then exits. */
+async function stopEverything(exitCode: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  // Never hang on a slow client: past 3 s, whatever is still open is cut.
+  const deadline = setTimeout(() => server.closeAllConnections(), 3_000);
+  deadline.unref();
+  await new Promise<void>((resolve) => {
+    if (!server.listening) return resolve();
+    server.close(() => resolve());
+    server.closeIdleConnections();
   });
-  setTimeout(() => process.exit(0), 5_000).unref();
+  redis.disconnect();
+  await localRedis.stop();
+  process.exit(exitCode);
 }
-process.once('SIGTERM', () => shutdown('SIGTERM'));
-process.once('SIGINT', () => shutdown('SIGINT'));
+
+function shutdown(signal: NodeJS.Signals): void {
+  logger.info({ signal }, 'shutting down');
+  void stopEverything(0);
+}
+// npm start runs this process directly (`exec` in the start script), so a signal sent to npm reaches it.
+// Ctrl-C in a terminal delivers SIGINT twice (from the terminal and forwarded by npm): the handlers
+// stay installed, so the second one cannot kill the process before the private Redis has stopped.
+for (const signal of STOP_SIGNALS) {
+  process.off(signal, rememberSignal);
+  process.on(signal, shutdown);
+}
+if (earlySignal !== undefined) shutdown(earlySignal);

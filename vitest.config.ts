@@ -8,6 +8,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    globalSetup: ['test/support/global-redis.ts'],
     env: { TZ: 'UTC', LOG_LEVEL: 'silent' },
   },
 });

@@ -1,19 +1,10 @@
+import '../../../test/support/promise-with-resolvers.ts';
 import pino from 'pino';
 import type { ConnectorContext, OAuthTokens } from '../../../shared/crm-connector.ts';
 import { loadManifest } from '../../../shared/manifest.ts';
 import type { Score } from '../../../shared/schemas/score.ts';
 import { HubspotConnector } from './hubspot-connector.ts';
 import { RollingTokenBucket } from './search-rate-limiter.ts';
-
-// Node 20 has no Promise.withResolvers, which nock's interceptors call: supply it for tests.
-const promiseConstructor = Promise as unknown as { withResolvers?: () => unknown };
-promiseConstructor.withResolvers ??= () => {
-  let settle: { resolve: (value: unknown) => void; reject: (reason: unknown) => void } | undefined;
-  const promise = new Promise((resolve, reject) => {
-    settle = { resolve, reject };
-  });
-  return { promise, ...settle };
-};
 
 export const apiBase = 'https://api.hubapi.com';
 export const tenantId = 'hs:2431623';

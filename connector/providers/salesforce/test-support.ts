@@ -1,3 +1,4 @@
+import '../../../test/support/promise-with-resolvers.ts';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ConnectorContext, OAuthTokens } from '../../../shared/crm-connector.ts';
@@ -7,20 +8,6 @@ import type { Score } from '../../../shared/schemas/score.ts';
 import { SalesforceConnector, type SalesforceConnectorOptions } from './salesforce-connector.ts';
 
 /** Test-only wiring shared by the provider's nock tests. */
-
-// nock's fetch interception calls Promise.withResolvers, which Node 20 lacks (it arrived in Node 22).
-const promiseStatics = Promise as unknown as { withResolvers?: () => unknown };
-if (!promiseStatics.withResolvers) {
-  promiseStatics.withResolvers = () => {
-    let resolve: (value: unknown) => void = () => {};
-    let reject: (reason: unknown) => void = () => {};
-    const promise = new Promise((yes, no) => {
-      resolve = yes;
-      reject = no;
-    });
-    return { promise, resolve, reject };
-  };
-}
 
 export const instanceUrl = 'https://acme.my.salesforce.com';
 export const loginUrl = 'https://login.salesforce.com';

@@ -1,4 +1,10 @@
-import { CliError, EXIT_OK } from '../cli-error.ts';
+import { writeFile } from 'node:fs/promises';
+import { EXIT_OK } from '../cli-error.ts';
+import { BACKTEST_HELP, parseBacktestArgs } from './backtest-args.ts';
+import { runBacktest } from './backtest-run.ts';
+import { formatHtmlReport } from './html-report.ts';
+import { writePredictions } from './predictions-file.ts';
+import { formatTerminalReport } from './terminal-report.ts';
 
 export interface BacktestStreams {
   stdout: NodeJS.WritableStream;
@@ -7,16 +13,34 @@ export interface BacktestStreams {
 
 /**
  * `leadscore backtest`: trains on the oldest rows, validates on the next ones and measures on the
- * newest. Returns the exit code; bad input is thrown as CliError (one line, exit 2).
+ * newest. Returns the exit code; bad input is thrown as CliError or TableError (one line, exit 2).
  */
 export async function runBacktestCli(
   args: string[],
   streams: BacktestStreams,
-  _signal?: AbortSignal,
+  signal?: AbortSignal,
 ): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) {
-    streams.stdout.write('usage: leadscore backtest --data <csv> --label <column> --time-column <column>\n');
+    streams.stdout.write(BACKTEST_HELP);
     return EXIT_OK;
   }
-  throw new CliError('leadscore backtest: not available yet');
+  const parsed = parseBacktestArgs(args);
+  const { report, scored } = await runBacktest(parsed, signal);
+  const outputs = [parsed.htmlFile];
+  await writeFile(parsed.htmlFile, formatHtmlReport(report));
+  if (parsed.jsonFile !== undefined) {
+    await writeFile(parsed.jsonFile, `${JSON.stringify(report, jsonNumber, 2)}\n`);
+    outputs.push(parsed.jsonFile);
+  }
+  if (parsed.predictionsFile !== undefined) {
+    await writePredictions(parsed.predictionsFile, scored);
+    outputs.push(parsed.predictionsFile);
+  }
+  streams.stdout.write(formatTerminalReport(report, outputs));
+  return EXIT_OK;
+}
+
+/** JSON has no NaN: a figure that does not exist (precision with no row flagged) is written null. */
+function jsonNumber(_key: string, value: unknown): unknown {
+  return typeof value === 'number' && !Number.isFinite(value) ? null : value;
 }

@@ -1,0 +1,214 @@
+import type { CurvePoint } from './test-evaluation.ts';
+
+/** Plain inline SVG charts: no script, no font or image to fetch, readable by screen readers. */
+
+const WIDTH = 420;
+const HEIGHT = 320;
+const MARGIN = { top: 16, right: 16, bottom: 48, left: 56 };
+const PLOT_WIDTH = WIDTH - MARGIN.left - MARGIN.right;
+const PLOT_HEIGHT = HEIGHT - MARGIN.top - MARGIN.bottom;
+
+export const COLORS = { calibrated: '#4338ca', model: '#94a3b8', reference: '#cbd5e1', bar: '#6366f1' };
+
+export function escapeHtml(text: string): string {
+  return text
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('"', '&quot;')
+    .replaceAll("'", '&#39;');
+}
+
+export interface Series {
+  name: string;
+  points: CurvePoint[];
+  color: string;
+  /** Draw as a step curve (precision-recall), holding each y until the next x. */
+  step?: boolean;
+  /** Mark each point with a dot whose area follows `sizes`. */
+  sizes?: number[];
+}
+
+interface Frame {
+  id: string;
+  title: string;
+  description: string;
+  xLabel: string;
+  yLabel: string;
+  xMax: number;
+  yMax: number;
+  /** Tick labels as percentages instead of decimals. */
+  percent?: boolean;
+}
+
+const round = (value: number): string => value.toFixed(1);
+const sx = (frame: Frame, x: number): number => MARGIN.left + (x / frame.xMax) * PLOT_WIDTH;
+const sy = (frame: Frame, y: number): number => MARGIN.top + PLOT_HEIGHT - (y / frame.yMax) * PLOT_HEIGHT;
+
+/** A round axis end at or just above `value` (0.1, 0.2, 0.25, 0.5, 1 and their powers of ten). */
+export function niceMax(value: number): number {
+  if (!(value > 0)) return 1;
+  const power = 10 ** Math.floor(Math.log10(value));
+  const step =
+    [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10].find((candidate) => candidate * power >= value * 1.02) ?? 10;
+  return step * power;
+}
+
+function tickText(value: number, frame: Frame, max: number): string {
+  if (frame.percent) return `${(value * 100).toFixed(max < 0.05 ? 1 : 0)}%`;
+  return max <= 1 ? value.toFixed(max < 0.5 ? 2 : 1) : String(Math.round(value * 10) / 10);
+}
+
+function open(frame: Frame): string {
+  const ticks = [0, 0.25, 0.5, 0.75, 1];
+  const grid = ticks
+    .map((share) => {
+      const x = sx(frame, share * frame.xMax);
+      const y = sy(frame, share * frame.yMax);
+      return (
+        `<line x1="${round(MARGIN.left)}" x2="${round(MARGIN.left + PLOT_WIDTH)}" y1="${round(y)}" y2="${round(y)}" class="grid"/>` +
+        `<text x="${round(MARGIN.left - 8)}" y="${round(y + 4)}" class="tick" text-anchor="end">${tickText(share * frame.yMax, frame, frame.yMax)}</text>` +
+        `<text x="${round(x)}" y="${round(MARGIN.top + PLOT_HEIGHT + 18)}" class="tick" text-anchor="middle">${tickText(share * frame.xMax, frame, frame.xMax)}</text>`
+      );
+    })
+    .join('');
+  return (
+    `<svg id="${frame.id}" class="chart" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" ` +
+    `aria-labelledby="${frame.id}-title ${frame.id}-desc">` +
+    `<title id="${frame.id}-title">${escapeHtml(frame.title)}</title>` +
+    `<desc id="${frame.id}-desc">${escapeHtml(frame.description)}</desc>` +
+    grid +
+    `<rect x="${MARGIN.left}" y="${MARGIN.top}" width="${PLOT_WIDTH}" height="${PLOT_HEIGHT}" class="frame"/>` +
+    `<text x="${round(MARGIN.left + PLOT_WIDTH / 2)}" y="${HEIGHT - 8}" class="axis" text-anchor="middle">${escapeHtml(frame.xLabel)}</text>` +
+    `<text transform="translate(14 ${round(MARGIN.top + PLOT_HEIGHT / 2)}) rotate(-90)" class="axis" text-anchor="middle">${escapeHtml(frame.yLabel)}</text>`
+  );
+}
+
+function path(frame: Frame, series: Series): string {
+  const clampX = (x: number): number => Math.min(Math.max(x, 0), frame.xMax);
+  const clampY = (y: number): number => Math.min(Math.max(y, 0), frame.yMax);
+  const commands: string[] = [];
+  series.points.forEach((point, index) => {
+    const x = round(sx(frame, clampX(point.x)));
+    const y = round(sy(frame, clampY(point.y)));
+    if (index === 0) commands.push(`M${x} ${y}`);
+    else if (series.step) commands.push(`H${x}V${y}`);
+    else commands.push(`L${x} ${y}`);
+  });
+  const line = `<path d="${commands.join('')}" fill="none" stroke="${series.color}" stroke-width="2.25" stroke-linejoin="round"><title>${escapeHtml(series.name)}</title></path>`;
+  if (series.sizes === undefined) return line;
+  const largest = Math.max(1, ...series.sizes);
+  const dots = series.points
+    .map((point, index) => {
+      const radius = 2.5 + 6 * Math.sqrt((series.sizes?.[index] ?? 0) / largest);
+      return `<circle cx="${round(sx(frame, clampX(point.x)))}" cy="${round(sy(frame, clampY(point.y)))}" r="${round(radius)}" fill="${series.color}" fill-opacity="0.85" stroke="#fff" stroke-width="1"/>`;
+    })
+    .join('');
+  return line + dots;
+}
+
+function diagonal(frame: Frame): string {
+  const end = Math.min(frame.xMax, frame.yMax);
+  return `<line x1="${round(sx(frame, 0))}" y1="${round(sy(frame, 0))}" x2="${round(sx(frame, end))}" y2="${round(sy(frame, end))}" class="reference"/>`;
+}
+
+function horizontal(frame: Frame, y: number, label: string): string {
+  const at = round(sy(frame, Math.min(y, frame.yMax)));
+  return (
+    `<line x1="${MARGIN.left}" x2="${MARGIN.left + PLOT_WIDTH}" y1="${at}" y2="${at}" class="reference"/>` +
+    `<text x="${MARGIN.left + PLOT_WIDTH - 6}" y="${Number(at) - 6}" class="note" text-anchor="end">${escapeHtml(label)}</text>`
+  );
+}
+
+export function rocChart(points: CurvePoint[], auc: string): string {
+  const frame: Frame = {
+    id: 'roc-chart',
+    title: 'ROC curve',
+    description: `True positive rate against false positive rate on the test window, by calibrated probability; area ${auc}. The diagonal is a random order.`,
+    xLabel: 'False positive rate',
+    yLabel: 'True positive rate',
+    xMax: 1,
+    yMax: 1,
+  };
+  return `${open(frame)}${diagonal(frame)}${path(frame, { name: `ROC, AUC ${auc}`, points, color: COLORS.calibrated })}</svg>`;
+}
+
+export function precisionRecallChart(
+  points: CurvePoint[],
+  baseRate: number,
+  averagePrecision: string,
+): string {
+  const frame: Frame = {
+    id: 'pr-chart',
+    title: 'Precision–recall curve',
+    description: `Precision against recall on the test window, by calibrated probability; average precision ${averagePrecision}. The horizontal line is the base rate.`,
+    xLabel: 'Recall',
+    yLabel: 'Precision',
+    xMax: 1,
+    yMax: 1,
+  };
+  return `${open(frame)}${horizontal(frame, baseRate, 'base rate')}${path(frame, {
+    name: `precision-recall, average precision ${averagePrecision}`,
+    points,
+    color: COLORS.calibrated,
+    step: true,
+  })}</svg>`;
+}
+
+export function calibrationChart(calibrated: Series, model: Series): string {
+  const largest = Math.max(
+    0.01,
+    ...[...calibrated.points, ...model.points].flatMap((point) => [point.x, point.y]),
+  );
+  const max = niceMax(largest);
+  const frame: Frame = {
+    id: 'calibration-chart',
+    title: 'Calibration (reliability diagram)',
+    description:
+      'Observed conversion rate against mean predicted probability in 10 equal-width probability bins on the test window, before and after calibration; dot area follows the rows in the bin. On the diagonal, predictions match outcomes.',
+    xLabel: 'Mean predicted probability',
+    yLabel: 'Observed rate',
+    xMax: max,
+    yMax: max,
+    percent: true,
+  };
+  return `${open(frame)}${diagonal(frame)}${path(frame, model)}${path(frame, calibrated)}</svg>`;
+}
+
+export function liftChart(lifts: number[]): string {
+  const max = niceMax(Math.max(1, ...lifts.filter(Number.isFinite)));
+  const frame: Frame = {
+    id: 'lift-chart',
+    title: 'Lift by decile',
+    description:
+      'Conversion rate of each tenth of the test window, highest scores first, divided by the base rate. The line at 1 is a random order.',
+    xLabel: 'Decile (1 = highest scores)',
+    yLabel: 'Lift',
+    xMax: 10,
+    yMax: max,
+  };
+  const slot = PLOT_WIDTH / 10;
+  const bars = lifts
+    .map((lift, index) => {
+      const value = Number.isFinite(lift) ? lift : 0;
+      const top = sy(frame, Math.min(value, max));
+      const x = MARGIN.left + index * slot + slot * 0.15;
+      return (
+        `<rect x="${round(x)}" y="${round(top)}" width="${round(slot * 0.7)}" height="${round(MARGIN.top + PLOT_HEIGHT - top)}" rx="2" fill="${COLORS.bar}"><title>decile ${index + 1}: lift ${value.toFixed(2)}</title></rect>` +
+        `<text x="${round(x + slot * 0.35)}" y="${round(top - 4)}" class="note" text-anchor="middle">${value.toFixed(1)}</text>`
+      );
+    })
+    .join('');
+  // Deciles are categories: replace the numeric x ticks with 1..10 under each bar.
+  const labels = lifts
+    .map(
+      (_, index) =>
+        `<text x="${round(MARGIN.left + (index + 0.5) * slot)}" y="${MARGIN.top + PLOT_HEIGHT + 18}" class="tick" text-anchor="middle">${index + 1}</text>`,
+    )
+    .join('');
+  const chart = open(frame).replace(
+    /<text x="[\d.]+" y="[\d.]+" class="tick" text-anchor="middle">[^<]*<\/text>/g,
+    '',
+  );
+  return `${chart}${labels}${bars}${horizontal(frame, 1, 'random order')}</svg>`;
+}

@@ -1,21 +1,53 @@
 import { parseArgs } from 'node:util';
 import { CliError } from './cli-error.ts';
 
-export type FlagSpec = Record<string, { type: 'string' | 'boolean' }>;
-export type FlagValues = Record<string, string | boolean | undefined>;
+/** A flag: a string value or a switch; `multiple` lets a string flag repeat (`--param a=1 --param b=2`). */
+export type FlagSpec = Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }>;
+export type FlagValues = Record<string, string | boolean | string[] | undefined>;
+
+/** A value that starts with a minus sign but is a number, not a flag: `-1`, `-0.5`, `-.5`, `-1e3`. */
+const NEGATIVE_NUMBER = /^-(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /**
  * node:util parseArgs with errors rewritten as one line that names the command and the flag, and
- * with repeated or positional arguments refused (a stray word is almost always a typo).
+ * with positional arguments refused (a stray word is almost always a typo). A negative number after
+ * a string flag is that flag's value (`--learning-rate -1`), so the range check can name it.
  */
 export function parseFlags(command: string, args: string[], spec: FlagSpec): FlagValues {
   try {
-    const { values } = parseArgs({ args, options: spec, strict: true, allowPositionals: false });
+    const { values } = parseArgs({
+      args: joinNegativeValues(args, spec),
+      options: spec,
+      strict: true,
+      allowPositionals: false,
+    });
     return values as FlagValues;
   } catch (error) {
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new CliError(`leadscore ${command}: ${message.replace(/\s*To specify a positional.*$/, '')}`);
   }
+}
+
+/** Rewrites `--flag -1` as `--flag=-1` for string flags, which parseArgs would call ambiguous. */
+function joinNegativeValues(args: string[], spec: FlagSpec): string[] {
+  const joined: string[] = [];
+  for (let index = 0; index < args.length; index += 1) {
+    const arg = args[index];
+    const next = args[index + 1];
+    const name = arg.startsWith('--') ? arg.slice(2) : undefined;
+    if (
+      name !== undefined &&
+      spec[name]?.type === 'string' &&
+      next !== undefined &&
+      NEGATIVE_NUMBER.test(next)
+    ) {
+      joined.push(`${arg}=${next}`);
+      index += 1;
+    } else {
+      joined.push(arg);
+    }
+  }
+  return joined;
 }
 
 export function requiredString(command: string, values: FlagValues, flag: string): string {

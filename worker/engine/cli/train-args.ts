@@ -1,12 +1,12 @@
 import type { TableOptions } from '../data/infer-table-schema.ts';
-import {
-  parseTrainingParams,
-  type TrainingParamName,
-  type TrainingParams,
-  TrainingParamsError,
-} from '../params/training-params.ts';
+import type { TrainingParams } from '../params/training-params.ts';
 import { CliError } from './cli-error.ts';
-import { columnList, numberFlag, optionalString, parseFlags, requiredString } from './parse-flags.ts';
+import { columnList, type FlagSpec, numberFlag, optionalString, parseFlags } from './parse-flags.ts';
+import {
+  resolveTrainingParams,
+  TRAINING_PARAM_FLAG_SPEC,
+  TRAINING_PARAM_HELP,
+} from './training-param-args.ts';
 
 export interface TrainArgs {
   trainFile: string;
@@ -17,54 +17,78 @@ export interface TrainArgs {
   params: TrainingParams;
   /** Share of the training rows held out for early stopping (with --early-stopping). */
   validFraction: number | undefined;
+  /** Largest model (MB, estimated from iterations × leaves) that training may produce. */
+  maxModelMb: number;
+  /** Warnings about the parameters, printed before training starts. */
+  warnings: string[];
   quiet: boolean;
 }
 
-/** Command-line flags that map onto a training parameter, with the kind of number each takes. */
-const PARAM_FLAGS: { flag: string; param: TrainingParamName; kind: 'int' | 'float' }[] = [
-  { flag: 'iterations', param: 'num_iterations', kind: 'int' },
-  { flag: 'learning-rate', param: 'learning_rate', kind: 'float' },
-  { flag: 'num-leaves', param: 'num_leaves', kind: 'int' },
-  { flag: 'min-data-in-leaf', param: 'min_data_in_leaf', kind: 'int' },
-  { flag: 'max-bin', param: 'max_bin', kind: 'int' },
-  { flag: 'seed', param: 'seed', kind: 'int' },
-  { flag: 'early-stopping', param: 'early_stopping_round', kind: 'int' },
-];
-
 export const TRAIN_USAGE =
   'leadscore train --train <csv> [--test <csv>] --label <column> [--positive <value>] [--drop <c1,c2>] ' +
-  '[--categorical <c1,c2>] [--iterations N] [--learning-rate R] [--num-leaves L] [--min-data-in-leaf M] ' +
-  '[--max-bin B] [--seed S] [--early-stopping N --valid-fraction F] --model <out.txt> [--report <out.json>]';
+  '[--categorical <c1,c2>] [--numeric <c1,c2>] [--keep <c1,c2>] [--iterations N] [--learning-rate R] ' +
+  '[--num-leaves L] [--param name=value ...] [--config <file>] [--early-stopping N --valid-fraction F] ' +
+  '--model <out.txt> [--report <out.json>]';
+
+export const TRAIN_HELP = [
+  'usage:',
+  `  ${TRAIN_USAGE}`,
+  '',
+  'Trains a binary model on a CSV file (header line, one row per lead) and writes it as a LightGBM text model.',
+  '',
+  'Data and output:',
+  '  --train FILE            training CSV (or data = in --config); required',
+  '  --test FILE             CSV to measure the model on (or valid_data = in --config); default: the training rows',
+  '  --label COLUMN          the 0/1 (or true/false) column to predict (or label_column = name:<column>); required',
+  '  --positive VALUE        the label value meaning "converted", for a text label',
+  '  --drop C1,C2            columns to leave out',
+  '  --categorical C1,C2     columns to read as categories even when they hold numbers',
+  '  --numeric C1,C2         columns to read as numbers even when a few cells are text (those become missing)',
+  '  --keep C1,C2            text columns to keep even when nearly every value is distinct (ids, emails are left out)',
+  '  --valid-fraction F      share of the training rows held out for --early-stopping; a number > 0 and < 1',
+  '  --model FILE            where to write the model (or output_model = in --config); required',
+  '  --report FILE           where to write the metrics as JSON',
+  '  --quiet                 no progress bar',
+  '  --help, -h              this text',
+  '',
+  TRAINING_PARAM_HELP,
+].join('\n');
+
+export const TRAIN_FLAG_SPEC: FlagSpec = {
+  train: { type: 'string' },
+  test: { type: 'string' },
+  label: { type: 'string' },
+  positive: { type: 'string' },
+  drop: { type: 'string' },
+  categorical: { type: 'string' },
+  numeric: { type: 'string' },
+  keep: { type: 'string' },
+  'valid-fraction': { type: 'string' },
+  model: { type: 'string' },
+  report: { type: 'string' },
+  quiet: { type: 'boolean' },
+  ...TRAINING_PARAM_FLAG_SPEC,
+};
 
 export function parseTrainArgs(args: string[]): TrainArgs {
-  const values = parseFlags('train', args, {
-    train: { type: 'string' },
-    test: { type: 'string' },
-    label: { type: 'string' },
-    positive: { type: 'string' },
-    drop: { type: 'string' },
-    categorical: { type: 'string' },
-    'valid-fraction': { type: 'string' },
-    model: { type: 'string' },
-    report: { type: 'string' },
-    quiet: { type: 'boolean' },
-    ...Object.fromEntries(PARAM_FLAGS.map(({ flag }) => [flag, { type: 'string' as const }])),
-  });
+  const values = parseFlags('train', args, TRAIN_FLAG_SPEC);
+  const resolved = resolveTrainingParams('train', values);
+  const required = (flag: string, fromConfig: string | undefined): string => {
+    const value = optionalString(values, flag) ?? fromConfig;
+    if (value === undefined || value === '') throw new CliError(`leadscore train: --${flag} is required`);
+    return value;
+  };
   const positive = optionalString(values, 'positive');
   const table: TableOptions = {
-    label: requiredString('train', values, 'label'),
+    label: required('label', resolved.io.label),
     drop: columnList('train', values, 'drop'),
     categorical: columnList('train', values, 'categorical'),
+    numeric: columnList('train', values, 'numeric'),
+    keep: columnList('train', values, 'keep'),
     ...(positive === undefined ? {} : { positive }),
   };
-  const raw: Partial<Record<TrainingParamName, number>> = {};
-  for (const { flag, param, kind } of PARAM_FLAGS) {
-    const value = numberFlag('train', values, flag, kind);
-    if (value !== undefined) raw[param] = value;
-  }
   const validFraction = numberFlag('train', values, 'valid-fraction', 'float');
-  const earlyStopping = raw.early_stopping_round ?? 0;
-  if (earlyStopping > 0 && validFraction === undefined) {
+  if (resolved.params.early_stopping_round > 0 && validFraction === undefined) {
     throw new CliError(
       'leadscore train: --early-stopping needs --valid-fraction F (the share of rows to validate on)',
     );
@@ -75,24 +99,15 @@ export function parseTrainArgs(args: string[]): TrainArgs {
     );
   }
   return {
-    trainFile: requiredString('train', values, 'train'),
-    testFile: optionalString(values, 'test'),
-    modelFile: requiredString('train', values, 'model'),
+    trainFile: required('train', resolved.io.data),
+    testFile: optionalString(values, 'test') ?? resolved.io.validData,
+    modelFile: required('model', resolved.io.outputModel),
     reportFile: optionalString(values, 'report'),
     table,
-    params: trainingParams(raw),
+    params: resolved.params,
     validFraction,
+    maxModelMb: resolved.maxModelMb,
+    warnings: resolved.warnings,
     quiet: values.quiet === true,
   };
-}
-
-/** Validates the flag values as training parameters, naming the flag the user typed on error. */
-function trainingParams(raw: Partial<Record<TrainingParamName, number>>): TrainingParams {
-  try {
-    return parseTrainingParams(raw);
-  } catch (error) {
-    if (!(error instanceof TrainingParamsError)) throw error;
-    const flag = PARAM_FLAGS.find(({ param }) => param === error.parameter)?.flag;
-    throw new CliError(`leadscore train: ${flag === undefined ? '' : `--${flag}: `}${error.message}`);
-  }
 }

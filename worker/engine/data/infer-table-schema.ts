@@ -17,6 +17,10 @@ export interface TableOptions {
   positive?: string;
   drop?: string[];
   categorical?: string[];
+  /** Columns read as numbers even when some cells are text; those cells become missing. */
+  numeric?: string[];
+  /** Text columns kept even when nearly every value is distinct (which otherwise marks an id). */
+  keep?: string[];
 }
 
 /** A categorical column with more values than this is an identifier, not a feature. */

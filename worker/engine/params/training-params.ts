@@ -30,11 +30,13 @@ function numberParam(spec: NumberSpec) {
   if (spec.kind === 'int') schema = schema.int();
   if (spec.min !== undefined) schema = spec.minExclusive ? schema.gt(spec.min) : schema.gte(spec.min);
   if (spec.max !== undefined) schema = schema.lte(spec.max);
-  return schema.default(spec.default).meta({ description: spec.description, allowed: rangeText(spec) });
+  return schema
+    .default(spec.default)
+    .meta({ description: spec.description, allowed: rangeText(spec), kind: spec.kind });
 }
 
 function booleanParam(defaultValue: boolean, description: string) {
-  return z.boolean().default(defaultValue).meta({ description, allowed: 'true or false' });
+  return z.boolean().default(defaultValue).meta({ description, allowed: 'true or false', kind: 'boolean' });
 }
 
 function enumParam<const T extends readonly [string, ...string[]]>(
@@ -45,7 +47,12 @@ function enumParam<const T extends readonly [string, ...string[]]>(
   return z
     .enum(values)
     .default(defaultValue)
-    .meta({ description, allowed: `one of ${values.map((value) => `'${value}'`).join(', ')}` });
+    .meta({
+      description,
+      allowed: `one of ${values.map((value) => `'${value}'`).join(', ')}`,
+      kind: 'enum',
+      values: [...values],
+    });
 }
 
 const shape = {
@@ -256,6 +263,31 @@ function isParamName(name: PropertyKey): name is TrainingParamName {
 export function describeAllowed(name: TrainingParamName): string {
   const meta = shape[name].meta();
   return typeof meta?.allowed === 'string' ? meta.allowed : '';
+}
+
+/** How a parameter's value is written: the kind of value, its default and, for enums, the choices. */
+export interface ParamValueSpec {
+  kind: 'int' | 'float' | 'boolean' | 'enum';
+  default: number | boolean | string;
+  values: string[];
+}
+
+const defaults = parseDefaults();
+
+function parseDefaults(): Record<TrainingParamName, number | boolean | string> {
+  return trainingParamsSchema.parse({}) as Record<TrainingParamName, number | boolean | string>;
+}
+
+/** The value kind, default and choices of a parameter, from its declaration above. */
+export function paramValueSpec(name: TrainingParamName): ParamValueSpec {
+  const meta = shape[name].meta();
+  const kind = meta?.kind;
+  const values = Array.isArray(meta?.values) ? meta.values.map(String) : [];
+  return {
+    kind: kind === 'int' || kind === 'float' || kind === 'boolean' ? kind : 'enum',
+    default: defaults[name],
+    values,
+  };
 }
 
 /** One-line description of a parameter. */

@@ -5,22 +5,33 @@
 import { spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-// npm writes node_modules/.package-lock.json at the end of every install: its age is the install's.
-const installedAt = modifiedAt(path.join(root, 'node_modules', '.package-lock.json'));
-const lockfileAt = modifiedAt(path.join(root, 'package-lock.json'));
+/** Why `root` needs `npm ci` first, or undefined when its node_modules matches its lockfile. */
+export function installReason(root) {
+  // npm writes node_modules/.package-lock.json at the end of every install: its age is the install's.
+  const installedAt = modifiedAt(path.join(root, 'node_modules', '.package-lock.json'));
+  const lockfileAt = modifiedAt(path.join(root, 'package-lock.json'));
+  if (installedAt === undefined) return 'node_modules is missing';
+  if (lockfileAt !== undefined && lockfileAt > installedAt)
+    return 'package-lock.json is newer than node_modules';
+  return undefined;
+}
 
-const reason =
-  installedAt === undefined
-    ? 'node_modules is missing'
-    : lockfileAt !== undefined && lockfileAt > installedAt
-      ? 'package-lock.json is newer than node_modules'
-      : undefined;
+function modifiedAt(file) {
+  try {
+    return statSync(file).mtimeMs;
+  } catch (error) {
+    if (error.code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
 
-if (reason !== undefined) {
+function ensureInstalled(root) {
+  const reason = installReason(root);
+  if (reason === undefined) return;
   process.stderr.write(`leadscore: ${reason}: running npm ci first (once, about a minute)\n`);
+  // Under npm, npm_execpath is the npm that is running us: use the same one.
   const npm = process.env.npm_execpath
     ? { command: process.execPath, args: [process.env.npm_execpath] }
     : { command: process.platform === 'win32' ? 'npm.cmd' : 'npm', args: [] };
@@ -36,10 +47,6 @@ if (reason !== undefined) {
   }
 }
 
-function modifiedAt(file) {
-  try {
-    return statSync(file).mtimeMs;
-  } catch {
-    return undefined;
-  }
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  ensureInstalled(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'));
 }

@@ -3,12 +3,10 @@ import { explainContributions } from '../explain/fast-tree-shap.ts';
 import { randomModel, randomRows } from '../explain/random-model.ts';
 import { predictRaw } from '../predict/predict.ts';
 import { formatLightGbmModel } from './format-lightgbm-model.ts';
-import { readGolden } from './golden-fixtures.ts';
+import { GOLDEN_MODELS, readGoldenModel } from './golden-fixtures.ts';
 import type { InputSchema } from './input-schema.ts';
 import type { Model } from './model.ts';
 import { parseLightGbmModel } from './parse-lightgbm-model.ts';
-
-const golden = readGolden('xe.model.txt');
 
 function modelWithSchema(): Model {
   const model = randomModel({
@@ -35,7 +33,8 @@ function modelWithSchema(): Model {
 }
 
 describe('formatLightGbmModel', () => {
-  it('writes the golden LightGBM model back byte for byte', () => {
+  it.each(GOLDEN_MODELS)('writes the %s golden LightGBM model back byte for byte', (name) => {
+    const golden = readGoldenModel(name);
     expect(formatLightGbmModel(parseLightGbmModel(golden))).toBe(golden);
   });
 

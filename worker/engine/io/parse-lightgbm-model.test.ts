@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { readGolden } from './golden-fixtures.ts';
+import { readGoldenModel } from './golden-fixtures.ts';
 import { ModelFormatError } from './model.ts';
 import { parseLightGbmModel } from './parse-lightgbm-model.ts';
 
-const golden = readGolden('xe.model.txt');
+const golden = readGoldenModel('nan');
 
 /** The golden text with one line replaced (1-based line number). */
 function withLine(lineNumber: number, replacement: string): string {
@@ -19,28 +19,30 @@ function lineOf(prefix: string): number {
 describe('parseLightGbmModel', () => {
   it('reads the header and every tree of a LightGBM 4 model', () => {
     const model = parseLightGbmModel(golden);
-    expect(model.trees.length).toBe(60);
-    expect(model.maxFeatureIdx).toBe(33);
+    expect(model.trees.length).toBe(40);
+    expect(model.maxFeatureIdx).toBe(18);
     expect(model.objective).toBe('binary sigmoid:1');
     expect(model.sigmoid).toBe(1);
-    expect(model.featureNames[33]).toBe('Column_33');
-    expect(model.featureInfos[3]).toBe('none');
+    expect(model.featureNames[0]).toBe('employees');
+    expect(model.featureNames[18]).toBe('seniority');
+    expect(model.featureInfos[0]).toBe('[1:59674]');
+    expect(model.featureInfos[18]).toBe('-1:2:3:1:4:6:0:5');
     expect(model.parameters?.[0]).toBe('[boosting: gbdt]');
     expect(model.parameters?.length).toBe(golden.split('\n').filter((line) => line.startsWith('[')).length);
     const first = model.trees[0];
     expect(first.numLeaves).toBe(15);
-    expect(first.numCat).toBe(7);
-    expect(Array.from(first.catThreshold)).toEqual([525318, 4096, 16384, 12, 16641, 1, 2]);
-    expect(first.threshold[13]).toBe(Math.fround(1e-35));
-    expect(first.leafValue[0]).toBe(-0.50004806824324566);
-    expect(first.internalCount[0]).toBe(7392);
+    expect(first.numCat).toBe(1);
+    expect(Array.from(first.catThreshold)).toEqual([28]);
+    expect(first.threshold[7]).toBe(Math.fround(1e-35));
+    expect(first.leafValue[0]).toBe(-1.5496262180119857);
+    expect(first.internalCount[0]).toBe(5313);
     expect(model.trees[1].shrinkage).toBe(0.1);
   });
 
   it('reads Windows line endings and a trailing pandas_categorical line', () => {
     const text = `${golden.replaceAll('\n', '\r\n')}\r\npandas_categorical:[["a", "b"], [1, 2]]\r\n`;
     const model = parseLightGbmModel(text);
-    expect(model.trees.length).toBe(60);
+    expect(model.trees.length).toBe(40);
     expect(model.pandasCategorical).toEqual([
       ['a', 'b'],
       [1, 2],
@@ -85,20 +87,20 @@ describe('parseLightGbmModel', () => {
 
   it('rejects a tree whose children do not form a tree', () => {
     const line = lineOf('left_child=');
-    const text = withLine(line, 'left_child=9 2 -2 -4 13 -6 -7 -5 -8 10 -1 -9 -13 -13');
-    expect(() => parseLightGbmModel(text)).toThrow(`line ${line}: tree 0: node 12 has an invalid child -13`);
+    const text = withLine(line, 'left_child=1 3 4 6 -2 9 7 -1 12 -4 -11 13 -3 -3');
+    expect(() => parseLightGbmModel(text)).toThrow(`line ${line}: tree 0: node 13 has an invalid child -3`);
   });
 
   it('rejects a split on a feature the header does not have', () => {
     const line = lineOf('split_feature=');
-    const text = withLine(line, 'split_feature=21 33 21 22 5 21 29 29 12 21 5 6 5 34');
+    const text = withLine(line, 'split_feature=13 12 0 1 12 13 0 2 1 12 2 18 12 19');
     expect(() => parseLightGbmModel(text)).toThrow(
-      `line ${line}: tree 0: node 13 splits on feature 34, outside 0..33 (max_feature_idx)`,
+      `line ${line}: tree 0: node 13 splits on feature 19, outside 0..18 (max_feature_idx)`,
     );
   });
 
   it('rejects a file cut short in the middle of the trees', () => {
     const cut = golden.slice(0, golden.indexOf('Tree=30'));
-    expect(() => parseLightGbmModel(cut)).toThrow('tree_sizes lists 60 trees but the file holds 30');
+    expect(() => parseLightGbmModel(cut)).toThrow('tree_sizes lists 40 trees but the file holds 30');
   });
 });

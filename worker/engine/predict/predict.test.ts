@@ -1,16 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { readGolden, readGoldenColumn, readGoldenSample } from '../io/golden-fixtures.ts';
+import { GOLDEN_MODELS, readGoldenColumn, readGoldenModel, readGoldenSample } from '../io/golden-fixtures.ts';
 import { parseLightGbmModel } from '../io/parse-lightgbm-model.ts';
 import { predictProbability, predictRaw } from './predict.ts';
 
-describe('prediction on the LightGBM golden model', () => {
-  const model = parseLightGbmModel(readGolden('xe.model.txt'));
-  const sample = readGoldenSample();
+const sample = readGoldenSample();
+
+describe.each(GOLDEN_MODELS)('prediction on the LightGBM golden model with %s missing values', (name) => {
+  const model = parseLightGbmModel(readGoldenModel(name));
 
   it('reproduces LightGBM raw scores within 1e-9 on all 500 rows', () => {
-    const expected = readGoldenColumn('xe.raw.txt');
+    const expected = readGoldenColumn(`${name}-raw.txt`);
     const raw = predictRaw(model, sample.matrix);
     expect(raw.length).toBe(500);
+    expect(expected.length).toBe(500);
     let worst = 0;
     raw.forEach((value, i) => {
       worst = Math.max(worst, Math.abs(value - expected[i]));
@@ -19,27 +21,34 @@ describe('prediction on the LightGBM golden model', () => {
   });
 
   it('reproduces LightGBM probabilities within 1e-9 on all 500 rows', () => {
-    const expected = readGoldenColumn('xe.pred.txt');
+    const expected = readGoldenColumn(`${name}-pred.txt`);
     const probability = predictProbability(model, sample.matrix);
+    expect(expected.length).toBe(500);
     let worst = 0;
     probability.forEach((value, i) => {
       worst = Math.max(worst, Math.abs(value - expected[i]));
     });
     expect(worst).toBeLessThan(1e-9);
   });
+});
+
+describe('prediction on a model that changes', () => {
+  const model = parseLightGbmModel(readGoldenModel('nan'));
+  const firstRow = sample.matrix.subarray(0, sample.width);
 
   it('scores with the current trees after trees are added to a model already scored', () => {
     const growing = { ...model, trees: model.trees.slice(0, 10) };
-    const first = predictRaw(growing, sample.matrix.subarray(0, 34));
+    const first = predictRaw(growing, firstRow);
     growing.trees.push(...model.trees.slice(10));
-    const full = predictRaw(growing, sample.matrix.subarray(0, 34));
+    const full = predictRaw(growing, firstRow);
     expect(first[0]).not.toBe(full[0]);
-    expect(full[0]).toBe(predictRaw(model, sample.matrix.subarray(0, 34))[0]);
+    expect(full[0]).toBe(predictRaw(model, firstRow)[0]);
   });
 
   it('rejects a matrix whose length is not a whole number of rows', () => {
-    expect(() => predictRaw(model, new Float64Array(35))).toThrow(
-      "the input matrix has 35 values, not a multiple of the model's 34 features per row",
+    expect(sample.width).toBe(19);
+    expect(() => predictRaw(model, new Float64Array(20))).toThrow(
+      "the input matrix has 20 values, not a multiple of the model's 19 features per row",
     );
   });
 });

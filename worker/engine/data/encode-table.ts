@@ -44,6 +44,7 @@ export async function encodeTable(
   let columnIndex: number[] = [];
   let labelIndex = -1;
   const codes = categoryCodes(schema);
+  const textAsMissing = schema.features.map((feature) => feature.textAsMissing === true);
   let rows = 0;
 
   const onHeader = (header: CsvHeader): void => {
@@ -76,7 +77,7 @@ export async function encodeTable(
     const base = (item.row - 1) * width;
     for (let feature = 0; feature < width; feature += 1) {
       const cell = item.cells[columnIndex[feature]];
-      matrix[base + feature] = encodeCell(cell, codes[feature], () => ({
+      matrix[base + feature] = encodeCell(cell, codes[feature], textAsMissing[feature], () => ({
         file,
         row: item.row,
         line: item.line,
@@ -107,6 +108,7 @@ export async function encodeTable(
 function encodeCell(
   cell: string,
   codes: Map<string, number> | undefined,
+  textAsMissing: boolean,
   where: () => { file: string; row: number; line: number; column: string },
 ): number {
   const text = normalizeCell(cell);
@@ -114,6 +116,7 @@ function encodeCell(
   if (codes !== undefined) return codes.get(text) ?? Number.NaN;
   const value = parseNumericCell(text);
   if (value === undefined) {
+    if (textAsMissing) return Number.NaN;
     throw new TableError(where(), `expected a number, found ${JSON.stringify(text)}`);
   }
   return value;

@@ -9,6 +9,14 @@ import {
 } from '../io/input-schema.ts';
 import { orderCategories } from './cell-values.ts';
 import { type CsvHeader, readCsv } from './csv-records.ts';
+import {
+  describeIdentifierColumn,
+  describeTextInNumbers,
+  isIdentifierLike,
+  isMostlyNumeric,
+  MAX_TEXT_EXAMPLES,
+  type TextCell,
+} from './schema-warnings.ts';
 import { TableError } from './table-error.ts';
 
 /** The options a user gives about a table's columns (the command line's flags). */
@@ -42,6 +50,16 @@ interface ColumnState {
   recollect: boolean;
   /** Where the column first stopped being numeric, to locate a too-many-categories error. */
   firstText?: { row: number; line: number };
+  /** Non-empty cells, and how many of them are not numbers (the first few kept to name them). */
+  values: number;
+  textCount: number;
+  textExamples: TextCell[];
+  /** --numeric: stays numeric, text cells become missing. */
+  forcedNumeric: boolean;
+  /** --keep or --categorical: never left out for having nearly all values distinct. */
+  kept: boolean;
+  /** A text column whose values are nearly all distinct (an id, an email): left out of the model. */
+  identifier: boolean;
 }
 
 export interface InferredTable {
@@ -49,6 +67,8 @@ export interface InferredTable {
   rows: number;
   /** Label counts: [negatives, positives]. */
   classCounts: [number, number];
+  /** One line each about columns read differently than their header suggests, for the user to check. */
+  warnings: string[];
 }
 
 /**
@@ -76,8 +96,25 @@ export async function inferTableSchema(file: string, options: TableOptions): Pro
   const late = columns.filter((column) => column.recollect);
   if (late.length > 0) await recollectCategories(file, late);
 
-  const features = columns.filter((column) => column.name !== '').map((column) => toFeature(file, column));
-  return { schema: { features, label: label.rule() }, rows, classCounts: label.classCounts };
+  const warnings: string[] = [];
+  for (const column of columns) {
+    if (column.name === '') continue;
+    if (!column.identifier && !column.numeric && !column.kept && !isMostlyNumeric(column)) {
+      column.identifier = isIdentifierLike(column.values, column.distinct?.size ?? 0);
+    }
+    if (column.identifier)
+      warnings.push(describeIdentifierColumn(column.name, column.values, column.distinct?.size));
+    else if (
+      column.textCount > 0 &&
+      (column.forcedNumeric || (!forced.has(column.name) && isMostlyNumeric(column)))
+    ) {
+      warnings.push(describeTextInNumbers(column, column.forcedNumeric));
+    }
+  }
+  const features = columns
+    .filter((column) => column.name !== '' && !column.identifier)
+    .map((column) => toFeature(file, column));
+  return { schema: { features, label: label.rule() }, rows, classCounts: label.classCounts, warnings };
 }
 
 /** Checks label cells row by row and counts the classes. */
@@ -148,7 +185,13 @@ async function recollectCategories(file: string, columns: ColumnState[]): Promis
         const text = normalizeCell(item.cells[column.index]);
         if (text === null || column.distinct === undefined) continue;
         column.distinct.add(text);
-        if (column.distinct.size > MAX_CATEGORIES) throw tooManyCategories(file, column);
+        if (column.distinct.size > MAX_CATEGORIES) {
+          if (column.kept || !isIdentifierLike(column.values, column.distinct.size)) {
+            throw tooManyCategories(file, column);
+          }
+          column.identifier = true;
+          column.distinct = undefined;
+        }
       }
     },
   });
@@ -181,17 +224,33 @@ function planColumns(
   known(options.label, '--label');
   for (const name of options.drop ?? []) known(name, '--drop');
   for (const name of options.categorical ?? []) known(name, '--categorical');
-  if (options.drop?.includes(options.label) || options.categorical?.includes(options.label)) {
+  for (const name of options.numeric ?? []) known(name, '--numeric');
+  for (const name of options.keep ?? []) known(name, '--keep');
+  const flagged = [options.drop, options.categorical, options.numeric, options.keep];
+  if (flagged.some((names) => names?.includes(options.label))) {
     throw new TableError(
       { file, line: 1, column: options.label },
-      'the label column cannot be dropped or declared categorical',
+      'the label column cannot be dropped, kept or declared categorical or numeric',
+    );
+  }
+  const both = options.numeric?.find((name) => options.categorical?.includes(name));
+  if (both !== undefined) {
+    throw new TableError(
+      { file, line: 1, column: both },
+      'a column cannot be both --numeric and --categorical',
     );
   }
   const dropped = new Set(options.drop ?? []);
+  const numeric = new Set(options.numeric ?? []);
+  const kept = new Set([...(options.keep ?? []), ...(options.categorical ?? [])]);
   const columns: ColumnState[] = [];
   header.names.forEach((name, index) => {
     if (name === '' || name === options.label || dropped.has(name)) return;
-    columns.push({ name, index, numeric: true, distinct: new Set(), recollect: false });
+    columns.push({
+      ...newColumn(name, index),
+      forcedNumeric: numeric.has(name),
+      kept: kept.has(name),
+    });
   });
   const unnamed = header.names.map((name, index) => ({ name, index })).filter(({ name }) => name === '');
   return {
@@ -200,9 +259,25 @@ function planColumns(
   };
 }
 
+function newColumn(name: string, index: number): ColumnState {
+  return {
+    name,
+    index,
+    numeric: true,
+    distinct: new Set(),
+    recollect: false,
+    values: 0,
+    textCount: 0,
+    textExamples: [],
+    forcedNumeric: false,
+    kept: false,
+    identifier: false,
+  };
+}
+
 /** An unnamed column (a trailing comma in the header) is accepted only while all its cells are empty. */
 function unnamedGuard(index: number): ColumnState {
-  return { name: '', index, numeric: true, distinct: undefined, recollect: false };
+  return { ...newColumn('', index), distinct: undefined };
 }
 
 function observeCell(
@@ -219,19 +294,35 @@ function observeCell(
       `column ${column.index + 1} has a value but no name in the header; name it or remove the value`,
     );
   }
-  if (column.numeric && (forced.has(column.name) || parseNumericCell(text) === undefined)) {
-    column.numeric = false;
-    column.firstText = { row: where.row, line: where.line };
-    if (column.distinct === undefined) column.recollect = true;
+  column.values += 1;
+  const isNumber = parseNumericCell(text) !== undefined;
+  if (!isNumber) {
+    column.textCount += 1;
+    if (column.textExamples.length < MAX_TEXT_EXAMPLES) {
+      column.textExamples.push({ row: where.row, line: where.line, text });
+    }
   }
-  if (column.recollect) return;
+  if (column.numeric && !column.forcedNumeric && (!isNumber || forced.has(column.name))) {
+    turnCategorical(column, where);
+  }
+  if (column.forcedNumeric || column.recollect || column.identifier) return;
   if (column.distinct === undefined) return;
   column.distinct.add(text);
   if (column.numeric) {
     if (column.distinct.size > NUMERIC_DISTINCT_LIMIT) column.distinct = undefined;
   } else if (column.distinct.size > MAX_CATEGORIES) {
-    throw tooManyCategories(where.file, column);
+    if (column.kept || !isIdentifierLike(column.values, column.distinct.size)) {
+      throw tooManyCategories(where.file, column);
+    }
+    column.identifier = true;
+    column.distinct = undefined;
   }
+}
+
+function turnCategorical(column: ColumnState, where: { row: number; line: number }): void {
+  column.numeric = false;
+  column.firstText = { row: where.row, line: where.line };
+  if (column.distinct === undefined) column.recollect = true;
 }
 
 function tooManyCategories(file: string, column: ColumnState): TableError {
@@ -242,7 +333,11 @@ function tooManyCategories(file: string, column: ColumnState): TableError {
 }
 
 function toFeature(file: string, column: ColumnState): InputFeature {
-  if (column.numeric) return { name: column.name, kind: 'numeric', categories: [] };
+  if (column.numeric) {
+    return column.forcedNumeric && column.textCount > 0
+      ? { name: column.name, kind: 'numeric', categories: [], textAsMissing: true }
+      : { name: column.name, kind: 'numeric', categories: [] };
+  }
   if (column.distinct === undefined) throw tooManyCategories(file, column);
   return { name: column.name, kind: 'categorical', categories: orderCategories(column.distinct) };
 }

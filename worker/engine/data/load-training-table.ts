@@ -9,6 +9,8 @@ export interface TrainingTable {
   /** Rows × features, row-major. */
   matrix: Float64Array;
   labels: Float64Array;
+  /** Column warnings from reading the file (see infer-table-schema.ts), one line each. */
+  warnings: string[];
 }
 
 /**
@@ -27,5 +29,6 @@ export async function loadTrainingTable(file: string, options: TableOptions): Pr
     features: encoded.features,
     matrix: encoded.matrix,
     labels: encoded.labels ?? new Float64Array(encoded.rows),
+    warnings: inferred.warnings,
   };
 }

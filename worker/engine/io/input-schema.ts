@@ -17,6 +17,8 @@ export const InputFeatureSchema = z.object({
   kind: z.enum(['numeric', 'categorical']),
   /** Category for each integer code (code = index); empty for numeric features. */
   categories: z.array(z.string()),
+  /** Numeric only: a cell that is not a number reads as missing instead of being refused (--numeric). */
+  textAsMissing: z.boolean().optional(),
 });
 
 export const LabelRuleSchema = z.object({
@@ -153,6 +155,7 @@ export function encodeRawRecords(
       const spec = schema.features[feature];
       const cell = record[spec.name];
       matrix[base + feature] = encodeCell(cell, codes[feature], () => {
+        if (spec.textAsMissing === true) return;
         const reason = `expected a number, found ${JSON.stringify(cell)}`;
         if (options.onInvalidCell === undefined) {
           throw new InputEncodingError(

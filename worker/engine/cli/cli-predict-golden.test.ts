@@ -44,7 +44,11 @@ describe('leadscore predict with a model trained by LightGBM', () => {
     expect(run.code).toBe(0);
 
     const [outHeader, ...out] = readFileSync(outFile, 'utf8').trimEnd().split('\n');
-    expect(outHeader).toBe(['probability', 'raw_score', ...header, 'expected_value'].join(','));
+    expect(outHeader).toBe(
+      ['probability', 'raw_score', ...header.map((name) => `contrib_${name}`), 'expected_raw_score'].join(
+        ',',
+      ),
+    );
     expect(out).toHaveLength(500);
     const probabilities = goldenLines('xe.pred.txt').map(Number);
     const raws = goldenLines('xe.raw.txt').map(Number);
@@ -65,7 +69,8 @@ describe('leadscore predict with a model trained by LightGBM', () => {
     expect(worstPrediction).toBeLessThan(1e-9);
     expect(worstContribution).toBeLessThan(1e-6);
 
-    const matrix = readFileSync(matrixFile, 'utf8').trimEnd().split('\n');
+    const [matrixHeader, ...matrix] = readFileSync(matrixFile, 'utf8').trimEnd().split('\n');
+    expect(matrixHeader).toBe(header.join(','));
     expect(matrix).toHaveLength(500);
     matrix.forEach((line, row) => {
       expect(numbers(line, ',')).toEqual(

@@ -2,11 +2,23 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
 
-/** One numeric column of an output table. */
-export interface OutputColumn {
-  name: string;
-  /** Value of row `row`. */
-  value: (row: number) => number;
+/** One column of an output table: numbers, or text (an id, a factor) quoted as CSV needs. */
+export type OutputColumn =
+  | {
+      name: string;
+      /** Value of row `row`. */
+      value: (row: number) => number;
+    }
+  | { name: string; text: (row: number) => string };
+
+function cellText(column: OutputColumn, row: number): string {
+  if ('text' in column) return quoteCsv(column.text(row));
+  const value = column.value(row);
+  return Number.isNaN(value) ? 'nan' : String(value);
+}
+
+function quoteCsv(text: string): string {
+  return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /**
@@ -33,8 +45,7 @@ export async function writeNumberTable(
     let text = '';
     for (let row = start; row < end; row += 1) {
       for (let column = 0; column < columns.length; column += 1) {
-        const value = columns[column].value(row);
-        text += (column === 0 ? '' : ',') + (Number.isNaN(value) ? 'nan' : String(value));
+        text += (column === 0 ? '' : ',') + cellText(columns[column], row);
       }
       text += '\n';
     }

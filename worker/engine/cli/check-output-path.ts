@@ -1,0 +1,32 @@
+import { accessSync, constants, statSync } from 'node:fs';
+import path from 'node:path';
+import { CliError } from './cli-error.ts';
+
+/**
+ * Checks, before any work starts, that an output file can be written: its folder exists and is
+ * writable, and the path is not a folder or a read-only file. Otherwise one line names the flag.
+ */
+export function checkOutputPath(command: string, flag: string, file: string): void {
+  const fail = (problem: string): never => {
+    throw new CliError(`leadscore ${command}: --${flag} ${file}: ${problem}`);
+  };
+  const folder = path.dirname(path.resolve(file));
+  const folderStat = statOrUndefined(folder);
+  if (folderStat === undefined) fail(`the folder ${folder} does not exist; create it first`);
+  if (!folderStat?.isDirectory()) fail(`${folder} is not a folder`);
+  const fileStat = statOrUndefined(file);
+  if (fileStat?.isDirectory()) fail('is a folder; give a file name');
+  try {
+    accessSync(fileStat === undefined ? folder : file, constants.W_OK);
+  } catch {
+    fail(fileStat === undefined ? `the folder ${folder} is not writable` : 'the file is not writable');
+  }
+}
+
+function statOrUndefined(target: string): ReturnType<typeof statSync> | undefined {
+  try {
+    return statSync(target);
+  } catch {
+    return undefined;
+  }
+}

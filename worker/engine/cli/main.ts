@@ -1,13 +1,37 @@
+import { readFileSync } from 'node:fs';
 import { isTableError } from '../data/table-error.ts';
 import { TaskCancelledError, WorkerTaskError } from '../runtime/run-in-worker.ts';
 import { runBacktestCli } from './backtest/backtest-cli.ts';
 import { CliError, EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK } from './cli-error.ts';
-import { PREDICT_USAGE, parsePredictArgs } from './predict-args.ts';
+import { PREDICT_HELP, PREDICT_USAGE, parsePredictArgs } from './predict-args.ts';
 import { runPredict } from './predict-command.ts';
-import { parseTrainArgs, TRAIN_USAGE } from './train-args.ts';
+import { parseTrainArgs, TRAIN_HELP, TRAIN_USAGE } from './train-args.ts';
 import { runTrain } from './train-command.ts';
 
 const USAGE = `usage:\n  ${TRAIN_USAGE}\n  ${PREDICT_USAGE}`;
+
+export const LEADSCORE_HELP = [
+  USAGE,
+  '',
+  'Commands:',
+  '  train       train a lead-scoring model on a CSV file (leadscore train --help)',
+  '  predict     score a CSV file with a model, with the reasons for each score (leadscore predict --help)',
+  '  backtest    train on the past and measure on the future (leadscore backtest --help)',
+  '',
+  '  --help, -h      this text',
+  '  --version, -v   the version of leadscore',
+].join('\n');
+
+/** The version in package.json, read when asked for. */
+function packageVersion(): string {
+  const text = readFileSync(new URL('../../../package.json', import.meta.url), 'utf8');
+  const version = (JSON.parse(text) as { version?: unknown }).version;
+  return typeof version === 'string' ? version : 'unknown';
+}
+
+function wantsHelp(args: string[]): boolean {
+  return args.includes('--help') || args.includes('-h');
+}
 
 /** Failures inside the training thread that are the input's fault, not the program's. */
 const BAD_INPUT_IN_WORKER = new Set(['TrainingParamsError', 'DatasetError']);
@@ -24,8 +48,19 @@ export interface CliStreams {
 export async function runCli(argv: string[], streams: CliStreams, signal?: AbortSignal): Promise<number> {
   const [command, ...args] = argv;
   try {
+    const warn = (text: string): void => {
+      streams.stderr.write(`warning: ${text}\n`);
+    };
+    if ((command === 'train' || command === 'predict') && wantsHelp(args)) {
+      streams.stdout.write(`${command === 'train' ? TRAIN_HELP : PREDICT_HELP}\n`);
+      return EXIT_OK;
+    }
+    if (command === '--version' || command === '-v' || command === 'version') {
+      streams.stdout.write(`${packageVersion()}\n`);
+      return EXIT_OK;
+    }
     if (command === 'train') {
-      const report = await runTrain(parseTrainArgs(args), signal);
+      const report = await runTrain(parseTrainArgs(args), signal, warn);
       streams.stdout.write(
         `trained ${report.iterations} iterations on ${report.rows} rows × ${report.features} features in ${report.trainSeconds.toFixed(2)} s; ` +
           `${report.evaluatedOn} AUC ${report.auc.toFixed(4)}, PR AUC ${report.prAuc.toFixed(4)}, log loss ${report.logloss.toFixed(4)}\n`,
@@ -33,13 +68,17 @@ export async function runCli(argv: string[], streams: CliStreams, signal?: Abort
       return EXIT_OK;
     }
     if (command === 'predict') {
-      const summary = await runPredict(parsePredictArgs(args));
+      const summary = await runPredict(parsePredictArgs(args), (text) => {
+        streams.stderr.write(`${text}\n`);
+      });
       streams.stdout.write(`scored ${summary.rows} rows\n`);
       return EXIT_OK;
     }
     if (command === 'backtest') return await runBacktestCli(args, streams, signal);
     if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-      (command === undefined ? streams.stderr : streams.stdout).write(`${USAGE}\n`);
+      (command === undefined ? streams.stderr : streams.stdout).write(
+        `${command === undefined ? USAGE : LEADSCORE_HELP}\n`,
+      );
       return command === undefined ? EXIT_BAD_INPUT : EXIT_OK;
     }
     throw new CliError(`leadscore: unknown command ${JSON.stringify(command)}; use train or predict`);

@@ -10,6 +10,8 @@ import { predictProbability } from '../predict/predict.ts';
 import { openTrainingThread, trainInWorker } from '../runtime/train-in-worker.ts';
 import type { TrainTaskInput } from '../runtime/train-task.ts';
 
+import { checkOutputPath } from './check-output-path.ts';
+import { checkModelSize } from './model-size-guard.ts';
 import { trainingProgressBar } from './progress-bar.ts';
 import type { TrainArgs } from './train-args.ts';
 
@@ -32,8 +34,20 @@ export interface TrainReport {
   params: TrainArgs['params'];
 }
 
-/** Loads the training CSV, trains off the main thread, saves the model and measures it. */
-export async function runTrain(args: TrainArgs, signal?: AbortSignal): Promise<TrainReport> {
+/**
+ * Loads the training CSV, trains off the main thread, saves the model and measures it. Warnings
+ * (about the data, the parameters or the finished model) go to `warn`, one line each.
+ */
+export async function runTrain(
+  args: TrainArgs,
+  signal?: AbortSignal,
+  warn: (line: string) => void = () => {},
+): Promise<TrainReport> {
+  // Everything that can be refused from the arguments alone is refused before any work.
+  checkOutputPath('train', 'model', args.modelFile);
+  if (args.reportFile !== undefined) checkOutputPath('train', 'report', args.reportFile);
+  checkModelSize('train', args.params, args.maxModelMb);
+  for (const warning of args.warnings) warn(warning);
   // The training thread starts (and loads the engine) while the CSV files are read.
   const thread = openTrainingThread();
   let table: Awaited<ReturnType<typeof loadTrainingTable>>;
@@ -48,6 +62,7 @@ export async function runTrain(args: TrainArgs, signal?: AbortSignal): Promise<T
     thread.close();
     throw error;
   }
+  for (const warning of table.warnings) warn(warning);
 
   let trainMatrix = table.matrix;
   let trainLabels = table.labels;
@@ -69,6 +84,11 @@ export async function runTrain(args: TrainArgs, signal?: AbortSignal): Promise<T
   // Without --test the report is measured on the training rows, so they must stay here (copied to
   // the thread); with --test they are moved, which saves a copy of the largest arrays.
   const moveData = test !== undefined;
+  if (args.params.min_data_in_leaf > trainRows / 2) {
+    warn(
+      `min_data_in_leaf ${args.params.min_data_in_leaf} is above half of the ${trainRows} training rows: no split can leave that many rows on both sides, so the model will be constant`,
+    );
+  }
 
   const bar = args.quiet ? undefined : trainingProgressBar(args.params.num_iterations, args.params.metric);
   let bestValidMetric: number | null = null;
@@ -104,6 +124,7 @@ export async function runTrain(args: TrainArgs, signal?: AbortSignal): Promise<T
     bar?.stop();
   }
   const trainSeconds = (performance.now() - started) / 1000;
+  for (const warning of finishedModelWarnings(model, args.params.num_iterations)) warn(warning);
   await writeFile(args.modelFile, formatLightGbmModel(model));
 
   const labels = test === undefined ? trainLabels : (test.labels ?? new Float64Array(0));
@@ -126,6 +147,22 @@ export async function runTrain(args: TrainArgs, signal?: AbortSignal): Promise<T
   };
   if (args.reportFile !== undefined) await writeFile(args.reportFile, `${JSON.stringify(report, null, 2)}\n`);
   return report;
+}
+
+/** Signs that training learned nothing useful: a model that never split, or that stopped at one tree. */
+export function finishedModelWarnings(model: Model, requestedIterations: number): string[] {
+  const warnings: string[] = [];
+  const iterations = model.trees.length / model.numTreePerIteration;
+  if (model.trees.every((tree) => tree.numLeaves <= 1)) {
+    warnings.push(
+      'the model never split: every tree is one leaf, so every lead gets the same score; check the label, min_data_in_leaf and the features',
+    );
+  } else if (iterations <= 1 && requestedIterations > 1) {
+    warnings.push(
+      `training stopped after one tree of the ${requestedIterations} asked for: no further split improved the model`,
+    );
+  }
+  return warnings;
 }
 
 function pickBest(metric: string, best: number | null, value: number): number {

@@ -1,13 +1,14 @@
 import type { TableOptions } from '../../data/infer-table-schema.ts';
-import {
-  describeAllowed,
-  parseTrainingParams,
-  type TrainingParamName,
-  type TrainingParams,
-  TrainingParamsError,
-} from '../../params/training-params.ts';
+import { lookupKey } from '../../params/lightgbm-param-names.ts';
+import type { TrainingParams } from '../../params/training-params.ts';
 import { CliError } from '../cli-error.ts';
-import { columnList, numberFlag, optionalString, parseFlags, requiredString } from '../parse-flags.ts';
+import { columnList, type FlagValues, optionalString, parseFlags } from '../parse-flags.ts';
+import { readConfigFile } from '../read-config-file.ts';
+import {
+  resolveTrainingParams,
+  TRAINING_PARAM_FLAG_SPEC,
+  TRAINING_PARAM_HELP,
+} from '../training-param-args.ts';
 
 export interface BacktestArgs {
   dataFile: string;
@@ -17,6 +18,9 @@ export interface BacktestArgs {
   keep: string[];
   table: TableOptions;
   params: TrainingParams;
+  maxModelMb: number;
+  /** Parameter warnings to print before training. */
+  warnings: string[];
   htmlFile: string;
   jsonFile: string | undefined;
   predictionsFile: string | undefined;
@@ -28,28 +32,9 @@ export interface BacktestArgs {
 const BACKTEST_EARLY_STOPPING = 20;
 export const DEFAULT_HTML_FILE = 'backtest-report.html';
 
-/** Flags that map onto a training parameter, with the kind of number each takes. */
-const PARAM_FLAGS: { flag: string; param: TrainingParamName; kind: 'int' | 'float' }[] = [
-  { flag: 'iterations', param: 'num_iterations', kind: 'int' },
-  { flag: 'learning-rate', param: 'learning_rate', kind: 'float' },
-  { flag: 'num-leaves', param: 'num_leaves', kind: 'int' },
-  { flag: 'min-data-in-leaf', param: 'min_data_in_leaf', kind: 'int' },
-  { flag: 'max-bin', param: 'max_bin', kind: 'int' },
-  { flag: 'seed', param: 'seed', kind: 'int' },
-  { flag: 'early-stopping', param: 'early_stopping_round', kind: 'int' },
-];
-
-const DEFAULTS = parseTrainingParams({ early_stopping_round: BACKTEST_EARLY_STOPPING });
-
 export const BACKTEST_USAGE =
   'leadscore backtest --data <csv> --label <column> --time-column <column> [--out <report.html>] ' +
   '[--json <report.json>] [--predictions <predictions.csv>] [training parameter flags]';
-
-const paramHelp = PARAM_FLAGS.map(({ flag, param }) => {
-  const left = `  --${flag} <${param === 'learning_rate' ? 'R' : 'N'}>`.padEnd(28);
-  const note = param === 'early_stopping_round' ? ' (0 turns it off)' : '';
-  return `${left}${param}: default ${DEFAULTS[param]}, ${describeAllowed(param)}${note}`;
-}).join('\n');
 
 export const BACKTEST_HELP = `usage: ${BACKTEST_USAGE}
 
@@ -76,53 +61,72 @@ Output
   --predictions <csv>         row, id, time, window, label, raw score, probability and calibrated
                               probability for every row (default none)
   --quiet                     no progress bar
+  --help, -h                  this text
 
-Training
-${paramHelp}
+In a --config file, data and label_column stand for --data and --label here.
+${backtestParamHelp()}
 `;
 
+/** The shared parameter help, with the backtest's own early-stopping default. */
+function backtestParamHelp(): string {
+  return TRAINING_PARAM_HELP.replace(
+    /(--early-stopping N\s+early_stopping_round: default )0;/,
+    `$1${BACKTEST_EARLY_STOPPING} in a backtest (0 turns it off);`,
+  );
+}
+
+export const BACKTEST_FLAG_SPEC = {
+  data: { type: 'string' },
+  label: { type: 'string' },
+  positive: { type: 'string' },
+  'time-column': { type: 'string' },
+  drop: { type: 'string' },
+  categorical: { type: 'string' },
+  keep: { type: 'string' },
+  'id-column': { type: 'string' },
+  'skip-bad-times': { type: 'boolean' },
+  out: { type: 'string' },
+  json: { type: 'string' },
+  predictions: { type: 'string' },
+  quiet: { type: 'boolean' },
+  ...TRAINING_PARAM_FLAG_SPEC,
+} as const;
+
 export function parseBacktestArgs(args: string[]): BacktestArgs {
-  const values = parseFlags('backtest', args, {
-    data: { type: 'string' },
-    label: { type: 'string' },
-    positive: { type: 'string' },
-    'time-column': { type: 'string' },
-    drop: { type: 'string' },
-    categorical: { type: 'string' },
-    keep: { type: 'string' },
-    'id-column': { type: 'string' },
-    'skip-bad-times': { type: 'boolean' },
-    out: { type: 'string' },
-    json: { type: 'string' },
-    predictions: { type: 'string' },
-    quiet: { type: 'boolean' },
-    ...Object.fromEntries(PARAM_FLAGS.map(({ flag }) => [flag, { type: 'string' as const }])),
-  });
-  const dataFile = requiredString('backtest', values, 'data');
-  const label = requiredString('backtest', values, 'label');
-  const timeColumn = requiredString('backtest', values, 'time-column');
+  const values = parseFlags('backtest', args, BACKTEST_FLAG_SPEC);
+  const resolved = resolveTrainingParams('backtest', values);
+  const required = (flag: string, fallback: string | undefined): string => {
+    const value = optionalString(values, flag) ?? fallback;
+    if (value === undefined || value === '') throw new CliError(`leadscore backtest: --${flag} is required`);
+    return value;
+  };
+  const dataFile = required('data', resolved.io.data);
+  const label = required('label', resolved.io.label);
+  const timeColumn = required('time-column', undefined);
   if (timeColumn === label) {
     throw new CliError('leadscore backtest: --time-column and --label name the same column');
   }
   const positive = optionalString(values, 'positive');
+  const keep = columnList('backtest', values, 'keep');
   const table: TableOptions = {
     label,
     drop: columnList('backtest', values, 'drop'),
     categorical: columnList('backtest', values, 'categorical'),
+    keep,
     ...(positive === undefined ? {} : { positive }),
   };
-  const raw: Partial<Record<TrainingParamName, number>> = { early_stopping_round: BACKTEST_EARLY_STOPPING };
-  for (const { flag, param, kind } of PARAM_FLAGS) {
-    const value = numberFlag('backtest', values, flag, kind);
-    if (value !== undefined) raw[param] = value;
-  }
+  const params = setsEarlyStopping(values)
+    ? resolved.params
+    : { ...resolved.params, early_stopping_round: BACKTEST_EARLY_STOPPING };
   return {
     dataFile,
     timeColumn,
     idColumn: optionalString(values, 'id-column'),
-    keep: columnList('backtest', values, 'keep'),
+    keep,
     table,
-    params: trainingParams(raw),
+    params,
+    maxModelMb: resolved.maxModelMb,
+    warnings: resolved.warnings,
     htmlFile: optionalString(values, 'out') ?? DEFAULT_HTML_FILE,
     jsonFile: optionalString(values, 'json'),
     predictionsFile: optionalString(values, 'predictions'),
@@ -131,13 +135,18 @@ export function parseBacktestArgs(args: string[]): BacktestArgs {
   };
 }
 
-/** Validates the flag values as training parameters, naming the flag the user typed on error. */
-function trainingParams(raw: Partial<Record<TrainingParamName, number>>): TrainingParams {
-  try {
-    return parseTrainingParams(raw);
-  } catch (error) {
-    if (!(error instanceof TrainingParamsError)) throw error;
-    const flag = PARAM_FLAGS.find(({ param }) => param === error.parameter)?.flag;
-    throw new CliError(`leadscore backtest: ${flag === undefined ? '' : `--${flag}: `}${error.message}`);
-  }
+/** Whether the user chose early stopping themselves: by flag, by --param (any alias) or in --config. */
+function setsEarlyStopping(values: FlagValues): boolean {
+  if (values['early-stopping'] !== undefined) return true;
+  const isEarlyStopping = (key: string): boolean => {
+    const meaning = lookupKey(key.trim());
+    return meaning?.kind === 'param' && meaning.name === 'early_stopping_round';
+  };
+  const items = values.param;
+  const params = typeof items === 'string' ? [items] : Array.isArray(items) ? items : [];
+  if (params.some((item) => isEarlyStopping(item.slice(0, Math.max(0, item.indexOf('=')))))) return true;
+  const config = optionalString(values, 'config');
+  return (
+    config !== undefined && readConfigFile('backtest', config).some((entry) => isEarlyStopping(entry.key))
+  );
 }

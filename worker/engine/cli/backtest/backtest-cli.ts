@@ -25,6 +25,7 @@ export async function runBacktestCli(
     return EXIT_OK;
   }
   const parsed = parseBacktestArgs(args);
+  for (const warning of parsed.warnings) streams.stderr.write(`warning: ${warning}\n`);
   const { report, scored } = await runBacktest(parsed, signal);
   const outputs = [parsed.htmlFile];
   await writeFile(parsed.htmlFile, formatHtmlReport(report));

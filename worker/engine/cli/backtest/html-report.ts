@@ -205,7 +205,7 @@ ${windows}
 <h2 id="notes-heading">How these figures are made</h2>
 <ul>
 <li>Rows sharing a time at a window boundary go together to the later window, so each window is strictly newer than the one before.</li>
-<li>Calibration rule: ${escapeHtml(calibration.rule)}. The calibrator maps the raw score; “model” columns show the model's own probability.</li>
+<li>Calibration rule: ${escapeHtml(calibration.rule)}. The calibrator maps the raw score, and its output is kept within [${calibration.bound.toPrecision(2)}, 1 − ${calibration.bound.toPrecision(2)}] (half a validation row's weight) so that an empty isotonic block does not claim certainty; “model” columns show the model's own probability.</li>
 <li>ECE: the mean over 10 equal-width probability bins, weighted by rows, of |mean predicted probability − observed rate|.</li>
 <li>Deciles rank the test rows by calibrated probability (ties by the raw score, then by time); lift is a decile's rate over the base rate.</li>
 <li>PR AUC is average precision; precision is “–” when no row reaches a threshold.</li>

@@ -2,24 +2,27 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { GOLDEN_DIR } from '../io/golden-fixtures.ts';
 import { repoRoot } from './run-leadscore.ts';
 
 describe('leadscore train on Ctrl-C', () => {
   it('cancels training, writes no model and exits with 130', async () => {
     const model = path.join(repoRoot, 'tmp', `cancelled-${process.pid}.txt`);
+    // 100,000 iterations on the golden training leads take minutes, so Ctrl-C at 4 s lands mid-training;
+    // the model they could make stays under the default --max-model-mb.
     const child = spawn(
       process.execPath,
       [
         path.join(repoRoot, 'bin', 'leadscore.mjs'),
         'train',
         '--train',
-        path.resolve(repoRoot, '../shared/datasets/xeducation_leads.csv'),
+        path.join(GOLDEN_DIR, 'leads-train.csv'),
         '--label',
-        'Converted',
+        'converted',
         '--drop',
-        'Prospect ID,Lead Number',
+        'lead_id',
         '--iterations',
-        '1000000',
+        '100000',
         '--model',
         model,
       ],

@@ -4,35 +4,33 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sklearnTrainTestSplit } from '../data/numpy-random-state.ts';
+import { GOLDEN_DIR, readGoldenFigures } from '../io/golden-fixtures.ts';
 import { rocAuc } from '../metric/ranking-metrics.ts';
-import { repoRoot, runLeadscore } from './run-leadscore.ts';
+import { runLeadscore } from './run-leadscore.ts';
 
-const XE_FILE = path.resolve(repoRoot, '../shared/datasets/xeducation_leads.csv');
-const LIGHTGBM_XE_AUC = 0.9844;
+// The golden run's generated leads, split as fixtures/golden/README.md says, and LightGBM's test
+// figures on them with the same parameters.
+const trainFile = path.join(GOLDEN_DIR, 'leads-train.csv');
+const testFile = path.join(GOLDEN_DIR, 'leads-test.csv');
+const lightGbm = readGoldenFigures().quality;
 const directory = mkdtempSync(path.join(tmpdir(), 'leadscore-e2e-'));
-const trainFile = path.join(directory, 'train.csv');
-const testFile = path.join(directory, 'test.csv');
 const modelFile = path.join(directory, 'model.txt');
 const reportFile = path.join(directory, 'report.json');
 const outFile = path.join(directory, 'scores.csv');
 const matrixFile = path.join(directory, 'matrix.csv');
+// The test rows without their id column: what predict scores, in the same order.
+const scoreFile = path.join(directory, 'test-without-id.csv');
 let testLabels: number[] = [];
 let testRecords: string[][] = [];
 let header: string[] = [];
 
 beforeAll(() => {
-  // The README's split (scikit-learn's train_test_split, test_size 0.2, random_state 42), written as
-  // two CSV files with the rows in the split's order.
-  const records = parse(readFileSync(XE_FILE)) as string[][];
+  const records = parse(readFileSync(testFile)) as string[][];
   header = records[0];
-  const rows = records.slice(1);
-  const split = sklearnTrainTestSplit(rows.length, 0.2, 42);
-  writeFileSync(trainFile, stringify([header, ...Array.from(split.train, (index) => rows[index])]));
-  testRecords = Array.from(split.test, (index) => rows[index]);
-  writeFileSync(testFile, stringify([header, ...testRecords]));
-  const labelIndex = header.indexOf('Converted');
+  testRecords = records.slice(1);
+  const labelIndex = header.indexOf('converted');
   testLabels = testRecords.map((record) => Number(record[labelIndex]));
+  writeFileSync(scoreFile, stringify(records.map((record) => record.slice(1))));
 });
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
@@ -40,7 +38,7 @@ function readCsv(file: string): string[][] {
   return parse(readFileSync(file)) as string[][];
 }
 
-describe('leadscore on the X Education leads', () => {
+describe('leadscore on the generated leads of the golden run', () => {
   it('trains with the reference parameters and reports test metrics close to LightGBM', async () => {
     const run = await runLeadscore([
       'train',
@@ -49,9 +47,9 @@ describe('leadscore on the X Education leads', () => {
       '--test',
       testFile,
       '--label',
-      'Converted',
+      'converted',
       '--drop',
-      'Prospect ID,Lead Number',
+      'lead_id',
       '--iterations',
       '300',
       '--learning-rate',
@@ -72,20 +70,20 @@ describe('leadscore on the X Education leads', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(
-      /^trained 300 iterations on 7392 rows × 34 features in [\d.]+ s; test AUC 0\.98\d\d/,
+      /^trained 300 iterations on 5313 rows × 19 features in [\d.]+ s; test AUC 0\.7\d\d\d/,
     );
     const report = JSON.parse(readFileSync(reportFile, 'utf8')) as Record<string, unknown>;
     expect(report).toMatchObject({
       evaluatedOn: 'test',
-      evaluatedRows: 1848,
-      rows: 7392,
-      features: 34,
+      evaluatedRows: 1329,
+      rows: 5313,
+      features: 19,
       iterations: 300,
     });
     // The same train and test rows as LightGBM's reference run.
-    expect(Math.abs((report.auc as number) - LIGHTGBM_XE_AUC)).toBeLessThan(0.002);
-    expect(report.prAuc as number).toBeGreaterThan(0.95);
-    expect(report.logloss as number).toBeLessThan(0.2);
+    expect(Math.abs((report.auc as number) - lightGbm.testAuc)).toBeLessThan(0.002);
+    expect(Math.abs((report.prAuc as number) - lightGbm.testPrAuc)).toBeLessThan(0.02);
+    expect(Math.abs((report.logloss as number) - lightGbm.testLogloss)).toBeLessThan(0.01);
     expect(report.trainSeconds as number).toBeGreaterThan(0);
     const model = readFileSync(modelFile, 'utf8');
     expect(model.startsWith('tree\nversion=v4\n')).toBe(true);
@@ -98,7 +96,7 @@ describe('leadscore on the X Education leads', () => {
       '--model',
       modelFile,
       '--data',
-      testFile,
+      scoreFile,
       '--out',
       outFile,
       '--contrib',
@@ -107,12 +105,17 @@ describe('leadscore on the X Education leads', () => {
     ]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toBe('scored 1848 rows\n');
+    expect(run.stdout).toBe('scored 1329 rows\n');
 
     const [outHeader, ...outRows] = readCsv(outFile);
-    const features = header.filter((name) => !['', 'Prospect ID', 'Lead Number', 'Converted'].includes(name));
-    expect(outHeader).toEqual(['probability', 'raw_score', ...features, 'expected_value']);
-    expect(outRows).toHaveLength(1848);
+    const features = header.filter((name) => !['lead_id', 'converted'].includes(name));
+    expect(outHeader).toEqual([
+      'probability',
+      'raw_score',
+      ...features.map((name) => `contrib_${name}`),
+      'expected_raw_score',
+    ]);
+    expect(outRows).toHaveLength(1329);
     const probabilities: number[] = [];
     for (const row of outRows) {
       const values = row.map(Number);
@@ -126,19 +129,22 @@ describe('leadscore on the X Education leads', () => {
     const report = JSON.parse(readFileSync(reportFile, 'utf8')) as { auc: number };
     expect(rocAuc(testLabels, probabilities)).toBeCloseTo(report.auc, 12);
 
-    const matrix = readFileSync(matrixFile, 'utf8').trimEnd().split('\n');
-    expect(matrix).toHaveLength(1848);
+    const [matrixHeader, ...matrix] = readFileSync(matrixFile, 'utf8').trimEnd().split('\n');
+    expect(matrixHeader).toBe(features.join(','));
+    expect(matrix).toHaveLength(1329);
     const first = matrix[0].split(',');
-    expect(first).toHaveLength(34);
-    // Row order is input order: the first test row's visits and time on site come through as is.
-    const visits = testRecords[0][header.indexOf('TotalVisits')];
-    expect(first[features.indexOf('TotalVisits')]).toBe(visits === '' ? 'nan' : String(Number(visits)));
-    expect(first[features.indexOf('Total Time Spent on Website')]).toBe(
-      String(Number(testRecords[0][header.indexOf('Total Time Spent on Website')])),
+    expect(first).toHaveLength(19);
+    // Row order is input order: the first test row's activity gap and page views come through as is.
+    const gap = testRecords[0][header.indexOf('days_since_last_activity')];
+    expect(first[features.indexOf('days_since_last_activity')]).toBe(
+      gap === '' ? 'nan' : String(Number(gap)),
+    );
+    expect(first[features.indexOf('page_views')]).toBe(
+      String(Number(testRecords[0][header.indexOf('page_views')])),
     );
     expect(matrix.some((line) => line.split(',').includes('nan'))).toBe(true);
-    const leadOrigin = features.indexOf('Lead Origin');
-    expect(matrix.every((line) => /^\d+$/.test(line.split(',')[leadOrigin]))).toBe(true);
+    const leadSource = features.indexOf('lead_source');
+    expect(matrix.every((line) => /^\d+$/.test(line.split(',')[leadSource]))).toBe(true);
   });
 
   it('stops early on a held-out share of the training file and says how many iterations it kept', async () => {
@@ -147,9 +153,9 @@ describe('leadscore on the X Education leads', () => {
       '--train',
       trainFile,
       '--label',
-      'Converted',
+      'converted',
       '--drop',
-      'Prospect ID,Lead Number',
+      'lead_id',
       '--iterations',
       '1000',
       '--learning-rate',
@@ -168,8 +174,8 @@ describe('leadscore on the X Education leads', () => {
       string,
       number
     >;
-    expect(report.validRows).toBe(1848);
-    expect(report.rows).toBe(5544);
+    expect(report.validRows).toBe(1328);
+    expect(report.rows).toBe(3985);
     expect(report.iterations).toBeLessThan(1000);
     expect(report.iterations).toBeGreaterThan(5);
     expect(report.evaluatedOn).toBe('train');

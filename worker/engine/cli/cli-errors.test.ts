@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type CliRun, repoRoot, runLeadscore } from './run-leadscore.ts';
+import { GOLDEN_DIR } from '../io/golden-fixtures.ts';
+import { type CliRun, runLeadscore } from './run-leadscore.ts';
 
 const directory = mkdtempSync(path.join(tmpdir(), 'leadscore-cli-'));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
@@ -15,7 +16,7 @@ function file(name: string, text: string): string {
 
 const good = file('good.csv', 'visits,source,converted\n3,web,1\n1,email,0\n4,web,1\n0,email,0\n');
 const model = path.join(directory, 'model.txt');
-const goldenModel = path.resolve(repoRoot, '../shared/golden/lightgbm/xe.model.txt');
+const goldenModel = path.join(GOLDEN_DIR, 'nan-model.txt');
 
 /** Exit code 2 and exactly one line on stderr, which is returned. */
 function badInputLine(run: CliRun): string {
@@ -212,7 +213,7 @@ describe('leadscore predict with bad input', () => {
       path.join(directory, 'o.csv'),
     ]);
     expect(badInputLine(run)).toBe(
-      `error: ${good}, line 1, column "Column_0": the model uses this column but the file has no such column in its header`,
+      `error: ${good}, line 1, column "employees": the model uses this column but the file has no such column in its header`,
     );
   });
 });

@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { repoRoot, runLeadscore } from './run-leadscore.ts';
+import { GOLDEN_DIR, GOLDEN_MODELS } from '../io/golden-fixtures.ts';
+import { runLeadscore } from './run-leadscore.ts';
 
-const GOLDEN = path.resolve(repoRoot, '../shared/golden/lightgbm');
 const directory = mkdtempSync(path.join(tmpdir(), 'leadscore-golden-'));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
@@ -13,69 +13,78 @@ function numbers(line: string, separator: string): number[] {
 }
 
 function goldenLines(name: string): string[] {
-  return readFileSync(path.join(GOLDEN, name), 'utf8').trimEnd().split('\n');
+  return readFileSync(path.join(GOLDEN_DIR, name), 'utf8').trimEnd().split('\n');
 }
 
 describe('leadscore predict with a model trained by LightGBM', () => {
-  it('reproduces LightGBM probabilities, raw scores and contributions, and writes the matrix it read', async () => {
-    // The sample rows as a CSV export: header named after the model's features, missing cells empty.
-    const sample = goldenLines('xe.sample.csv').map((line) => line.split(',').slice(1));
-    const header = sample[0].map((_, index) => `Column_${index}`);
-    const dataFile = path.join(directory, 'sample.csv');
-    writeFileSync(
-      dataFile,
-      `${[header, ...sample.map((row) => row.map((cell) => (cell === 'nan' ? '' : cell)))].map((row) => row.join(',')).join('\n')}\n`,
-    );
-    const outFile = path.join(directory, 'out.csv');
-    const matrixFile = path.join(directory, 'matrix.csv');
-    const run = await runLeadscore([
-      'predict',
-      '--model',
-      path.join(GOLDEN, 'xe.model.txt'),
-      '--data',
-      dataFile,
-      '--out',
-      outFile,
-      '--contrib',
-      '--matrix-out',
-      matrixFile,
-    ]);
-    expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
+  // The sample rows as a CSV export: the model's feature names as header, missing cells empty
+  // (the label column LightGBM read first is left out).
+  const [sampleHeader, ...sampleLines] = goldenLines('sample.matrix.csv');
+  const header = sampleHeader.split(',').slice(1);
+  const sample = sampleLines.map((line) => line.split(',').slice(1));
+  const dataFile = path.join(directory, 'sample.csv');
+  writeFileSync(
+    dataFile,
+    `${[header, ...sample.map((row) => row.map((cell) => (cell === 'nan' ? '' : cell)))].map((row) => row.join(',')).join('\n')}\n`,
+  );
 
-    const [outHeader, ...out] = readFileSync(outFile, 'utf8').trimEnd().split('\n');
-    expect(outHeader).toBe(
-      ['probability', 'raw_score', ...header.map((name) => `contrib_${name}`), 'expected_raw_score'].join(
-        ',',
-      ),
-    );
-    expect(out).toHaveLength(500);
-    const probabilities = goldenLines('xe.pred.txt').map(Number);
-    const raws = goldenLines('xe.raw.txt').map(Number);
-    const contributions = goldenLines('xe.contrib.txt').map((line) => numbers(line, '\t'));
-    let worstPrediction = 0;
-    let worstContribution = 0;
-    out.forEach((line, row) => {
-      const values = numbers(line, ',');
-      worstPrediction = Math.max(
-        worstPrediction,
-        Math.abs(values[0] - probabilities[row]),
-        Math.abs(values[1] - raws[row]),
+  it.each(GOLDEN_MODELS)(
+    'reproduces the %s model’s probabilities, raw scores and contributions, and writes the matrix it read',
+    async (name) => {
+      const outFile = path.join(directory, `${name}-out.csv`);
+      const matrixFile = path.join(directory, `${name}-matrix.csv`);
+      const run = await runLeadscore([
+        'predict',
+        '--model',
+        path.join(GOLDEN_DIR, `${name}-model.txt`),
+        '--data',
+        dataFile,
+        '--out',
+        outFile,
+        '--contrib',
+        '--matrix-out',
+        matrixFile,
+      ]);
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+
+      const [outHeader, ...out] = readFileSync(outFile, 'utf8').trimEnd().split('\n');
+      expect(outHeader).toBe(
+        [
+          'probability',
+          'raw_score',
+          ...header.map((feature) => `contrib_${feature}`),
+          'expected_raw_score',
+        ].join(','),
       );
-      values.slice(2).forEach((value, column) => {
-        worstContribution = Math.max(worstContribution, Math.abs(value - contributions[row][column]));
+      expect(out).toHaveLength(500);
+      const probabilities = goldenLines(`${name}-pred.txt`).map(Number);
+      const raws = goldenLines(`${name}-raw.txt`).map(Number);
+      const contributions = goldenLines(`${name}-contrib.txt`).map((line) => numbers(line, '\t'));
+      let worstPrediction = 0;
+      let worstContribution = 0;
+      out.forEach((line, row) => {
+        const values = numbers(line, ',');
+        worstPrediction = Math.max(
+          worstPrediction,
+          Math.abs(values[0] - probabilities[row]),
+          Math.abs(values[1] - raws[row]),
+        );
+        values.slice(2).forEach((value, column) => {
+          worstContribution = Math.max(worstContribution, Math.abs(value - contributions[row][column]));
+        });
       });
-    });
-    expect(worstPrediction).toBeLessThan(1e-9);
-    expect(worstContribution).toBeLessThan(1e-6);
+      expect(worstPrediction).toBeLessThan(1e-9);
+      expect(worstContribution).toBeLessThan(1e-6);
 
-    const [matrixHeader, ...matrix] = readFileSync(matrixFile, 'utf8').trimEnd().split('\n');
-    expect(matrixHeader).toBe(header.join(','));
-    expect(matrix).toHaveLength(500);
-    matrix.forEach((line, row) => {
-      expect(numbers(line, ',')).toEqual(
-        sample[row].map((cell) => (cell === 'nan' ? Number.NaN : Number(cell))),
-      );
-    });
-  });
+      const [matrixHeader, ...matrix] = readFileSync(matrixFile, 'utf8').trimEnd().split('\n');
+      expect(matrixHeader).toBe(header.join(','));
+      expect(matrix).toHaveLength(500);
+      matrix.forEach((line, row) => {
+        expect(numbers(line, ',')).toEqual(
+          sample[row].map((cell) => (cell === 'nan' ? Number.NaN : Number(cell))),
+        );
+      });
+    },
+  );
 });

@@ -219,7 +219,12 @@ async function prepareTable(args: BacktestArgs): Promise<PreparedTable> {
   );
   const drop = [...new Set([...userDrop, timeColumn, ...byName.map(({ name }) => name)])];
   const inferred = await inferTableSchema(dataFile, { ...table, drop });
-  const byCardinality = idColumnsByCardinality(inferred.schema, inferred.rows, keep);
+  // The table reader may itself leave out text columns whose values are nearly all distinct.
+  const inferredNames = new Set(inferred.schema.features.map((feature) => feature.name));
+  const leftOut = time.columns
+    .filter((name) => name !== '' && name !== table.label && !drop.includes(name) && !inferredNames.has(name))
+    .map((name) => ({ name, reason: 'nearly every value is distinct' }));
+  const byCardinality = [...leftOut, ...idColumnsByCardinality(inferred.schema, inferred.rows, keep)];
   const droppedNames = new Set(byCardinality.map(({ name }) => name));
   const schema: InputSchema = {
     ...inferred.schema,

@@ -37,41 +37,63 @@ interface Frame {
   yLabel: string;
   xMax: number;
   yMax: number;
+  xStep: number;
+  yStep: number;
   /** Tick labels as percentages instead of decimals. */
   percent?: boolean;
+  /** No numeric ticks on x (the caller labels categories itself). */
+  categoryX?: boolean;
 }
 
 const round = (value: number): string => value.toFixed(1);
 const sx = (frame: Frame, x: number): number => MARGIN.left + (x / frame.xMax) * PLOT_WIDTH;
 const sy = (frame: Frame, y: number): number => MARGIN.top + PLOT_HEIGHT - (y / frame.yMax) * PLOT_HEIGHT;
 
-/** A round axis end at or just above `value` (0.1, 0.2, 0.25, 0.5, 1 and their powers of ten). */
-export function niceMax(value: number): number {
-  if (!(value > 0)) return 1;
-  const power = 10 ** Math.floor(Math.log10(value));
-  const step =
-    [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10].find((candidate) => candidate * power >= value * 1.02) ?? 10;
-  return step * power;
+/** A round tick step (1, 2, 2.5 or 5 times a power of ten) giving about five ticks up to `value`. */
+export function niceScale(value: number): { max: number; step: number } {
+  const top = value > 0 ? value : 1;
+  const rough = top / 5;
+  const power = 10 ** Math.floor(Math.log10(rough));
+  const step = ([1, 2, 2.5, 5, 10].find((factor) => factor * power >= rough) ?? 10) * power;
+  return { max: Math.ceil(top / step - 1e-9) * step, step };
 }
 
-function tickText(value: number, frame: Frame, max: number): string {
-  if (frame.percent) return `${(value * 100).toFixed(max < 0.05 ? 1 : 0)}%`;
-  return max <= 1 ? value.toFixed(max < 0.5 ? 2 : 1) : String(Math.round(value * 10) / 10);
+function decimals(step: number): number {
+  const digits = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
+  return Number.isInteger(Math.round(step * 10 ** digits * 1e6) / 1e6) ? digits : digits + 1;
+}
+
+function tickText(value: number, step: number, percent: boolean): string {
+  if (percent) return `${(value * 100).toFixed(decimals(step * 100))}%`;
+  return value.toFixed(decimals(step));
+}
+
+/** Tick values from 0 to max by step, without floating-point drift. */
+function ticks(max: number, step: number): number[] {
+  const count = Math.round(max / step);
+  return Array.from({ length: count + 1 }, (_, index) => index * step);
 }
 
 function open(frame: Frame): string {
-  const ticks = [0, 0.25, 0.5, 0.75, 1];
-  const grid = ticks
-    .map((share) => {
-      const x = sx(frame, share * frame.xMax);
-      const y = sy(frame, share * frame.yMax);
+  const percent = frame.percent === true;
+  const yGrid = ticks(frame.yMax, frame.yStep)
+    .map((value) => {
+      const y = round(sy(frame, value));
       return (
-        `<line x1="${round(MARGIN.left)}" x2="${round(MARGIN.left + PLOT_WIDTH)}" y1="${round(y)}" y2="${round(y)}" class="grid"/>` +
-        `<text x="${round(MARGIN.left - 8)}" y="${round(y + 4)}" class="tick" text-anchor="end">${tickText(share * frame.yMax, frame, frame.yMax)}</text>` +
-        `<text x="${round(x)}" y="${round(MARGIN.top + PLOT_HEIGHT + 18)}" class="tick" text-anchor="middle">${tickText(share * frame.xMax, frame, frame.xMax)}</text>`
+        `<line x1="${round(MARGIN.left)}" x2="${round(MARGIN.left + PLOT_WIDTH)}" y1="${y}" y2="${y}" class="grid"/>` +
+        `<text x="${round(MARGIN.left - 8)}" y="${round(Number(y) + 4)}" class="tick" text-anchor="end">${tickText(value, frame.yStep, percent)}</text>`
       );
     })
     .join('');
+  const xTicks = frame.categoryX
+    ? ''
+    : ticks(frame.xMax, frame.xStep)
+        .map(
+          (value) =>
+            `<text x="${round(sx(frame, value))}" y="${round(MARGIN.top + PLOT_HEIGHT + 18)}" class="tick" text-anchor="middle">${tickText(value, frame.xStep, percent)}</text>`,
+        )
+        .join('');
+  const grid = yGrid + xTicks;
   return (
     `<svg id="${frame.id}" class="chart" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" ` +
     `aria-labelledby="${frame.id}-title ${frame.id}-desc">` +
@@ -112,11 +134,12 @@ function diagonal(frame: Frame): string {
   return `<line x1="${round(sx(frame, 0))}" y1="${round(sy(frame, 0))}" x2="${round(sx(frame, end))}" y2="${round(sy(frame, end))}" class="reference"/>`;
 }
 
-function horizontal(frame: Frame, y: number, label: string): string {
+function horizontal(frame: Frame, y: number, label: string, side: 'left' | 'right'): string {
   const at = round(sy(frame, Math.min(y, frame.yMax)));
+  const x = side === 'left' ? MARGIN.left + 6 : MARGIN.left + PLOT_WIDTH - 6;
   return (
     `<line x1="${MARGIN.left}" x2="${MARGIN.left + PLOT_WIDTH}" y1="${at}" y2="${at}" class="reference"/>` +
-    `<text x="${MARGIN.left + PLOT_WIDTH - 6}" y="${Number(at) - 6}" class="note" text-anchor="end">${escapeHtml(label)}</text>`
+    `<text x="${x}" y="${Number(at) - 6}" class="note" text-anchor="${side === 'left' ? 'start' : 'end'}">${escapeHtml(label)}</text>`
   );
 }
 
@@ -129,6 +152,8 @@ export function rocChart(points: CurvePoint[], auc: string): string {
     yLabel: 'True positive rate',
     xMax: 1,
     yMax: 1,
+    xStep: 0.2,
+    yStep: 0.2,
   };
   return `${open(frame)}${diagonal(frame)}${path(frame, { name: `ROC, AUC ${auc}`, points, color: COLORS.calibrated })}</svg>`;
 }
@@ -146,13 +171,18 @@ export function precisionRecallChart(
     yLabel: 'Precision',
     xMax: 1,
     yMax: 1,
+    xStep: 0.2,
+    yStep: 0.2,
   };
-  return `${open(frame)}${horizontal(frame, baseRate, 'base rate')}${path(frame, {
-    name: `precision-recall, average precision ${averagePrecision}`,
-    points,
-    color: COLORS.calibrated,
-    step: true,
-  })}</svg>`;
+  return `${open(frame)}${horizontal(frame, baseRate, `base rate ${(baseRate * 100).toFixed(1)}%`, 'left')}${path(
+    frame,
+    {
+      name: `precision-recall, average precision ${averagePrecision}`,
+      points,
+      color: COLORS.calibrated,
+      step: true,
+    },
+  )}</svg>`;
 }
 
 export function calibrationChart(calibrated: Series, model: Series): string {
@@ -160,7 +190,7 @@ export function calibrationChart(calibrated: Series, model: Series): string {
     0.01,
     ...[...calibrated.points, ...model.points].flatMap((point) => [point.x, point.y]),
   );
-  const max = niceMax(largest);
+  const { max, step } = niceScale(Math.min(1, largest * 1.05));
   const frame: Frame = {
     id: 'calibration-chart',
     title: 'Calibration (reliability diagram)',
@@ -170,13 +200,15 @@ export function calibrationChart(calibrated: Series, model: Series): string {
     yLabel: 'Observed rate',
     xMax: max,
     yMax: max,
+    xStep: step,
+    yStep: step,
     percent: true,
   };
   return `${open(frame)}${diagonal(frame)}${path(frame, model)}${path(frame, calibrated)}</svg>`;
 }
 
 export function liftChart(lifts: number[]): string {
-  const max = niceMax(Math.max(1, ...lifts.filter(Number.isFinite)));
+  const { max, step } = niceScale(Math.max(1, ...lifts.filter(Number.isFinite)) * 1.08);
   const frame: Frame = {
     id: 'lift-chart',
     title: 'Lift by decile',
@@ -186,6 +218,9 @@ export function liftChart(lifts: number[]): string {
     yLabel: 'Lift',
     xMax: 10,
     yMax: max,
+    xStep: 1,
+    yStep: step,
+    categoryX: true,
   };
   const slot = PLOT_WIDTH / 10;
   const bars = lifts
@@ -195,11 +230,11 @@ export function liftChart(lifts: number[]): string {
       const x = MARGIN.left + index * slot + slot * 0.15;
       return (
         `<rect x="${round(x)}" y="${round(top)}" width="${round(slot * 0.7)}" height="${round(MARGIN.top + PLOT_HEIGHT - top)}" rx="2" fill="${COLORS.bar}"><title>decile ${index + 1}: lift ${value.toFixed(2)}</title></rect>` +
-        `<text x="${round(x + slot * 0.35)}" y="${round(top - 4)}" class="note" text-anchor="middle">${value.toFixed(1)}</text>`
+        `<text x="${round(x + slot * 0.35)}" y="${round(top - 4)}" class="note" text-anchor="middle">${value.toFixed(2)}</text>`
       );
     })
     .join('');
-  // Deciles are categories: replace the numeric x ticks with 1..10 under each bar.
+  // Deciles are categories: one label under each bar.
   const labels = lifts
     .map(
       (_, index) =>
@@ -210,5 +245,5 @@ export function liftChart(lifts: number[]): string {
     /<text x="[\d.]+" y="[\d.]+" class="tick" text-anchor="middle">[^<]*<\/text>/g,
     '',
   );
-  return `${chart}${labels}${bars}${horizontal(frame, 1, 'random order')}</svg>`;
+  return `${chart}${labels}${bars}${horizontal(frame, 1, 'random order', 'right')}</svg>`;
 }

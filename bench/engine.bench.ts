@@ -1,12 +1,16 @@
 /**
- * Engine benchmark: quality on the X Education leads against LightGBM's reference AUC, then speed and
- * memory on a synthetic table of lead-like rows (training, prediction, exact explanations), single
- * thread. Prints readable lines and, last, one JSON line with every figure.
+ * Engine benchmark: quality on the golden generated leads (fixtures/golden) against the test AUC
+ * real LightGBM reached in the golden run, on the X Education leads against LightGBM's reference AUC
+ * when ../shared/datasets is beside the repository (it is not part of it), then speed and memory on a
+ * synthetic table of lead-like rows (training, prediction, exact explanations), single thread.
+ * Prints readable lines and, last, one JSON line with every figure.
  *
  *   npm run bench:engine                       full size (800,000 training rows, 300 iterations)
  *   npm run bench:engine -- --rows 100000      a quicker run while developing (or BENCH_ROWS=100000)
  */
-import { availableParallelism, loadavg } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { accessSync, constants, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, homedir, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -15,6 +19,12 @@ import { loadTrainingTable } from '../worker/engine/data/load-training-table.ts'
 import { sklearnTrainTestSplit } from '../worker/engine/data/numpy-random-state.ts';
 import { takeRows } from '../worker/engine/data/train-valid-split.ts';
 import { explainerFor, explainMatrix } from '../worker/engine/explain/fast-tree-shap.ts';
+import {
+  GOLDEN_DIR,
+  readGoldenDataset,
+  readGoldenFigures,
+  readGoldenMatrix,
+} from '../worker/engine/io/golden-fixtures.ts';
 import { rocAuc } from '../worker/engine/metric/ranking-metrics.ts';
 import { predictRaw } from '../worker/engine/predict/predict.ts';
 import {
@@ -100,6 +110,67 @@ async function xEducation() {
   return { ...main, split: 'train_test_split(test_size=0.2, random_state=42)', otherSeeds, otherAucs };
 }
 
+/** The golden run's generated leads: train and test rows exactly as LightGBM read them. */
+function goldenLeads() {
+  const dataset = readGoldenDataset();
+  const train = readGoldenMatrix('train.matrix.csv');
+  const test = readGoldenMatrix('test.matrix.csv');
+  const categorical = dataset.features.flatMap((feature, index) =>
+    feature.kind === 'categorical' ? [index] : [],
+  );
+  const started = performance.now();
+  const model = trainModelSync(
+    {
+      matrix: { numRows: train.rows, numFeatures: train.width, values: train.matrix },
+      labels: train.labels,
+      categorical,
+    },
+    { ...params, num_iterations: 300 },
+  );
+  const trainSeconds = seconds(started);
+  const auc = rocAuc(test.labels, predictRaw(model, test.matrix));
+  const lightgbm = readGoldenFigures();
+  return {
+    trainRows: train.rows,
+    testRows: test.rows,
+    trainSeconds,
+    auc,
+    lightgbmAuc: lightgbm.quality.testAuc,
+    lightgbmVersion: lightgbm.lightgbm.version,
+  };
+}
+
+/** The LightGBM program `npm run golden` uses (LIGHTGBM_BIN, else its cache), or null when absent. */
+function lightGbmBinary(): string | null {
+  const candidate =
+    process.env.LIGHTGBM_BIN || path.join(homedir(), '.cache', 'leadscore', 'lightgbm', 'lightgbm');
+  try {
+    accessSync(candidate, constants.X_OK);
+    return candidate;
+  } catch {
+    return null;
+  }
+}
+
+/** Wall-clock seconds real LightGBM takes for the golden quality run (quality.conf), one thread. */
+function lightGbmGoldenSeconds(binary: string): number | null {
+  const scratch = mkdtempSync(path.join(tmpdir(), 'leadscore-bench-'));
+  try {
+    const started = performance.now();
+    const run = spawnSync(
+      binary,
+      ['config=quality.conf', `output_model=${path.join(scratch, 'model.txt')}`],
+      {
+        cwd: GOLDEN_DIR,
+        encoding: 'utf8',
+      },
+    );
+    return run.status === 0 ? seconds(started) : null;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
 function synthetic() {
   const generated = performance.now();
   const train = syntheticLeads(trainRows, 7);
@@ -166,16 +237,34 @@ function synthetic() {
   };
 }
 
-const xe = await xEducation();
+const golden = goldenLeads();
 console.log(
-  `X Education (scikit-learn split, random_state 42): ${xe.trainRows} train / ${xe.testRows} test rows, 300 iterations, 31 leaves: ` +
-    `test AUC ${xe.auc.toFixed(4)} (LightGBM 4.1: ${LIGHTGBM_XE_AUC}, difference ${(xe.auc - LIGHTGBM_XE_AUC).toFixed(4)}), ` +
-    `trained in ${xe.trainSeconds.toFixed(2)} s`,
+  `generated leads (fixtures/golden): ${golden.trainRows} train / ${golden.testRows} test rows, 300 iterations, 31 leaves: ` +
+    `test AUC ${golden.auc.toFixed(4)} (LightGBM ${golden.lightgbmVersion}: ${golden.lightgbmAuc.toFixed(4)}, ` +
+    `difference ${(golden.auc - golden.lightgbmAuc).toFixed(4)}), trained in ${golden.trainSeconds.toFixed(2)} s`,
 );
+const binary = lightGbmBinary();
+const lightGbmSeconds = binary === null ? null : lightGbmGoldenSeconds(binary);
 console.log(
-  `  test AUC with random_state ${xe.otherSeeds.join(', ')} (no LightGBM figure): ` +
-    xe.otherAucs.map((auc) => auc.toFixed(4)).join(', '),
+  lightGbmSeconds === null
+    ? '  LightGBM timing: skipped, no LightGBM program (set LIGHTGBM_BIN or run npm run golden once)'
+    : `  the same run in LightGBM (${binary}): ${lightGbmSeconds.toFixed(2)} s, data loading included`,
 );
+
+const xe = existsSync(XE_FILE) ? await xEducation() : null;
+if (xe === null) {
+  console.log(`X Education: skipped, ${XE_FILE} is not there (it sits beside the repository, never in it)`);
+} else {
+  console.log(
+    `X Education (scikit-learn split, random_state 42): ${xe.trainRows} train / ${xe.testRows} test rows, 300 iterations, 31 leaves: ` +
+      `test AUC ${xe.auc.toFixed(4)} (LightGBM 4.1: ${LIGHTGBM_XE_AUC}, difference ${(xe.auc - LIGHTGBM_XE_AUC).toFixed(4)}), ` +
+      `trained in ${xe.trainSeconds.toFixed(2)} s`,
+  );
+  console.log(
+    `  test AUC with random_state ${xe.otherSeeds.join(', ')} (no LightGBM figure): ` +
+      xe.otherAucs.map((auc) => auc.toFixed(4)).join(', '),
+  );
+}
 
 const synth = synthetic();
 const peakRssMb = process.resourceUsage().maxRSS / 1024;
@@ -204,7 +293,8 @@ if (load > availableParallelism()) {
 }
 console.log(
   JSON.stringify({
-    xEducation: { ...xe, lightgbmAuc: LIGHTGBM_XE_AUC },
+    generatedLeads: { ...golden, lightgbmSeconds: lightGbmSeconds },
+    xEducation: xe === null ? null : { ...xe, lightgbmAuc: LIGHTGBM_XE_AUC },
     synthetic: synth,
     peakRssMb,
     loadAverage: load,

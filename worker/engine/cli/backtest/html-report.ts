@@ -7,6 +7,7 @@ import {
   liftChart,
   precisionRecallChart,
   rocChart,
+  type Series,
 } from './svg-charts.ts';
 import type { CalibrationBin } from './test-evaluation.ts';
 
@@ -59,11 +60,22 @@ function htmlTable(name: string, header: string[], rows: string[][]): string {
   return `<table><caption>${escapeHtml(name)}</caption><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
-function binPoints(bins: CalibrationBin[]): { points: { x: number; y: number }[]; sizes: number[] } {
+/** 95% Wilson score interval of a rate observed as `hits` in `rows`: honest for small bins and rates near 0. */
+export function wilsonInterval(hits: number, rows: number): [number, number] {
+  const z = 1.96;
+  const rate = hits / rows;
+  const denominator = 1 + (z * z) / rows;
+  const centre = (rate + (z * z) / (2 * rows)) / denominator;
+  const half = (z * Math.sqrt((rate * (1 - rate)) / rows + (z * z) / (4 * rows * rows))) / denominator;
+  return [Math.max(0, centre - half), Math.min(1, centre + half)];
+}
+
+function binPoints(bins: CalibrationBin[]): Pick<Series, 'points' | 'sizes' | 'intervals'> {
   const filled = bins.filter((bin) => bin.rows > 0);
   return {
     points: filled.map((bin) => ({ x: bin.meanPredicted, y: bin.observedRate })),
     sizes: filled.map((bin) => bin.rows),
+    intervals: filled.map((bin) => wilsonInterval(Math.round(bin.observedRate * bin.rows), bin.rows)),
   };
 }
 
@@ -136,13 +148,19 @@ export function formatHtmlReport(report: BacktestReport): string {
   );
   const bins = htmlTable(
     'Calibration bins',
-    ['Calibrated probability', 'Rows', 'Mean predicted', 'Observed rate'],
-    test.calibrationBins.calibrated.map((bin) => [
-      `${bin.lower.toFixed(1)} – ${bin.upper.toFixed(1)}`,
-      countText(bin.rows),
-      percentText(bin.meanPredicted),
-      percentText(bin.observedRate),
-    ]),
+    ['Calibrated probability', 'Rows', 'Positives', 'Mean predicted', 'Observed rate', '95% interval'],
+    test.calibrationBins.calibrated.map((bin) => {
+      const hits = Math.round(bin.observedRate * bin.rows);
+      const [low, high] = bin.rows === 0 ? [Number.NaN, Number.NaN] : wilsonInterval(hits, bin.rows);
+      return [
+        `${bin.lower.toFixed(1)} – ${bin.upper.toFixed(1)}`,
+        countText(bin.rows),
+        bin.rows === 0 ? '–' : countText(hits),
+        percentText(bin.meanPredicted),
+        percentText(bin.observedRate),
+        bin.rows === 0 ? '–' : `${percentText(low)} – ${percentText(high)}`,
+      ];
+    }),
   );
   const dropped =
     report.dropped.length === 0
@@ -182,8 +200,8 @@ ${windows}
 <figure><figcaption>ROC curve</figcaption>${rocChart(test.rocCurve, metricText(test.calibrated.rocAuc))}${legend([[COLORS.calibrated, `calibrated probability, AUC ${metricText(test.calibrated.rocAuc)}`]])}</figure>
 <figure><figcaption>Precision–recall curve</figcaption>${precisionRecallChart(test.prCurve, test.baseRate, metricText(test.calibrated.prAuc))}${legend([[COLORS.calibrated, `calibrated probability, average precision ${metricText(test.calibrated.prAuc)}`]])}</figure>
 <figure><figcaption>Calibration (reliability diagram)</figcaption>${calibrationChart(
-    { name: 'calibrated', color: COLORS.calibrated, ...calibratedBins },
-    { name: 'model before calibration', color: COLORS.model, ...modelBins },
+    { name: 'calibrated', color: COLORS.calibrated, dotsOnly: true, ...calibratedBins },
+    { name: 'model before calibration', color: COLORS.model, dotsOnly: true, ...modelBins },
   )}${legend([
     [COLORS.calibrated, `calibrated, ECE ${metricText(test.calibrated.ece)}`],
     [COLORS.model, `before calibration, ECE ${metricText(test.model.ece)}`],

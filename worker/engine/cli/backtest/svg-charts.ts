@@ -27,6 +27,10 @@ export interface Series {
   step?: boolean;
   /** Mark each point with a dot whose area follows `sizes`. */
   sizes?: number[];
+  /** A vertical interval [low, high] through each point (an uncertainty whisker). */
+  intervals?: [number, number][];
+  /** Dots and whiskers only, no joining line. */
+  dotsOnly?: boolean;
 }
 
 interface Frame {
@@ -119,6 +123,12 @@ function path(frame: Frame, series: Series): string {
   });
   const line = `<path d="${commands.join('')}" fill="none" stroke="${series.color}" stroke-width="2.25" stroke-linejoin="round"><title>${escapeHtml(series.name)}</title></path>`;
   if (series.sizes === undefined) return line;
+  const whiskers = (series.intervals ?? [])
+    .map(([low, high], index) => {
+      const x = round(sx(frame, clampX(series.points[index].x)));
+      return `<line x1="${x}" x2="${x}" y1="${round(sy(frame, clampY(low)))}" y2="${round(sy(frame, clampY(high)))}" stroke="${series.color}" stroke-width="1.5" stroke-opacity="0.7"/>`;
+    })
+    .join('');
   const largest = Math.max(1, ...series.sizes);
   const dots = series.points
     .map((point, index) => {
@@ -126,7 +136,7 @@ function path(frame: Frame, series: Series): string {
       return `<circle cx="${round(sx(frame, clampX(point.x)))}" cy="${round(sy(frame, clampY(point.y)))}" r="${round(radius)}" fill="${series.color}" fill-opacity="0.85" stroke="#fff" stroke-width="1"/>`;
     })
     .join('');
-  return line + dots;
+  return (series.dotsOnly ? '' : line) + whiskers + dots;
 }
 
 function diagonal(frame: Frame): string {
@@ -195,7 +205,7 @@ export function calibrationChart(calibrated: Series, model: Series): string {
     id: 'calibration-chart',
     title: 'Calibration (reliability diagram)',
     description:
-      'Observed conversion rate against mean predicted probability in 10 equal-width probability bins on the test window, before and after calibration; dot area follows the rows in the bin. On the diagonal, predictions match outcomes.',
+      'Observed conversion rate against mean predicted probability in 10 equal-width probability bins on the test window, before and after calibration; dot area follows the rows in the bin and whiskers span the 95% Wilson interval of the observed rate. On the diagonal, predictions match outcomes.',
     xLabel: 'Mean predicted probability',
     yLabel: 'Observed rate',
     xMax: max,

@@ -24,7 +24,7 @@ export function checkModelSize(command: string, params: TrainingParams, maxModel
   const megabytes = estimateModelBytes(params) / (1024 * 1024);
   if (megabytes <= maxModelMb) return;
   throw new CliError(
-    `leadscore ${command}: ${params.num_iterations} iterations × ${params.num_leaves} leaves could make a model of about ${formatMegabytes(megabytes)} MB, above --max-model-mb ${maxModelMb}; lower num_iterations or num_leaves (or use early stopping), or raise --max-model-mb`,
+    `leadscore ${command}: ${params.num_iterations} iterations × ${params.num_leaves} leaves could make a model of about ${formatMegabytes(megabytes)} MB, above --max-model-mb ${maxModelMb}; lower num_iterations or num_leaves, or raise --max-model-mb`,
   );
 }
 

@@ -242,6 +242,18 @@ describe('resolveTrainingParams', () => {
     expect(failure(['--param', 'task=predict'])).toContain('task = predict is not supported');
   });
 
+  it('refuses a config file that cannot be read or has a line without "="', () => {
+    const absent = path.join(directory, 'absent.conf');
+    expect(failure(['--config', absent])).toBe(
+      `leadscore train: --config ${absent}: cannot read the config file (ENOENT)`,
+    );
+    const file = config('no-equals.conf', 'num_trees = 5\nnum_leaves 7\n');
+    expect(failure(['--config', file])).toBe(`${file}, line 2: expected "key = value", found "num_leaves 7"`);
+    expect(failure(['--param', 'num_leaves'])).toBe(
+      'leadscore train: --param expects name=value, got "num_leaves"',
+    );
+  });
+
   it('reads label_column = name:<column> as --label and refuses a column index', () => {
     expect(resolve(['--param', 'label_column=name:Converted']).io.label).toBe('Converted');
     expect(failure(['--param', 'label=0'])).toContain('label_column = 0 is a column index');

@@ -103,7 +103,9 @@ export async function inferTableSchema(file: string, options: TableOptions): Pro
       column.identifier = isIdentifierLike(column.values, column.distinct?.size ?? 0);
     }
     if (column.identifier)
-      warnings.push(describeIdentifierColumn(column.name, column.values, column.distinct?.size));
+      warnings.push(
+        describeIdentifierColumn(column.name, column.values, column.distinct?.size, MAX_CATEGORIES),
+      );
     else if (
       column.textCount > 0 &&
       (column.forcedNumeric || (!forced.has(column.name) && isMostlyNumeric(column)))
@@ -334,7 +336,7 @@ function tooManyCategories(file: string, column: ColumnState): TableError {
 
 function toFeature(file: string, column: ColumnState): InputFeature {
   if (column.numeric) {
-    return column.forcedNumeric && column.textCount > 0
+    return column.forcedNumeric
       ? { name: column.name, kind: 'numeric', categories: [], textAsMissing: true }
       : { name: column.name, kind: 'numeric', categories: [] };
   }

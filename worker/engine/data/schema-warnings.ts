@@ -53,10 +53,16 @@ export function describeTextInNumbers(
   return `${found}; treated as categorical; use --numeric ${flagValue(name)} to force numbers and read the rest as missing`;
 }
 
-export function describeIdentifierColumn(name: string, values: number, distinct: number | undefined): string {
+/** `distinct` is undefined when counting stopped at `limit` distinct values. */
+export function describeIdentifierColumn(
+  name: string,
+  values: number,
+  distinct: number | undefined,
+  limit: number,
+): string {
   const share =
     distinct === undefined
-      ? `more than ${count(50_000)} distinct values in ${count(values)}`
+      ? `more than ${count(limit)} distinct values in ${count(values)}`
       : `${count(distinct)} of ${count(values)} values are distinct`;
   return `column \`${name}\`: ${share} (an id or an email?); left out of the model; use --keep ${flagValue(name)} to keep it as a categorical feature`;
 }

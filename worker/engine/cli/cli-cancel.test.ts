@@ -1,13 +1,17 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { GOLDEN_DIR } from '../io/golden-fixtures.ts';
 import { repoRoot } from './run-leadscore.ts';
 
+const directory = mkdtempSync(path.join(tmpdir(), 'leadscore-cancel-'));
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
 describe('leadscore train on Ctrl-C', () => {
   it('cancels training, writes no model and exits with 130', async () => {
-    const model = path.join(repoRoot, 'tmp', `cancelled-${process.pid}.txt`);
+    const model = path.join(directory, 'cancelled.txt');
     // 100,000 iterations on the golden training leads take minutes, so Ctrl-C at 4 s lands mid-training;
     // the model they could make stays under the default --max-model-mb.
     const child = spawn(

@@ -111,9 +111,9 @@ export function leadFeatureRows(dataset: Dataset, rule: SnapshotRule): LeadFeatu
   });
   return eligible.map((lead) => {
     const createdMs = timeOf(lead.createdAt);
-    const endMs = createdMs + rule.snapshotDays * DAY_MS;
+    const snapshotMs = createdMs + rule.snapshotDays * DAY_MS;
     const conversionMs = convertedAt.get(lead.id) ?? Number.POSITIVE_INFINITY;
-    const before = (activitiesOf.get(lead.id) ?? []).filter((activity) => activity.at < endMs);
+    const before = (activitiesOf.get(lead.id) ?? []).filter((activity) => activity.at < snapshotMs);
     const counts = Object.fromEntries(
       countedActivities.map(([column, type]) => [
         column,
@@ -122,17 +122,17 @@ export function leadFeatureRows(dataset: Dataset, rule: SnapshotRule): LeadFeatu
     ) as Record<(typeof countedActivities)[number][0], number>;
     const last = before.reduce((latest, activity) => Math.max(latest, activity.at), Number.NEGATIVE_INFINITY);
     const surges = (intentOf.get(lead.domain ?? '') ?? []).filter(
-      (signal) => signal.at >= createdMs - INTENT_LOOKBACK_MS && signal.at < endMs,
+      (signal) => signal.at >= createdMs - INTENT_LOOKBACK_MS && signal.at < snapshotMs,
     );
     const seniority = parseTitle(lead.title).seniority;
     return {
       leadId: lead.id,
-      converted: conversionMs < endMs + rule.horizonDays * DAY_MS ? 1 : 0,
+      converted: conversionMs < snapshotMs + rule.horizonDays * DAY_MS ? 1 : 0,
       features: {
         employees: numberOrNull(lead.employees),
         annual_revenue: numberOrNull(lead.annualRevenue),
         ...counts,
-        days_since_last_activity: before.length === 0 ? null : days(endMs - last),
+        days_since_last_activity: before.length === 0 ? null : days(snapshotMs - last),
         max_intent_surge:
           surges.length === 0 ? null : surges.reduce((best, signal) => Math.max(best, signal.score), 0),
         consent_to_tracking: lead.consentToTracking ? 1 : 0,

@@ -240,6 +240,10 @@ describe('resolveTrainingParams', () => {
       'leadscore train: --param extra_trees=true: extra_trees is a LightGBM parameter this engine does not implement; remove it',
     );
     expect(failure(['--param', 'task=predict'])).toContain('task = predict is not supported');
+    expect(failure(['--param', 'has_header=false'])).toBe(
+      'leadscore train: --param has_header=false: has_header = false is not supported; this engine only does header = true',
+    );
+    expect(resolve(['--param', 'header=true']).warnings).toEqual([]);
   });
 
   it('refuses a config file that cannot be read or has a line without "="', () => {

@@ -54,7 +54,8 @@ export const IO_KEYS: Readonly<Record<IoKey, { aliases: readonly string[]; flag:
 };
 
 /**
- * Keys whose value must be what this engine does (train a GBDT): any other value is refused, since
+ * Keys whose value must be what this engine does (train a GBDT on CSV files with a header line): any
+ * other value is refused, since
  * ignoring it would train something else than asked.
  */
 export const FIXED_KEYS: Readonly<
@@ -62,6 +63,8 @@ export const FIXED_KEYS: Readonly<
 > = {
   task: { aliases: ['task_type'], accepted: ['train', 'training'] },
   boosting: { aliases: ['boosting_type', 'boost'], accepted: ['gbdt', 'gbrt'] },
+  // CSV files always start with a header line here; header = false would read it as data.
+  header: { aliases: ['has_header'], accepted: ['true', '+'] },
 };
 
 /**
@@ -119,7 +122,6 @@ export const IGNORED_KEYS: Readonly<Record<string, { aliases: readonly string[];
     aliases: ['two_round_loading', 'use_two_round_loading'],
     reason: 'CSV files are always read in two streaming passes',
   },
-  header: { aliases: ['has_header'], reason: 'the first CSV line is always read as the column names' },
   save_binary: {
     aliases: ['is_save_binary', 'is_save_binary_file'],
     reason: 'no binary dataset file is written',

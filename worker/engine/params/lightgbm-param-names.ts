@@ -55,8 +55,7 @@ export const IO_KEYS: Readonly<Record<IoKey, { aliases: readonly string[]; flag:
 
 /**
  * Keys whose value must be what this engine does (train a GBDT on CSV files with a header line): any
- * other value is refused, since
- * ignoring it would train something else than asked.
+ * other value is refused, since ignoring it would train something else than asked.
  */
 export const FIXED_KEYS: Readonly<
   Record<string, { aliases: readonly string[]; accepted: readonly string[] }>

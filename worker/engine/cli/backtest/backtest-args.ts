@@ -46,7 +46,8 @@ Data
   --data <csv>                the table to backtest (required)
   --label <column>            0/1 or true/false outcome column (required)
   --positive <value>          the label value of the positive class, for other spellings
-  --time-column <column>      ISO 8601 dates or plain numbers; never a feature (required)
+  --time-column <column>      ISO 8601 dates (UTC unless they carry an offset) or plain numbers;
+                              never a feature (required)
   --drop <c1,c2>              columns that are not features (default none)
   --categorical <c1,c2>       numeric-looking columns to treat as categories (default none)
   --keep <c1,c2>              columns never dropped as id-like (default none; id-like: a name such as

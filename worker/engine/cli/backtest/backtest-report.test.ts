@@ -200,6 +200,7 @@ function htmlTableRows(html: string, caption: string): string[][] {
 }
 
 const fixed4 = (value: number): string => value.toFixed(4);
+const count = (value: number): string => value.toLocaleString('en-US');
 
 function checkFigures(result: Run): void {
   const { report, predictions, html } = result;
@@ -238,12 +239,40 @@ function checkFigures(result: Run): void {
   );
   expect(metricRows[5]).toEqual(['top-decile lift', '', deciles[0].lift.toFixed(2)]);
   expect(metricRows[6]).toEqual(['base rate', '', `${((positives / test.length) * 100).toFixed(2)}%`]);
+  const percent = (value: number): string => (Number.isFinite(value) ? `${(value * 100).toFixed(2)}%` : '–');
+  const thresholdRows = [0.05, 0.1, 0.2, 0.3, 0.5].map((threshold) => {
+    const called = test.filter((row) => row.calibrated >= threshold);
+    const hits = called.filter((row) => row.label === 1).length;
+    return { threshold, flagged: called.length, precision: hits / called.length, recall: hits / positives };
+  });
+  expect(report.test.thresholds).toHaveLength(thresholdRows.length);
+  for (const [index, row] of thresholdRows.entries()) {
+    const reported = report.test.thresholds[index];
+    expect([reported.threshold, reported.flagged]).toEqual([row.threshold, row.flagged]);
+    if (row.flagged === 0) expect(reported.precision).toBeNull();
+    else expect(reported.precision).toBeCloseTo(row.precision, 12);
+    expect(reported.recall).toBeCloseTo(row.recall, 12);
+  }
+  expect(htmlTableRows(html, 'Precision and recall at thresholds')).toEqual(
+    thresholdRows.map((row) => [
+      row.threshold.toFixed(2),
+      count(row.flagged),
+      percent(row.precision),
+      percent(row.recall),
+    ]),
+  );
+  const binRows = htmlTableRows(html, 'Calibration bins');
+  for (let bin = 0; bin < 10; bin += 1) {
+    const inBin = test.filter((row) => Math.min(9, Math.floor(row.calibrated * 10)) === bin);
+    const hits = inBin.filter((row) => row.label === 1).length;
+    expect(binRows[bin].slice(1, 3)).toEqual([count(inBin.length), inBin.length === 0 ? '–' : count(hits)]);
+  }
   const decileRows = htmlTableRows(html, 'Lift by decile');
   expect(decileRows.map((cells) => [cells[0], cells[1], cells[2], cells[4]])).toEqual(
     deciles.map((row, index) => [
       String(index + 1),
-      String(row.rows),
-      String(row.positives),
+      count(row.rows),
+      count(row.positives),
       row.lift.toFixed(2),
     ]),
   );

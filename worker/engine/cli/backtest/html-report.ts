@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { BacktestReport } from './backtest-run.ts';
 import { countText, liftText, METRIC_ROWS, metricText, percentText } from './report-format.ts';
 import {
@@ -182,7 +183,7 @@ export function formatHtmlReport(report: BacktestReport): string {
 <header>
 <p class="eyebrow">LeadScore · time-ordered backtest</p>
 <h1>Backtest report</h1>
-<p>${escapeHtml(report.data)} · label <strong>${escapeHtml(report.label)}</strong> · ordered by <strong>${escapeHtml(report.timeColumn)}</strong> · ${report.features.length} features · test window ${escapeHtml(report.windows[2].from)} to ${escapeHtml(report.windows[2].to)}</p>
+<p>${escapeHtml(path.basename(report.data))} · label <strong>${escapeHtml(report.label)}</strong> · ordered by <strong>${escapeHtml(report.timeColumn)}</strong> · ${report.features.length} features · test window ${escapeHtml(report.windows[2].from)} to ${escapeHtml(report.windows[2].to)}</p>
 </header>
 <main>
 <dl class="kpis" aria-label="Headline test figures">

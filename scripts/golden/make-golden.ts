@@ -38,7 +38,8 @@ function lightGbmBinary(): string {
   const fromEnvironment = process.env.LIGHTGBM_BIN;
   if (fromEnvironment !== undefined && fromEnvironment !== '') {
     if (!isExecutable(fromEnvironment)) fail(`LIGHTGBM_BIN=${fromEnvironment} is not an executable file`);
-    return fromEnvironment;
+    // LightGBM runs inside fixtures/golden, so a relative path must not be read from there.
+    return path.resolve(fromEnvironment);
   }
   const cacheDir = path.join(homedir(), '.cache', 'leadscore', 'lightgbm');
   const cached = path.join(cacheDir, 'lightgbm');
@@ -80,7 +81,7 @@ function readColumn(file: string): number[] {
 }
 
 /** The distinct decision_type values of a LightGBM model file, ascending. */
-export function decisionTypesOf(modelText: string): number[] {
+function decisionTypesOf(modelText: string): number[] {
   const values = new Set<number>();
   for (const line of modelText.split('\n')) {
     if (!line.startsWith('decision_type=')) continue;

@@ -45,6 +45,17 @@ describe('output paths are checked before any work', () => {
     );
   });
 
+  // Root may write anywhere, so a read-only folder proves nothing there.
+  it.skipIf(process.getuid?.() === 0)('refuses a --model in a folder it cannot write', async () => {
+    const locked = path.join(directory, 'locked');
+    mkdirSync(locked, { mode: 0o500 });
+    const target = path.join(locked, 'model.txt');
+    const run = await runLeadscore([...base, '--model', target]);
+    expect(badInputLine(run)).toBe(
+      `error: leadscore train: --model ${target}: the folder ${locked} is not writable`,
+    );
+  });
+
   it('refuses a --report that is a folder', async () => {
     const run = await runLeadscore([...base, '--model', path.join(directory, 'm.txt'), '--report', folder]);
     expect(badInputLine(run)).toBe(

@@ -16,7 +16,8 @@ const STYLE = `
 :root { color-scheme: light; --ink: #0f172a; --muted: #64748b; --line: #e2e8f0; --panel: #ffffff; --page: #f1f5f9; --accent: ${COLORS.calibrated}; }
 * { box-sizing: border-box; }
 body { margin: 0; background: var(--page); color: var(--ink); font: 14px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
-header { background: linear-gradient(120deg, #1e1b4b, #3730a3); color: #fff; padding: 28px 40px 64px; }
+header { background: linear-gradient(120deg, #1e1b4b, #3730a3); color: #fff; padding: 28px 0 64px; }
+header > div { max-width: 1120px; margin: 0 auto; padding: 0 24px; }
 header .eyebrow { text-transform: uppercase; letter-spacing: .12em; font-size: 11px; opacity: .75; margin: 0 0 6px; }
 header h1 { margin: 0 0 6px; font-size: 26px; font-weight: 650; }
 header p { margin: 0; opacity: .85; }
@@ -180,11 +181,11 @@ export function formatHtmlReport(report: BacktestReport): string {
 <style>${STYLE}</style>
 </head>
 <body>
-<header>
+<header><div>
 <p class="eyebrow">LeadScore · time-ordered backtest</p>
 <h1>Backtest report</h1>
 <p>${escapeHtml(path.basename(report.data))} · label <strong>${escapeHtml(report.label)}</strong> · ordered by <strong>${escapeHtml(report.timeColumn)}</strong> · ${report.features.length} features · test window ${escapeHtml(report.windows[2].from)} to ${escapeHtml(report.windows[2].to)}</p>
-</header>
+</div></header>
 <main>
 <dl class="kpis" aria-label="Headline test figures">
 ${kpis.map(([name, value]) => `<div class="kpi"><dt>${escapeHtml(name)}</dt><dd>${escapeHtml(value)}</dd></div>`).join('\n')}

@@ -6,7 +6,13 @@ import { CliError } from './cli-error.ts';
  * Checks, before any work starts, that an output file can be written: its folder exists and is
  * writable, and the path is not a folder or a read-only file. Otherwise one line names the flag.
  */
-export function checkOutputPath(command: string, flag: string, file: string): void {
+export function checkOutputPath(
+  command: string,
+  flag: string,
+  file: string,
+  /** How writability is asked; tests pass a stand-in, since root may write anywhere. */
+  checkWritable: (target: string) => void = (target) => accessSync(target, constants.W_OK),
+): void {
   const fail = (problem: string): never => {
     throw new CliError(`leadscore ${command}: --${flag} ${file}: ${problem}`);
   };
@@ -17,7 +23,7 @@ export function checkOutputPath(command: string, flag: string, file: string): vo
   const fileStat = statOrUndefined(file);
   if (fileStat?.isDirectory()) fail('is a folder; give a file name');
   try {
-    accessSync(fileStat === undefined ? folder : file, constants.W_OK);
+    checkWritable(fileStat === undefined ? folder : file);
   } catch {
     fail(fileStat === undefined ? `the folder ${folder} is not writable` : 'the file is not writable');
   }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Model } from '../io/model.ts';
 import type { Tree } from '../tree/tree.ts';
+import { checkOutputPath } from './check-output-path.ts';
 import { writeLeadsCsv } from './cli-test-leads.ts';
 import { estimateModelBytes, TEXT_BYTES_PER_LEAF } from './model-size-guard.ts';
 import { type CliRun, runLeadscore } from './run-leadscore.ts';
@@ -45,14 +46,29 @@ describe('output paths are checked before any work', () => {
     );
   });
 
-  // Root may write anywhere, so a read-only folder proves nothing there.
-  it.skipIf(process.getuid?.() === 0)('refuses a --model in a folder it cannot write', async () => {
-    const locked = path.join(directory, 'locked');
-    mkdirSync(locked, { mode: 0o500 });
-    const target = path.join(locked, 'model.txt');
+  it('refuses a --model in a folder it cannot write, and a read-only file', () => {
+    // Root may write anywhere, so permission bits prove nothing under CI: the access check is
+    // answered as the kernel answers an ordinary user for a read-only folder or file.
+    const denied = (target: string): never => {
+      throw Object.assign(new Error(`EACCES: permission denied, access '${target}'`), { code: 'EACCES' });
+    };
+    const target = path.join(folder, 'model.txt');
+    expect(() => checkOutputPath('train', 'model', target, denied)).toThrow(
+      `leadscore train: --model ${target}: the folder ${folder} is not writable`,
+    );
+    const existing = file('read-only-model.txt', 'tree\n');
+    expect(() => checkOutputPath('train', 'model', existing, denied)).toThrow(
+      `leadscore train: --model ${existing}: the file is not writable`,
+    );
+    expect(() => checkOutputPath('train', 'model', target)).not.toThrow();
+  });
+
+  it('refuses a --model whose folder is a file', async () => {
+    const notAFolder = file('plain-file', 'x');
+    const target = path.join(notAFolder, 'model.txt');
     const run = await runLeadscore([...base, '--model', target]);
     expect(badInputLine(run)).toBe(
-      `error: leadscore train: --model ${target}: the folder ${locked} is not writable`,
+      `error: leadscore train: --model ${target}: ${notAFolder} is not a folder`,
     );
   });
 

@@ -50,9 +50,13 @@ Data
                               never a feature (required)
   --drop <c1,c2>              columns that are not features (default none)
   --categorical <c1,c2>       numeric-looking columns to treat as categories (default none)
+  --numeric <c1,c2>           columns to read as numbers even when a few cells are text (those become
+                              missing) (default none)
   --keep <c1,c2>              columns never dropped as id-like (default none; id-like: a name such as
-                              id, lead_id, accountKey, or text with distinct values in over half the rows)
-  --id-column <column>        id written beside each prediction (default: the first id-like name)
+                              id, lead_id, LeadId, account_key, uuid, or text whose values are nearly
+                              all distinct)
+  --id-column <column>        id written beside each prediction (default: the first column named like
+                              an id, as leadscore predict picks it)
   --skip-bad-times            report and skip rows whose time is empty or unreadable (default: stop
                               with an error naming the first such row)
 
@@ -83,6 +87,7 @@ export const BACKTEST_FLAG_SPEC = {
   'time-column': { type: 'string' },
   drop: { type: 'string' },
   categorical: { type: 'string' },
+  numeric: { type: 'string' },
   keep: { type: 'string' },
   'id-column': { type: 'string' },
   'skip-bad-times': { type: 'boolean' },
@@ -113,6 +118,7 @@ export function parseBacktestArgs(args: string[]): BacktestArgs {
     label,
     drop: columnList('backtest', values, 'drop'),
     categorical: columnList('backtest', values, 'categorical'),
+    numeric: columnList('backtest', values, 'numeric'),
     keep,
     ...(positive === undefined ? {} : { positive }),
   };

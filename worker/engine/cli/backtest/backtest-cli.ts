@@ -1,5 +1,7 @@
 import { writeFile } from 'node:fs/promises';
+import { checkOutputPath } from '../check-output-path.ts';
 import { EXIT_OK } from '../cli-error.ts';
+import { checkModelSize } from '../model-size-guard.ts';
 import { BACKTEST_HELP, parseBacktestArgs } from './backtest-args.ts';
 import { runBacktest } from './backtest-run.ts';
 import { formatHtmlReport } from './html-report.ts';
@@ -25,8 +27,17 @@ export async function runBacktestCli(
     return EXIT_OK;
   }
   const parsed = parseBacktestArgs(args);
-  for (const warning of parsed.warnings) streams.stderr.write(`warning: ${warning}\n`);
-  const { report, scored } = await runBacktest(parsed, signal);
+  // Refuse an unwritable output or an oversized model before minutes of work, not after.
+  checkOutputPath('backtest', 'out', parsed.htmlFile);
+  if (parsed.jsonFile !== undefined) checkOutputPath('backtest', 'json', parsed.jsonFile);
+  if (parsed.predictionsFile !== undefined)
+    checkOutputPath('backtest', 'predictions', parsed.predictionsFile);
+  checkModelSize('backtest', parsed.params, parsed.maxModelMb);
+  const warn = (line: string): void => {
+    streams.stderr.write(`warning: ${line}\n`);
+  };
+  for (const warning of parsed.warnings) warn(warning);
+  const { report, scored } = await runBacktest(parsed, signal, warn);
   const outputs = [parsed.htmlFile];
   await writeFile(parsed.htmlFile, formatHtmlReport(report));
   if (parsed.jsonFile !== undefined) {

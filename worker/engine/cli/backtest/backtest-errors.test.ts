@@ -141,6 +141,24 @@ describe('leadscore backtest with bad input', () => {
     ).toContain('error: leadscore backtest: --num-leaves: ');
   });
 
+  it('refuses an output in a folder that does not exist before reading the data', async () => {
+    const missing = path.join(directory, 'no-such-folder', 'predictions.csv');
+    expect(
+      await badInputLine([
+        '--data',
+        good,
+        '--label',
+        'converted',
+        '--time-column',
+        'created_at',
+        '--predictions',
+        missing,
+      ]),
+    ).toBe(
+      `error: leadscore backtest: --predictions ${missing}: the folder ${path.dirname(missing)} does not exist; create it first`,
+    );
+  });
+
   it('skips rows with a bad time when asked, and says how many and which', async () => {
     const holes = leads('holes.csv', 300, everyFifth, (row) => (row === 5 || row === 77 ? '' : isoDay(row)));
     const run = await backtest([

@@ -9,9 +9,10 @@ import type { TrainingParams } from '../../params/training-params.ts';
 import { predictRaw, rawToProbability } from '../../predict/predict.ts';
 import { openTrainingThread, trainInWorker } from '../../runtime/train-in-worker.ts';
 import { CliError } from '../cli-error.ts';
+import { type IdColumn, readIdColumn } from '../id-column.ts';
 import { trainingProgressBar } from '../progress-bar.ts';
 import type { BacktestArgs } from './backtest-args.ts';
-import { type DroppedColumn, idColumnsByCardinality, idColumnsByName } from './id-columns.ts';
+import { type DroppedColumn, idColumnsByName } from './id-columns.ts';
 import { evaluateTest, type TestEvaluation } from './test-evaluation.ts';
 import { readTimeColumn, type SkippedRow, type TimeColumn, type TimeKind } from './time-column.ts';
 import { checkWindows, splitByTime, type TimeWindow, type WindowName } from './time-split.ts';
@@ -35,6 +36,8 @@ export interface BacktestReport {
   timeColumn: string;
   timeKind: TimeKind;
   dropped: DroppedColumn[];
+  /** What the table reader said about the columns (also printed as warnings). */
+  warnings: string[];
   features: string[];
   skipped: { rows: number; first: SkippedRow[] };
   windows: WindowSummary[];
@@ -68,12 +71,15 @@ export interface ScoredRows {
   probability: Float64Array;
   calibrated: Float64Array;
   time: TimeColumn;
+  /** The id column copied beside each prediction, when the file has one. */
+  ids: IdColumn | undefined;
 }
 
 /** Reads the table, splits it by time, trains, calibrates on validation and measures on test. */
 export async function runBacktest(
   args: BacktestArgs,
   signal?: AbortSignal,
+  warn: (line: string) => void = () => {},
 ): Promise<{ report: BacktestReport; scored: ScoredRows }> {
   // The training thread loads the engine while the CSV is read.
   const thread = openTrainingThread();
@@ -84,7 +90,8 @@ export async function runBacktest(
     thread.close();
     throw error;
   }
-  const { time, schema, matrix, labels, dropped, windows } = prepared;
+  const { time, ids, schema, matrix, labels, dropped, windows, warnings } = prepared;
+  for (const warning of warnings) warn(warning);
   const width = schema.features.length;
   const [trainWindow, validWindow, testWindow] = windows;
   const train = takeRows(matrix, labels, width, trainWindow.rows);
@@ -162,6 +169,7 @@ export async function runBacktest(
     probability: Float64Array.from(placed, (row) => probabilityAll[row]),
     calibrated: Float64Array.from(placed, (row) => calibratedAll[row]),
     time,
+    ids,
   };
   const iterations = model.trees.length / model.numTreePerIteration;
   const report: BacktestReport = {
@@ -170,6 +178,7 @@ export async function runBacktest(
     timeColumn: args.timeColumn,
     timeKind: time.kind,
     dropped,
+    warnings,
     features: schema.features.map((feature) => feature.name),
     skipped: { rows: time.skipped.length, first: time.skipped.slice(0, 5) },
     windows: windows.map((window) => summarise(window, time)),
@@ -197,6 +206,8 @@ export async function runBacktest(
 
 interface PreparedTable {
   time: TimeColumn;
+  ids: IdColumn | undefined;
+  warnings: string[];
   schema: InputSchema;
   matrix: Float64Array;
   labels: Float64Array;
@@ -207,11 +218,7 @@ interface PreparedTable {
 /** Time column first (cheap, and the most likely mistake), then the two passes train makes. */
 async function prepareTable(args: BacktestArgs): Promise<PreparedTable> {
   const { dataFile, table, timeColumn } = args;
-  const time = await readTimeColumn(dataFile, {
-    column: timeColumn,
-    idColumn: args.idColumn,
-    skipBadTimes: args.skipBadTimes,
-  });
+  const time = await readTimeColumn(dataFile, { column: timeColumn, skipBadTimes: args.skipBadTimes });
   const keep = new Set([...args.keep, ...(table.categorical ?? [])]);
   const userDrop = new Set(table.drop ?? []);
   const byName = idColumnsByName(time.columns, keep).filter(
@@ -219,17 +226,12 @@ async function prepareTable(args: BacktestArgs): Promise<PreparedTable> {
   );
   const drop = [...new Set([...userDrop, timeColumn, ...byName.map(({ name }) => name)])];
   const inferred = await inferTableSchema(dataFile, { ...table, drop });
-  // The table reader may itself leave out text columns whose values are nearly all distinct.
-  const inferredNames = new Set(inferred.schema.features.map((feature) => feature.name));
+  // The table reader leaves out text columns whose values are nearly all distinct (and says so).
+  const kept = new Set(inferred.schema.features.map((feature) => feature.name));
   const leftOut = time.columns
-    .filter((name) => name !== '' && name !== table.label && !drop.includes(name) && !inferredNames.has(name))
+    .filter((name) => name !== '' && name !== table.label && !drop.includes(name) && !kept.has(name))
     .map((name) => ({ name, reason: 'nearly every value is distinct' }));
-  const byCardinality = [...leftOut, ...idColumnsByCardinality(inferred.schema, inferred.rows, keep)];
-  const droppedNames = new Set(byCardinality.map(({ name }) => name));
-  const schema: InputSchema = {
-    ...inferred.schema,
-    features: inferred.schema.features.filter((feature) => !droppedNames.has(feature.name)),
-  };
+  const schema = inferred.schema;
   if (schema.features.length === 0) {
     throw new CliError(
       `leadscore backtest: no feature column is left in ${dataFile} once the label, the time column and id-like columns are set aside`,
@@ -239,12 +241,16 @@ async function prepareTable(args: BacktestArgs): Promise<PreparedTable> {
   const labels = encoded.labels ?? new Float64Array(encoded.rows);
   const windows = splitByTime(time.times, labels);
   checkWindows(windows, (window) => describeRange(window, time));
+  const ids =
+    args.predictionsFile === undefined ? undefined : await readIdColumn(dataFile, args.idColumn, table.label);
   return {
     time,
+    ids,
+    warnings: inferred.warnings,
     schema,
     matrix: encoded.matrix,
     labels,
-    dropped: [...byName, ...byCardinality],
+    dropped: [...byName, ...leftOut],
     windows,
   };
 }

@@ -1,15 +1,15 @@
-import type { InputSchema } from '../../io/input-schema.ts';
+import { looksLikeId } from '../id-column.ts';
 
-/** `id`, `lead_id`, `Prospect ID`, `account_key`, `uuid`...: names that say "this identifies a record". */
-const ID_NAME = /(?:^|[_\s.-])(?:id|key|uuid|guid)$/i;
-/** `leadId`, `accountKey`: camelCase needs the capital, or `paid` and `valid` would match. */
-const CAMEL_ID_NAME = /[a-z](?:Id|ID|Key|Uuid|Guid)$/;
-
-/** A text column with more distinct values than this share of its rows names records, it does not describe them. */
-export const ID_DISTINCT_SHARE = 0.5;
+/**
+ * Besides the names `leadscore predict` takes for ids (`id`, `lead_id`, `LeadId`), keys and uuids:
+ * `account_key`, `accountKey`, `session_uuid`, `guid`.
+ */
+const KEY_NAME = /(?:^|[_\s.-])(?:key|uuid|guid)$/i;
+const CAMEL_KEY_NAME = /[a-z](?:Key|Uuid|Guid)$/;
 
 export function looksLikeIdName(name: string): boolean {
-  return ID_NAME.test(name) || CAMEL_ID_NAME.test(name);
+  const trimmed = name.trim();
+  return looksLikeId(trimmed) || KEY_NAME.test(trimmed) || CAMEL_KEY_NAME.test(trimmed);
 }
 
 export interface DroppedColumn {
@@ -18,30 +18,12 @@ export interface DroppedColumn {
 }
 
 /**
- * Columns that identify rows instead of describing them: a model would memorise them, and on newer
- * rows (the test window) their values are unseen. Found by name before the table is read, and by
- * cardinality (a text column whose values are nearly all distinct: ids, timestamps) after.
+ * Columns whose name says they identify records: a model would memorise them, and on newer rows
+ * (the test window) their values are unseen. Text columns whose values are nearly all distinct are
+ * left out by the table reader itself (with a warning).
  */
 export function idColumnsByName(columns: string[], keep: ReadonlySet<string>): DroppedColumn[] {
   return columns
     .filter((name) => name !== '' && !keep.has(name) && looksLikeIdName(name))
     .map((name) => ({ name, reason: 'its name says it identifies records' }));
-}
-
-export function idColumnsByCardinality(
-  schema: InputSchema,
-  rows: number,
-  keep: ReadonlySet<string>,
-): DroppedColumn[] {
-  return schema.features
-    .filter(
-      (feature) =>
-        feature.kind === 'categorical' &&
-        !keep.has(feature.name) &&
-        feature.categories.length > ID_DISTINCT_SHARE * rows,
-    )
-    .map((feature) => ({
-      name: feature.name,
-      reason: `${feature.categories.length} distinct values in ${rows} rows`,
-    }));
 }

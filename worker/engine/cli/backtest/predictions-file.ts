@@ -35,7 +35,7 @@ export async function writePredictions(file: string, scored: ScoredRows): Promis
       const row = scored.rows[index];
       records.push([
         row + 1,
-        scored.time.ids?.[row] ?? '',
+        scored.ids?.values[row] ?? '',
         scored.time.cells[row],
         scored.window[index],
         scored.labels[index],

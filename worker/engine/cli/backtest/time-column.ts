@@ -1,7 +1,6 @@
 import { readCsv } from '../../data/csv-records.ts';
 import { TableError } from '../../data/table-error.ts';
 import { normalizeCell, parseNumericCell } from '../../io/input-schema.ts';
-import { looksLikeIdName } from './id-columns.ts';
 
 /** How a time column is written: ISO 8601 dates/timestamps, or plain numbers (epoch, week index...). */
 export type TimeKind = 'iso' | 'number';
@@ -23,10 +22,6 @@ export interface TimeColumn {
   cells: string[];
   /** The header's column names. */
   columns: string[];
-  /** The id column written beside each prediction (named, or the first id-like name), if any. */
-  idColumn: string | undefined;
-  /** Cells of the id column, when there is one. */
-  ids: string[] | undefined;
   skipped: SkippedRow[];
 }
 
@@ -67,23 +62,20 @@ function offsetMinutes(zone: string | undefined): number {
 }
 
 /**
- * Reads the time column (and the id column when named) in one streaming pass. The column's kind is
+ * Reads the time column in one streaming pass. The column's kind is
  * set by its first non-empty cell. An empty cell, a cell that is not a time, or a cell of the other
  * kind is an error naming the row, unless `skipBadTimes` is set: then the row is recorded as skipped
  * and belongs to no window.
  */
 export async function readTimeColumn(
   file: string,
-  options: { column: string; idColumn: string | undefined; skipBadTimes: boolean },
+  options: { column: string; skipBadTimes: boolean },
 ): Promise<TimeColumn> {
   let timeIndex = -1;
-  let idIndex = -1;
   let columns: string[] = [];
-  let idColumn: string | undefined;
   let kind: TimeKind | undefined;
   const times: number[] = [];
   const cells: string[] = [];
-  let ids: string[] | undefined;
   const skipped: SkippedRow[] = [];
 
   await readCsv(file, {
@@ -96,22 +88,10 @@ export async function readTimeColumn(
         );
       }
       columns = header.names;
-      idColumn = options.idColumn ?? header.names.find((name) => looksLikeIdName(name));
-      if (idColumn !== undefined) {
-        idIndex = header.names.indexOf(idColumn);
-        if (idIndex < 0) {
-          throw new TableError(
-            { file, line: 1, column: idColumn },
-            `--id-column names a column that is not in the header (columns: ${header.names.join(', ')})`,
-          );
-        }
-        ids = [];
-      }
     },
     record: (item) => {
       const text = normalizeCell(item.cells[timeIndex]) ?? '';
       cells.push(text);
-      if (ids !== undefined) ids.push(item.cells[idIndex].trim());
       const where = { file, row: item.row, line: item.line, column: options.column };
       const problem = (reason: string): void => {
         if (!options.skipBadTimes) {
@@ -150,5 +130,5 @@ export async function readTimeColumn(
   if (kind === undefined) {
     throw new TableError({ file, column: options.column }, 'the time column has no usable time in any row');
   }
-  return { kind, times: Float64Array.from(times), cells, columns, idColumn, ids, skipped };
+  return { kind, times: Float64Array.from(times), cells, columns, skipped };
 }

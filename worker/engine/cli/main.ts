@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isTableError } from '../data/table-error.ts';
 import { TaskCancelledError, WorkerTaskError } from '../runtime/run-in-worker.ts';
+import { BACKTEST_USAGE } from './backtest/backtest-args.ts';
 import { runBacktestCli } from './backtest/backtest-cli.ts';
 import { CliError, EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK } from './cli-error.ts';
 import { PREDICT_HELP, PREDICT_USAGE, parsePredictArgs } from './predict-args.ts';
@@ -8,7 +9,7 @@ import { runPredict } from './predict-command.ts';
 import { parseTrainArgs, TRAIN_HELP, TRAIN_USAGE } from './train-args.ts';
 import { runTrain } from './train-command.ts';
 
-const USAGE = `usage:\n  ${TRAIN_USAGE}\n  ${PREDICT_USAGE}`;
+const USAGE = `usage:\n  ${TRAIN_USAGE}\n  ${PREDICT_USAGE}\n  ${BACKTEST_USAGE}`;
 
 export const LEADSCORE_HELP = [
   USAGE,

@@ -13,7 +13,8 @@ import {
 export interface BacktestArgs {
   dataFile: string;
   timeColumn: string;
-  idColumn: string | undefined;
+  /** Named, none (null) or the first column named like an id (undefined). */
+  idColumn: string | null | undefined;
   /** Columns never dropped as id-like. */
   keep: string[];
   table: TableOptions;
@@ -55,8 +56,8 @@ Data
   --keep <c1,c2>              columns never dropped as id-like (default none; id-like: a name such as
                               id, lead_id, LeadId, account_key, uuid, or text whose values are nearly
                               all distinct)
-  --id-column <column>        id written beside each prediction (default: the first column named like
-                              an id, as leadscore predict picks it)
+  --id-column <column>|none   id written beside each prediction (default: the first column named like
+                              an id, as leadscore predict picks it; none: no id)
   --skip-bad-times            report and skip rows whose time is empty or unreadable (default: stop
                               with an error naming the first such row)
 
@@ -112,6 +113,8 @@ export function parseBacktestArgs(args: string[]): BacktestArgs {
   if (timeColumn === label) {
     throw new CliError('leadscore backtest: --time-column and --label name the same column');
   }
+  const idColumn = optionalString(values, 'id-column');
+  if (idColumn === '') throw new CliError('leadscore backtest: --id-column needs a column name (or none)');
   const positive = optionalString(values, 'positive');
   const keep = columnList('backtest', values, 'keep');
   const table: TableOptions = {
@@ -128,7 +131,7 @@ export function parseBacktestArgs(args: string[]): BacktestArgs {
   return {
     dataFile,
     timeColumn,
-    idColumn: optionalString(values, 'id-column'),
+    idColumn: idColumn === 'none' ? null : idColumn,
     keep,
     table,
     params,

@@ -2,6 +2,7 @@ import { applyCalibrator, type CalibrationMethod, fitCalibrator } from '../../ca
 import type { Calibrator } from '../../calibration/calibrator.ts';
 import { encodeTable } from '../../data/encode-table.ts';
 import { inferTableSchema } from '../../data/infer-table-schema.ts';
+import { TableError } from '../../data/table-error.ts';
 import { takeRows } from '../../data/train-valid-split.ts';
 import { type InputSchema, lightGbmFeatureNames } from '../../io/input-schema.ts';
 import type { Model } from '../../io/model.ts';
@@ -221,8 +222,24 @@ async function prepareTable(args: BacktestArgs): Promise<PreparedTable> {
   const time = await readTimeColumn(dataFile, { column: timeColumn, skipBadTimes: args.skipBadTimes });
   const keep = new Set([...args.keep, ...(table.categorical ?? [])]);
   const userDrop = new Set(table.drop ?? []);
-  const byName = idColumnsByName(time.columns, keep).filter(
-    ({ name }) => name !== table.label && name !== timeColumn && !userDrop.has(name),
+  const { idColumn } = args;
+  if (typeof idColumn === 'string' && !time.columns.includes(idColumn)) {
+    throw new TableError(
+      { file: dataFile, line: 1, column: idColumn },
+      `--id-column names a column that is not in the header (columns: ${time.columns.join(', ')})`,
+    );
+  }
+  // A column named as the id is never a feature, whatever its name.
+  const named =
+    typeof idColumn === 'string' && !keep.has(idColumn)
+      ? [{ name: idColumn, reason: 'it is the --id-column' }]
+      : [];
+  const byName = [...named, ...idColumnsByName(time.columns, keep)].filter(
+    ({ name }, index, all) =>
+      name !== table.label &&
+      name !== timeColumn &&
+      !userDrop.has(name) &&
+      all.findIndex((other) => other.name === name) === index,
   );
   const drop = [...new Set([...userDrop, timeColumn, ...byName.map(({ name }) => name)])];
   const inferred = await inferTableSchema(dataFile, { ...table, drop });

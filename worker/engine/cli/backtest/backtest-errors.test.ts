@@ -159,6 +159,24 @@ describe('leadscore backtest with bad input', () => {
     );
   });
 
+  it('orders plain-number times numerically, whatever the file order', async () => {
+    // Week numbers written newest first: 300 rows, weeks 1000 down to 701.
+    const weeks = leads('weeks.csv', 300, everyFifth, (row) => String(1000 - row));
+    const run = await backtest([
+      '--data',
+      weeks,
+      '--label',
+      'converted',
+      '--time-column',
+      'created_at',
+      '--quiet',
+    ]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^train +210 +\d+ +[\d.]+% +701 +910$/m);
+    expect(run.stdout).toMatch(/^validation +30 +\d+ +[\d.]+% +911 +940$/m);
+    expect(run.stdout).toMatch(/^test +60 +\d+ +[\d.]+% +941 +1000$/m);
+  });
+
   it('skips rows with a bad time when asked, and says how many and which', async () => {
     const holes = leads('holes.csv', 300, everyFifth, (row) => (row === 5 || row === 77 ? '' : isoDay(row)));
     const run = await backtest([

@@ -1,4 +1,4 @@
-import { encodeTable } from '../data/encode-table.ts';
+import { encodeTable, type UnseenCategories } from '../data/encode-table.ts';
 import type { InputSchema } from '../io/input-schema.ts';
 import { predictRaw, rawToProbability } from '../predict/predict.ts';
 import { checkOutputPath } from './check-output-path.ts';
@@ -35,6 +35,7 @@ export async function runPredict(
       `note: copying column ${JSON.stringify(ids.column)} into the output as the row id; use --id-column to choose another, or --id-column none`,
     );
   }
+  for (const warning of unseenCategoryWarnings(table.unseenCategories)) note(warning);
   const raw = predictRaw(model, table.matrix);
   const probability = rawToProbability(model, raw);
   const columns: OutputColumn[] = [];
@@ -86,4 +87,17 @@ function factorColumns(
     name: `factor_${index + 1}`,
     text: (row: number) => factorsOf(row)[index] ?? '',
   }));
+}
+
+/**
+ * A few categories the model never saw are normal (new job titles); most of a column unseen means the
+ * wrong file, or codes where the model expects the raw text (a `--matrix-out` file fed back in).
+ */
+export function unseenCategoryWarnings(columns: readonly UnseenCategories[]): string[] {
+  return columns
+    .filter(({ unseen, present }) => unseen > present / 2)
+    .map(
+      ({ column, unseen, present, example }) =>
+        `warning: column \`${column}\`: ${unseen.toLocaleString('en-US')} of ${present.toLocaleString('en-US')} values never appeared in training (e.g. ${JSON.stringify(example)}); they score as missing. The model reads the raw export's text, not category codes`,
+    );
 }

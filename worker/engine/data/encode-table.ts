@@ -15,6 +15,15 @@ export interface EncodedTable {
   matrix: Float64Array;
   /** 0/1 per row when the file has the label column (always for training files). */
   labels: Float64Array | undefined;
+  /** Per categorical feature with values the model never saw: how many, of how many present, and one. */
+  unseenCategories: UnseenCategories[];
+}
+
+export interface UnseenCategories {
+  column: string;
+  unseen: number;
+  present: number;
+  example: string;
 }
 
 export interface EncodeOptions {
@@ -45,6 +54,9 @@ export async function encodeTable(
   let labelIndex = -1;
   const codes = categoryCodes(schema);
   const textAsMissing = schema.features.map((feature) => feature.textAsMissing === true);
+  const present = new Float64Array(width);
+  const unseen = new Float64Array(width);
+  const unseenExample: string[] = new Array(width).fill('');
   let rows = 0;
 
   const onHeader = (header: CsvHeader): void => {
@@ -77,12 +89,23 @@ export async function encodeTable(
     const base = (item.row - 1) * width;
     for (let feature = 0; feature < width; feature += 1) {
       const cell = item.cells[columnIndex[feature]];
-      matrix[base + feature] = encodeCell(cell, codes[feature], textAsMissing[feature], () => ({
+      const value = encodeCell(cell, codes[feature], textAsMissing[feature], () => ({
         file,
         row: item.row,
         line: item.line,
         column: schema.features[feature].name,
       }));
+      matrix[base + feature] = value;
+      if (codes[feature] !== undefined && cell !== undefined) {
+        const text = normalizeCell(cell);
+        if (text !== null) {
+          present[feature] += 1;
+          if (Number.isNaN(value)) {
+            if (unseen[feature] === 0) unseenExample[feature] = text;
+            unseen[feature] += 1;
+          }
+        }
+      }
     }
     if (labels !== undefined) {
       const value = encodeLabel(schema.label, item.cells[labelIndex]);
@@ -102,6 +125,18 @@ export async function encodeTable(
     features: width,
     matrix: matrix.length === rows * width ? matrix : matrix.slice(0, rows * width),
     labels: labels === undefined || labels.length === rows ? labels : labels.slice(0, rows),
+    unseenCategories: schema.features.flatMap((feature, index) =>
+      unseen[index] > 0
+        ? [
+            {
+              column: feature.name,
+              unseen: unseen[index],
+              present: present[index],
+              example: unseenExample[index],
+            },
+          ]
+        : [],
+    ),
   };
 }
 

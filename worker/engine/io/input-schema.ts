@@ -113,12 +113,19 @@ export function parseInputSchema(value: unknown): InputSchema {
 /** A plain decimal number: no hex, no "Infinity", no thousands separators, so codes like "0x1" stay text. */
 const NUMBER_PATTERN = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
-/** The trimmed text of a cell, or null when the cell is missing. */
+/**
+ * How LightGBM, numpy and our own `--matrix-out` write a missing value; read as missing so a matrix
+ * written by any of them comes back in. Other markers ("NA", "null", "unknown") stay text: in a
+ * numeric column they are reported, in a categorical one they may be a real category.
+ */
+const NAN_MARKER = /^nan$/i;
+
+/** The trimmed text of a cell, or null when the cell is missing (empty, or `nan` in any case). */
 export function normalizeCell(cell: RawCell): string | null {
   if (cell === null || cell === undefined) return null;
   if (typeof cell === 'number') return Number.isNaN(cell) ? null : String(cell);
   const text = cell.trim();
-  return text === '' ? null : text;
+  return text === '' || NAN_MARKER.test(text) ? null : text;
 }
 
 /** The number in a non-empty numeric cell, or undefined when it is not a plain decimal number. */

@@ -129,7 +129,7 @@ describe('leadscore train parameters', () => {
       model('huge.txt'),
     ]);
     expect(badInputLine(run)).toBe(
-      'error: leadscore train: 99999999 iterations × 31 leaves could make a model of about 535,107 MB, above --max-model-mb 1024; lower num_iterations or num_leaves, or raise --max-model-mb',
+      'error: leadscore train: 99999999 iterations × 31 leaves could make a model of about 541,019 MB, above --max-model-mb 1024; lower num_iterations or num_leaves, or raise --max-model-mb',
     );
     expect(performance.now() - started).toBeLessThan(10_000);
     expect(existsSync(model('huge.txt'))).toBe(false);

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { BacktestReport } from './backtest-run.ts';
-import { countText, liftText, METRIC_ROWS, metricText, percentText } from './report-format.ts';
+import { countText, liftText, metricText, percentText } from './report-format.ts';
+import { decileTable, metricTable, type TextTable, thresholdTable, windowTable } from './report-tables.ts';
 import {
   COLORS,
   calibrationChart,
@@ -51,7 +52,7 @@ footer { text-align: center; color: var(--muted); font-size: 12px; margin: 24px 
 @media print { header { -webkit-print-color-adjust: exact; print-color-adjust: exact; } }
 `;
 
-function htmlTable(name: string, header: string[], rows: string[][]): string {
+function htmlTable(name: string, { header, rows }: TextTable): string {
   const head = header.map((cell) => `<th scope="col">${escapeHtml(cell)}</th>`).join('');
   const body = rows
     .map(
@@ -100,58 +101,20 @@ export function formatHtmlReport(report: BacktestReport): string {
   const calibratedBins = binPoints(test.calibrationBins.calibrated);
   const modelBins = binPoints(test.calibrationBins.model);
 
-  const windows = htmlTable(
-    'Time windows',
-    ['Window', 'Rows', 'Positives', 'Rate', 'From', 'To'],
-    report.windows.map((window) => [
-      window.name,
-      countText(window.rows),
-      countText(window.positives),
-      percentText(window.positiveRate),
-      window.from,
-      window.to,
-    ]),
-  );
-  const metrics = htmlTable(
-    'Test metrics',
-    ['Metric', 'Model', 'Calibrated'],
-    [
-      ...METRIC_ROWS.map(({ key, label }) => [
-        label,
-        metricText(test.model[key]),
-        metricText(test.calibrated[key]),
-      ]),
-      ['top-decile lift', '', liftText(test.topDecileLift)],
-      ['base rate', '', percentText(test.baseRate)],
+  const windows = htmlTable('Time windows', windowTable(report));
+  const metrics = htmlTable('Test metrics', metricTable(test));
+  const thresholds = htmlTable('Precision and recall at thresholds', thresholdTable(test));
+  const deciles = htmlTable('Lift by decile', decileTable(test, { probabilityRange: true }));
+  const bins = htmlTable('Calibration bins', {
+    header: [
+      'Calibrated probability',
+      'Rows',
+      'Positives',
+      'Mean predicted',
+      'Observed rate',
+      '95% interval',
     ],
-  );
-  const thresholds = htmlTable(
-    'Precision and recall at thresholds',
-    ['Calibrated probability ≥', 'Flagged', 'Precision', 'Recall'],
-    test.thresholds.map((row) => [
-      row.threshold.toFixed(2),
-      countText(row.flagged),
-      percentText(row.precision),
-      percentText(row.recall),
-    ]),
-  );
-  const deciles = htmlTable(
-    'Lift by decile',
-    ['Decile', 'Rows', 'Positives', 'Rate', 'Lift', 'Cumulative recall', 'Probability range'],
-    test.deciles.map((row) => [
-      String(row.decile),
-      countText(row.rows),
-      countText(row.positives),
-      percentText(row.rate),
-      liftText(row.lift),
-      percentText(row.cumulativeRecall),
-      `${percentText(row.minProbability)} – ${percentText(row.maxProbability)}`,
-    ]),
-  );
-  const bins = htmlTable(
-    'Calibration bins',
-    ['Calibrated probability', 'Rows', 'Positives', 'Mean predicted', 'Observed rate', '95% interval'],
-    test.calibrationBins.calibrated.map((bin) => {
+    rows: test.calibrationBins.calibrated.map((bin) => {
       const hits = Math.round(bin.observedRate * bin.rows);
       const [low, high] = bin.rows === 0 ? [Number.NaN, Number.NaN] : wilsonInterval(hits, bin.rows);
       return [
@@ -163,7 +126,7 @@ export function formatHtmlReport(report: BacktestReport): string {
         bin.rows === 0 ? '–' : `${percentText(low)} – ${percentText(high)}`,
       ];
     }),
-  );
+  });
   const dropped =
     report.dropped.length === 0
       ? 'none'

@@ -1,8 +1,12 @@
 import type { BacktestReport } from './backtest-run.ts';
-import { countText, liftText, METRIC_ROWS, metricText, percentText } from './report-format.ts';
+import { countText, metricText } from './report-format.ts';
+import { decileTable, metricTable, type TextTable, thresholdTable, windowTable } from './report-tables.ts';
 
 /** Pads cells into aligned columns: text left, numbers right. */
-function table(header: string[], rows: string[][], leftColumns = 1): string {
+function table({ header: titled, rows }: TextTable, firstHeading?: string, leftColumns = 1): string {
+  const header = titled.map((cell, column) =>
+    column === 0 && firstHeading !== undefined ? firstHeading : cell.toLowerCase(),
+  );
   const widths = header.map((cell, column) =>
     Math.max(cell.length, ...rows.map((row) => row[column].length)),
   );
@@ -32,19 +36,7 @@ export function formatTerminalReport(report: BacktestReport, outputs: string[]):
     const first = report.skipped.first.map((row) => `row ${row.row}: ${row.reason}`).join('; ');
     parts.push(`skipped ${countText(report.skipped.rows)} rows with a bad time (${first})`);
   }
-  parts.push(
-    table(
-      ['window', 'rows', 'positives', 'rate', 'from', 'to'],
-      report.windows.map((window) => [
-        window.name,
-        countText(window.rows),
-        countText(window.positives),
-        percentText(window.positiveRate),
-        window.from,
-        window.to,
-      ]),
-    ),
-  );
+  parts.push(table(windowTable(report)));
   const stop = model.stoppedEarly
     ? `early stopping kept ${model.iterations} of at most ${model.maxIterations} iterations`
     : `${model.iterations} iterations (no early stop within ${model.maxIterations})`;
@@ -53,44 +45,9 @@ export function formatTerminalReport(report: BacktestReport, outputs: string[]):
       `calibration: ${calibration.method === 'isotonic' ? 'isotonic regression' : 'Platt scaling'} on the validation window ` +
       `(${countText(calibration.validationPositives)} positives; ${calibration.rule})`,
   );
-  parts.push(
-    table(
-      ['test metrics', 'model', 'calibrated'],
-      [
-        ...METRIC_ROWS.map(({ key, label }) => [
-          label,
-          metricText(test.model[key]),
-          metricText(test.calibrated[key]),
-        ]),
-        ['top-decile lift', '', liftText(test.topDecileLift)],
-        ['base rate', '', percentText(test.baseRate)],
-      ],
-    ),
-  );
-  parts.push(
-    table(
-      ['calibrated probability ≥', 'flagged', 'precision', 'recall'],
-      test.thresholds.map((row) => [
-        row.threshold.toFixed(2),
-        countText(row.flagged),
-        percentText(row.precision),
-        percentText(row.recall),
-      ]),
-    ),
-  );
-  parts.push(
-    table(
-      ['decile', 'rows', 'positives', 'rate', 'lift', 'cumulative recall'],
-      test.deciles.map((row) => [
-        String(row.decile),
-        countText(row.rows),
-        countText(row.positives),
-        percentText(row.rate),
-        liftText(row.lift),
-        percentText(row.cumulativeRecall),
-      ]),
-    ),
-  );
+  parts.push(table(metricTable(test), 'test metrics'));
+  parts.push(table(thresholdTable(test)));
+  parts.push(table(decileTable(test, { probabilityRange: false })));
   if (outputs.length > 0) parts.push(`wrote ${outputs.join(', ')}`);
   return `${parts.join('\n\n')}\n`;
 }

@@ -3,9 +3,13 @@ import type { ConnectorContext, OAuthTokens } from '../../shared/crm-connector.t
 import { createLogger } from '../../shared/logger.ts';
 import { loadManifest, type Manifest } from '../../shared/manifest.ts';
 import type { TenantId } from '../../shared/schemas/common.ts';
+import { searchRequestsPerSecond, tenSecondlyWindowMs } from '../providers/hubspot/constants.ts';
 import { HubspotConnector } from '../providers/hubspot/hubspot-connector.ts';
 import { exchangeHubspotCode } from '../providers/hubspot/hubspot-oauth.ts';
-import { RollingTokenBucket } from '../providers/hubspot/search-rate-limiter.ts';
+import {
+  generalRequestsPerTenSeconds,
+  RollingTokenBucket,
+} from '../providers/hubspot/search-rate-limiter.ts';
 import { SalesforceAuth } from '../providers/salesforce/salesforce-auth.ts';
 import {
   SalesforceConnector,
@@ -87,9 +91,13 @@ export async function connectHubspotToSandbox(
     expectedState: state,
     receivedState: state,
   });
-  // A search budget of its own, still at HubSpot's pace (4 per second), so runs do not share one.
+  // Budgets of its own, still at HubSpot's pace (4 searches per second, 100 other calls per 10 s),
+  // so runs do not share one and never trip the sandbox's 110-per-10-s limit.
   return new HubspotConnector(
     { ...baseContext(options, tokens, 'hubspot'), baseUrls: { api: sandbox.baseUrl } },
-    { searchBucket: new RollingTokenBucket(4, 1_000) },
+    {
+      searchBucket: new RollingTokenBucket(searchRequestsPerSecond, 1_000),
+      callBucket: new RollingTokenBucket(generalRequestsPerTenSeconds, tenSecondlyWindowMs),
+    },
   );
 }

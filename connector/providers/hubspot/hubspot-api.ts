@@ -10,13 +10,21 @@ import {
 } from './constants.ts';
 import type { HubspotTokenManager } from './hubspot-oauth.ts';
 import { parseHubspotError } from './parse-hubspot-error.ts';
-import { type Clock, type RollingTokenBucket, searchBucketFor, systemClock } from './search-rate-limiter.ts';
+import {
+  type CallPacer,
+  type Clock,
+  callBucketFor,
+  searchBucketFor,
+  systemClock,
+} from './search-rate-limiter.ts';
 
 export interface HubspotApiOptions {
   clock?: Clock;
   /** The portal's IANA time zone when known; the DAILY limit resets at its midnight. */
   timeZone?: string;
-  searchBucket?: RollingTokenBucket;
+  searchBucket?: CallPacer;
+  /** Paces every other call (HubSpot: about 110 per 10 s per portal); per portal in-process by default. */
+  callBucket?: CallPacer;
 }
 
 export interface CallOptions {
@@ -58,7 +66,8 @@ export class HubspotApi {
   private client: Client | null = null;
   private clientToken = '';
   private readonly clock: Clock;
-  private readonly searchBucket: RollingTokenBucket;
+  private readonly searchBucket: CallPacer;
+  private readonly callBucket: CallPacer;
 
   constructor(
     private readonly context: ConnectorContext,
@@ -67,6 +76,7 @@ export class HubspotApi {
   ) {
     this.clock = options.clock ?? systemClock;
     this.searchBucket = options.searchBucket ?? searchBucketFor(context.tenantId, this.clock);
+    this.callBucket = options.callBucket ?? callBucketFor(context.tenantId, this.clock);
   }
 
   private clientFor(accessToken: string): Client {
@@ -134,7 +144,7 @@ export class HubspotApi {
     for (;;) {
       this.throwIfPaused(operation);
       const client = this.clientFor(await this.tokens.accessToken());
-      if (options.search) await this.searchBucket.acquire();
+      await (options.search ? this.searchBucket : this.callBucket).acquire();
       try {
         return await request(client, this.requestOptions(operation));
       } catch (error) {

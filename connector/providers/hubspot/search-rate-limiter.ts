@@ -1,4 +1,7 @@
-import { searchRequestsPerSecond } from './constants.ts';
+import { searchRequestsPerSecond, tenSecondlyWindowMs } from './constants.ts';
+
+/** OAuth apps get about 110 calls per rolling 10 s per portal (searches apart); 100 leaves room. */
+export const generalRequestsPerTenSeconds = 100;
 
 /** Time source; tests swap in fake timers, which replace both Date.now and setTimeout. */
 export interface Clock {
@@ -11,12 +14,17 @@ export const systemClock: Clock = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
+/** Anything that resolves when the next request may go out: the in-process bucket or a shared one in Redis. */
+export interface CallPacer {
+  acquire(): Promise<void>;
+}
+
 /**
  * A token bucket whose spent tokens come back one interval after they were spent, so no rolling
  * interval ever holds more than `capacity` grants (a classic refill-per-tick bucket would allow a
  * burst plus a refill inside one second). Grants are handed out in arrival order.
  */
-export class RollingTokenBucket {
+export class RollingTokenBucket implements CallPacer {
   private readonly grants: number[] = [];
   private queue: Promise<void> = Promise.resolve();
 
@@ -54,6 +62,18 @@ export function searchBucketFor(portalKey: string, clock: Clock = systemClock): 
   if (!bucket) {
     bucket = new RollingTokenBucket(searchRequestsPerSecond, 1_000, clock);
     bucketsByPortal.set(portalKey, bucket);
+  }
+  return bucket;
+}
+
+const generalBucketsByPortal = new Map<string, RollingTokenBucket>();
+
+/** One budget for every non-search call of a portal in this process, paced below HubSpot's 110 per 10 s. */
+export function callBucketFor(portalKey: string, clock: Clock = systemClock): RollingTokenBucket {
+  let bucket = generalBucketsByPortal.get(portalKey);
+  if (!bucket) {
+    bucket = new RollingTokenBucket(generalRequestsPerTenSeconds, tenSecondlyWindowMs, clock);
+    generalBucketsByPortal.set(portalKey, bucket);
   }
   return bucket;
 }

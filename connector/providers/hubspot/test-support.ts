@@ -29,9 +29,12 @@ export function testContext(overrides: Partial<ConnectorContext> = {}): Connecto
   };
 }
 
-/** A connector whose search budget never waits, for tests about paging rather than pacing. */
+/** A connector whose budgets never wait, for tests about paging rather than pacing. */
 export function unthrottledConnector(context: ConnectorContext = testContext()): HubspotConnector {
-  return new HubspotConnector(context, { searchBucket: new RollingTokenBucket(1_000_000, 1) });
+  return new HubspotConnector(context, {
+    searchBucket: new RollingTokenBucket(1_000_000, 1),
+    callBucket: new RollingTokenBucket(1_000_000, 1),
+  });
 }
 
 export interface FakeContact {

@@ -13,6 +13,8 @@ export interface HubspotSandboxOptions {
   searchesPerSecond?: number;
   /** API calls allowed today; past it every call answers 429 DAILY. Unlimited when absent. */
   dailyLimit?: number;
+  /** Non-search calls per rolling 10 s above which the portal answers 429 TEN_SECONDLY_ROLLING (HubSpot: 110). */
+  tenSecondlyLimit?: number;
   /** Retry-After of an injected TEN_SECONDLY_ROLLING 429, in seconds (real HubSpot: up to 10). */
   rateLimitRetryAfterSeconds?: number;
   now?: () => number;
@@ -102,10 +104,17 @@ function apiGate(
     await faults.delay();
     const at = now();
     state.apiUsed += 1;
+    const isSearch = fullPath(request).endsWith('/search');
+    const limit = options.tenSecondlyLimit ?? 110;
     state.recentCalls = state.recentCalls.filter((time) => at - time < 10_000);
-    state.recentCalls.push(at);
-    response.setHeader('X-HubSpot-RateLimit-Max', '110');
-    response.setHeader('X-HubSpot-RateLimit-Remaining', String(Math.max(0, 110 - state.recentCalls.length)));
+    // Searches have their own per-second budget; only accepted calls use up the rolling window.
+    const overTenSecondly = !isSearch && state.recentCalls.length >= limit;
+    if (!isSearch && !overTenSecondly) state.recentCalls.push(at);
+    response.setHeader('X-HubSpot-RateLimit-Max', String(limit));
+    response.setHeader(
+      'X-HubSpot-RateLimit-Remaining',
+      String(Math.max(0, limit - state.recentCalls.length)),
+    );
     response.setHeader('X-HubSpot-RateLimit-Interval-Milliseconds', '10000');
     if (options.dailyLimit !== undefined) {
       response.setHeader('X-HubSpot-RateLimit-Daily', String(options.dailyLimit));
@@ -132,6 +141,17 @@ function apiGate(
       state.rejected.daily += 1;
       return response.status(429).json(rateLimitBody('DAILY', 'You have reached your daily limit.'));
     }
+    if (overTenSecondly) {
+      state.rejected.tenSecondly += 1;
+      // The oldest call in the window leaves it first: that is when one more fits.
+      response.setHeader(
+        'Retry-After',
+        String(Math.max(1, Math.ceil((state.recentCalls[0] + 10_000 - at) / 1000))),
+      );
+      return response
+        .status(429)
+        .json(rateLimitBody('TEN_SECONDLY_ROLLING', 'You have reached your ten_secondly_rolling limit.'));
+    }
     // Real HubSpot never expires a token early, so 'expire-token' faults do not apply here.
     const decision = faults.next();
     if (decision === 'rate-limit') {
@@ -144,7 +164,7 @@ function apiGate(
     if (decision === 'server-error') {
       return response.status(503).type('text/html').send('<html><body>503 Service Unavailable</body></html>');
     }
-    if (fullPath(request).endsWith('/search')) {
+    if (isSearch) {
       state.searchTimes = state.searchTimes.filter((time) => at - time < 1_000);
       if (state.searchTimes.length >= (options.searchesPerSecond ?? 5)) {
         state.rejected.secondly += 1;

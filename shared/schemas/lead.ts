@@ -26,6 +26,8 @@ export const leadSchema = z
     updatedAt: isoDateTime,
     consentToTracking: z.boolean(),
     accountKey: z.string().min(1).nullable(),
+    /** The CRM user who owns the record (Salesforce OwnerId, HubSpot hubspot_owner_id): routing goes to them. */
+    ownerId: z.string().min(1).nullable().default(null),
   })
   .refine((lead) => lead.updatedAt >= lead.createdAt, {
     path: ['updatedAt'],

@@ -82,6 +82,8 @@ function problemsOf(schema: Parameters<typeof validateRecord>[0], record: unknow
 describe('canonical schemas', () => {
   it('accept well-formed records of every type', () => {
     expect(leadSchema.parse(lead).firstName).toBeNull();
+    expect(leadSchema.parse(lead).ownerId).toBeNull();
+    expect(leadSchema.parse({ ...lead, ownerId: '0055g00000AbCdFAAV' }).ownerId).toBe('0055g00000AbCdFAAV');
     expect(activitySchema.parse(activity).type).toBe('pricing_page_view');
     expect(outcomeSchema.parse(outcome).amount).toBe(24_000);
     expect(scoreSchema.parse(score).factors).toHaveLength(1);

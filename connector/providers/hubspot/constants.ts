@@ -70,6 +70,7 @@ export const leadProperties = [
   'lastmodifieddate',
   'hs_legal_basis',
   'associatedcompanyid',
+  'hubspot_owner_id',
 ] as const;
 
 export const analyticsProperties = [

@@ -84,6 +84,7 @@ export function mapContactToLead(
     updatedAt: toIso(p.lastmodifieddate) ?? toIso(contact.updatedAt),
     consentToTracking: text(p.hs_legal_basis) !== null,
     accountKey: text(p.associatedcompanyid) ?? domain,
+    ownerId: text(p.hubspot_owner_id),
   };
   const result = validateRecord(leadSchema, candidate);
   if (result.ok) return { lead: result.value };

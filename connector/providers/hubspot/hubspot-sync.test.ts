@@ -115,6 +115,15 @@ describe('HubSpot contact sync', () => {
     ]);
   });
 
+  it('reads hubspot_owner_id as the owner, null for an unassigned contact', async () => {
+    serveContacts([
+      fakeContact(1, '2026-02-01T00:00:00.000Z', { hubspot_owner_id: '70000001' }),
+      fakeContact(2, '2026-02-01T00:00:01.000Z', { hubspot_owner_id: null }),
+    ]);
+    const pages = await collect(unthrottledConnector(), null);
+    expect(pages[0].records.map((lead) => lead.ownerId)).toEqual(['70000001', null]);
+  });
+
   it('propagates archived contacts as deletions once, then not again', async () => {
     serveContacts([fakeContact(1, '2026-02-01T00:00:00.000Z')], loadHubspotFixture('archived-contacts.json'));
     const pages = await collect(unthrottledConnector(), null);

@@ -16,6 +16,7 @@ export const leadFields = [
   'Status',
   'HasOptedOutOfEmail',
   'ConvertedAccountId',
+  'OwnerId',
   'CreatedDate',
   'SystemModstamp',
 ];
@@ -35,6 +36,7 @@ export const contactFields = [
   'Account.Industry',
   'Account.NumberOfEmployees',
   'Account.AnnualRevenue',
+  'OwnerId',
   'CreatedDate',
   'SystemModstamp',
 ];

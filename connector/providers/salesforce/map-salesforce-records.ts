@@ -89,6 +89,7 @@ export function mapLeadOrContact(record: SalesforceRecord, tenantId: TenantId): 
     updatedAt: toIsoDateTime(record.SystemModstamp),
     consentToTracking: record.HasOptedOutOfEmail !== true,
     accountKey: accountId ?? domain,
+    ownerId: text(record.OwnerId),
   };
 }
 

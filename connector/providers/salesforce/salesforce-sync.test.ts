@@ -45,6 +45,16 @@ describe('Salesforce lead sync', () => {
     expect([...stamps].sort()).toEqual(stamps);
   });
 
+  it("carries each record's OwnerId, a user or a lead queue, as the lead's owner", async () => {
+    mockLeadPages();
+    const { connector } = testConnector({}, { now: () => now });
+    const leads = (await collect(connector.syncLeads({ cursor: null }))).flatMap((page) => page.records);
+    const owner = (crmId: string) => leads.find((lead) => lead.crmId === crmId)?.ownerId;
+    expect(owner('00Q5g0000000001EAA')).toBe('0055g00000AbCdFAAV');
+    expect(owner('00Q5g0000000003EAA')).toBe('00G5g000001QueUEAS');
+    expect(owner('0035g0000000001EAA')).toBe('0055g00000AbCdGAAV');
+  });
+
   it('reports a dirty record with its id and field and keeps the rest of its page', async () => {
     mockLeadPages();
     const { connector } = testConnector({}, { now: () => now });
@@ -202,6 +212,7 @@ describe('Salesforce lead sync', () => {
       annualRevenue: null,
       consentToTracking: true,
       domain: 'acme11.com',
+      ownerId: '0055g00000AbCdFAAV',
     });
     // The cursor resumes after the highest stamp, not the last row's.
     const lead = decodeCursor(pages.at(-1)!.nextCursor)!.objects.Lead!;

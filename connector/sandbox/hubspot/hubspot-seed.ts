@@ -32,6 +32,7 @@ function contactProperties(lead: HubspotSeed['leads'][number]): Record<string, s
     createdate: lead.createdAt,
     lastmodifieddate: lead.updatedAt,
     hs_legal_basis: lead.consentToTracking === false ? null : 'Legitimate interest – prospect/lead',
+    hubspot_owner_id: text(lead.ownerId),
     hs_object_id: lead.crmId,
   };
 }

@@ -150,6 +150,8 @@ export function seedSalesforce(store: SalesforceStore, seed: CanonicalSeed): voi
       Title: lead.title ?? null,
       LeadSource: lead.leadSource ?? null,
       HasOptedOutOfEmail: lead.consentToTracking === false,
+      // Salesforce requires an owner: records nobody was given belong to the person who made them.
+      OwnerId: typeof lead.ownerId === 'string' ? lead.ownerId : humanUserId,
       CreatedDate: lead.createdAt,
       SystemModstamp: lead.updatedAt,
       ...byHuman(lead.updatedAt),

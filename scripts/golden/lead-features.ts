@@ -1,5 +1,5 @@
 import type { Dataset } from '../../fixtures/generator/generate-dataset.ts';
-import { parseTitle } from '../../fixtures/generator/title-parser.ts';
+import { parseTitle } from '../../shared/features/title-parser.ts';
 
 /**
  * One row of model features per generated lead, built from the generator's in-memory records

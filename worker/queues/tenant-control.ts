@@ -1,0 +1,87 @@
+import type { Redis } from 'ioredis';
+import type { TenantId } from '../../shared/schemas/common.ts';
+
+/**
+ * What the queues need from the tenant record: stop a tenant's jobs and ask for reconnection. The
+ * store's tenants repository (status active | paused | auth_revoked) can implement it directly.
+ */
+export interface TenantControl {
+  pause(tenantId: TenantId, reason: string): Promise<void>;
+  flagForReconnection(tenantId: TenantId, reason: string): Promise<void>;
+  isPaused(tenantId: TenantId): Promise<boolean>;
+  resume(tenantId: TenantId): Promise<void>;
+}
+
+export type TenantControlState = { status: 'active' } | { status: 'paused' | 'auth_revoked'; reason: string };
+
+/** Kept in the tenant's own hash slot: `ls:{<tenantId>}:control`. */
+export function tenantControlKey(tenantId: TenantId): string {
+  return `ls:{${tenantId}}:control`;
+}
+
+export class RedisTenantControl implements TenantControl {
+  constructor(
+    private readonly redis: Redis,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async pause(tenantId: TenantId, reason: string): Promise<void> {
+    // HSETNX: a tenant already flagged auth_revoked keeps that status.
+    const key = tenantControlKey(tenantId);
+    await this.redis
+      .multi()
+      .hsetnx(key, 'status', 'paused')
+      .hsetnx(key, 'reason', reason)
+      .hsetnx(key, 'since', new Date(this.now()).toISOString())
+      .exec();
+  }
+
+  async flagForReconnection(tenantId: TenantId, reason: string): Promise<void> {
+    await this.redis.hset(tenantControlKey(tenantId), {
+      status: 'auth_revoked',
+      reason,
+      since: new Date(this.now()).toISOString(),
+    });
+  }
+
+  async isPaused(tenantId: TenantId): Promise<boolean> {
+    return (await this.redis.hexists(tenantControlKey(tenantId), 'status')) === 1;
+  }
+
+  async state(tenantId: TenantId): Promise<TenantControlState> {
+    const fields = await this.redis.hgetall(tenantControlKey(tenantId));
+    if (fields.status === 'paused' || fields.status === 'auth_revoked') {
+      return { status: fields.status, reason: fields.reason ?? '' };
+    }
+    return { status: 'active' };
+  }
+
+  async resume(tenantId: TenantId): Promise<void> {
+    await this.redis.del(tenantControlKey(tenantId));
+  }
+}
+
+/** The same contract in memory, for inline runs and unit tests. */
+export class InMemoryTenantControl implements TenantControl {
+  readonly states = new Map<TenantId, TenantControlState>();
+
+  async pause(tenantId: TenantId, reason: string): Promise<void> {
+    if (!this.states.has(tenantId)) this.states.set(tenantId, { status: 'paused', reason });
+  }
+
+  async flagForReconnection(tenantId: TenantId, reason: string): Promise<void> {
+    this.states.set(tenantId, { status: 'auth_revoked', reason });
+  }
+
+  async isPaused(tenantId: TenantId): Promise<boolean> {
+    return this.states.has(tenantId);
+  }
+
+  state(tenantId: TenantId): TenantControlState {
+    return this.states.get(tenantId) ?? { status: 'active' };
+  }
+
+  async resume(tenantId: TenantId): Promise<void> {
+    this.states.delete(tenantId);
+  }
+}

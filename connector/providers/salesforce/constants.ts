@@ -71,6 +71,7 @@ export const campaignMemberFields = [
   'HasResponded',
   'FirstRespondedDate',
   'Campaign.Name',
+  'Campaign.Type',
   'CreatedDate',
   'SystemModstamp',
 ];

@@ -93,30 +93,72 @@ export function mapLeadOrContact(record: SalesforceRecord, tenantId: TenantId): 
   };
 }
 
-function activityType(record: SalesforceRecord, objectType: string): ActivityType {
-  if (objectType === 'Event') return 'meeting';
-  if (objectType === 'CampaignMember') return 'campaign_response';
-  return record.TaskSubtype === 'Call' ? 'call' : 'task';
+/**
+ * A campaign response takes the kind of its Campaign (`Type` is an org-defined picklist: standard
+ * values plus the ones marketing adds, such as "Content Download" or "Demo Request"). Trials and
+ * event sign-ups are form submissions; any other kind stays a generic campaign response.
+ */
+export function campaignResponseType(campaignType: string | null): ActivityType {
+  const kind = (campaignType ?? '').toLowerCase();
+  if (kind.includes('webinar')) return 'webinar';
+  if (/demo/.test(kind)) return 'demo_request';
+  if (/content|download|syndication/.test(kind)) return 'content_download';
+  if (/trial|event|conference|trade show|web form|form/.test(kind)) return 'form_submit';
+  return 'campaign_response';
+}
+
+/** The page a marketing-automation Task logs ("Visited page: /pricing", "Page view: https://…/pricing"). */
+const pageVisitSubject = /^(?:visited page|page view(?:ed)?|viewed page)\s*[:-]\s*(\S+)/i;
+
+export function pagePath(page: string): string {
+  const path = page.replace(/^[a-z]+:\/\/[^/]*/i, '');
+  return path === '' ? '/' : path;
+}
+
+/** Email Tasks from marketing automation say what the person did; a logged sales email is a task. */
+function emailTaskType(subject: string): ActivityType {
+  if (/\bclick/i.test(subject)) return 'email_click';
+  if (/\bopen/i.test(subject)) return 'email_open';
+  return 'task';
+}
+
+function taskActivity(record: SalesforceRecord): { type: ActivityType; detail: string | null } {
+  const subject = text(record.Subject) ?? '';
+  if (record.TaskSubtype === 'Call')
+    return { type: 'call', detail: text(record.CallDisposition) ?? text(subject) };
+  if (record.TaskSubtype === 'Email' || record.TaskSubtype === 'ListEmail') {
+    return { type: emailTaskType(subject), detail: text(subject.replace(/^email[^:]*:\s*/i, '')) };
+  }
+  const page = pageVisitSubject.exec(subject);
+  if (page) {
+    const path = pagePath(page[1]!);
+    return { type: /^\/pricing(?:[/?#]|$)/i.test(path) ? 'pricing_page_view' : 'page_view', detail: path };
+  }
+  return { type: 'task', detail: text(subject) };
 }
 
 export function mapActivity(record: SalesforceRecord, tenantId: TenantId): Record<string, unknown> {
   const objectType = (record.attributes as { type?: string } | undefined)?.type ?? 'Task';
-  const type = activityType(record, objectType);
+  let type: ActivityType;
   let occurredAt: string | null;
   let detail: string | null;
   let leadId: unknown;
   if (objectType === 'CampaignMember') {
+    const campaign = nested(record, 'Campaign');
+    type = campaignResponseType(text(campaign?.Type));
     leadId = record.LeadId ?? record.ContactId;
     occurredAt = dateAtMidnightUtc(record.FirstRespondedDate) ?? toIsoDateTime(record.CreatedDate);
-    detail = text(nested(record, 'Campaign')?.Name) ?? text(record.Status);
+    detail = text(campaign?.Name) ?? text(record.Status);
   } else if (objectType === 'Event') {
+    type = 'meeting';
     leadId = record.WhoId;
     occurredAt = toIsoDateTime(record.StartDateTime ?? record.ActivityDateTime);
     detail = text(record.Subject);
   } else {
+    ({ type, detail } = taskActivity(record));
     leadId = record.WhoId;
+    // Logged activities carry only a date; the creation time is when automation logged them.
     occurredAt = dateAtMidnightUtc(record.ActivityDate) ?? toIsoDateTime(record.CreatedDate);
-    detail = text(record.CallDisposition) ?? text(record.Subject);
   }
   return {
     id: String(record.Id),

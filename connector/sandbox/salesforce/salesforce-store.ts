@@ -52,6 +52,9 @@ export class SalesforceStore {
   readonly scoreWrites = new Map<string, number>();
   readonly customFields = new Set<string>();
   permissionSets = new Map<string, string[]>();
+  /** Campaigns by type and name, and campaign|person pairs: a person joins a campaign once. */
+  readonly campaignIds = new Map<string, string>();
+  readonly campaignMembers = new Set<string>();
   private sequence = 0;
   now: () => number = Date.now;
 
@@ -202,7 +205,75 @@ function seedOutcome(store: SalesforceStore, outcome: Outcome): void {
   }
 }
 
-/** Marketing-automation signals have no standard object; they land as Tasks, as connectors log them. */
+/** Campaign Type (org picklist), member Status and name for the kinds of response the generator makes. */
+function campaignFor(activity: Activity): { type: string; status: string; name: string } | null {
+  const detail = activity.detail ?? activity.type;
+  switch (activity.type) {
+    case 'webinar':
+      return { type: 'Webinar', status: 'Attended', name: detail };
+    case 'content_download':
+      return { type: 'Content Download', status: 'Downloaded', name: `Download: ${detail}` };
+    case 'demo_request':
+      return { type: 'Demo Request', status: 'Responded', name: 'Demo request' };
+    case 'form_submit':
+      if (detail === 'free trial signup')
+        return { type: 'Free Trial', status: 'Responded', name: 'Free trial' };
+      if (detail === 'event registration')
+        return { type: 'Event', status: 'Registered', name: 'Event registration' };
+      return { type: 'Web Form', status: 'Responded', name: `Form: ${detail}` };
+    case 'campaign_response':
+      return { type: 'Email', status: 'Responded', name: detail };
+    default:
+      return null;
+  }
+}
+
+/**
+ * A person is a member of a campaign once, so every send or session is a campaign of its own (one
+ * per name and day), as marketing teams run them; repeat responses on one day collapse, as in Salesforce.
+ */
+function campaignId(store: SalesforceStore, campaign: { type: string; name: string }, at: string): string {
+  const name = `${campaign.name} (${dateOnly(at)})`;
+  const key = `${campaign.type}|${name}`;
+  let id = store.campaignIds.get(key);
+  if (!id) {
+    id = store.newId('Campaign');
+    store.campaignIds.set(key, id);
+    store.put('Campaign', {
+      Id: id,
+      Name: name,
+      Type: campaign.type,
+      IsActive: true,
+      StartDate: dateOnly(at),
+      SystemModstamp: at,
+      ...byHuman(at),
+    });
+  }
+  return id;
+}
+
+/** Task subjects as marketing automation logs them (email opens and clicks, page visits). */
+function taskFor(activity: Activity): { subtype: string; subject: string } {
+  const detail = activity.detail ?? '';
+  switch (activity.type) {
+    case 'email_open':
+      return { subtype: 'Email', subject: `Email opened: ${detail}` };
+    case 'email_click':
+      return { subtype: 'Email', subject: `Email link clicked: ${detail}` };
+    case 'page_view':
+    case 'pricing_page_view':
+      return { subtype: 'Task', subject: `Visited page: ${detail || '/'}` };
+    case 'call':
+      return { subtype: 'Call', subject: 'Call' };
+    default:
+      return { subtype: 'Task', subject: detail || activity.type };
+  }
+}
+
+/**
+ * Meetings are Events; responses to marketing (webinars, downloads, demo requests, trials, forms)
+ * are CampaignMembers of a typed Campaign; everything else is a Task, as connectors log them.
+ */
 function seedActivity(store: SalesforceStore, activity: Activity): void {
   const suffix = activity.id.slice(3);
   const base = {
@@ -218,33 +289,37 @@ function seedActivity(store: SalesforceStore, activity: Activity): void {
       Subject: activity.detail,
       StartDateTime: activity.occurredAt,
     });
-  } else if (
-    ['webinar', 'form_submit', 'content_download', 'demo_request', 'campaign_response'].includes(
-      activity.type,
-    )
-  ) {
+    return;
+  }
+  const campaign = campaignFor(activity);
+  if (campaign) {
     const contact = activity.leadId.startsWith('003');
+    const CampaignId = campaignId(store, campaign, activity.occurredAt);
+    const memberKey = `${CampaignId}|${activity.leadId}`;
+    if (store.campaignMembers.has(memberKey)) return;
+    store.campaignMembers.add(memberKey);
     store.put('CampaignMember', {
       Id: `00v${suffix}`,
+      CampaignId,
       LeadId: contact ? null : activity.leadId,
       ContactId: contact ? activity.leadId : null,
-      Status: 'Responded',
+      Status: campaign.status,
       HasResponded: true,
       FirstRespondedDate: dateOnly(activity.occurredAt),
-      CampaignId: null,
       CreatedDate: activity.occurredAt,
       SystemModstamp: activity.occurredAt,
       ...byHuman(activity.occurredAt),
     });
-  } else {
-    store.put('Task', {
-      ...base,
-      Id: `00T${suffix}`,
-      Subject: activity.detail ?? activity.type,
-      Status: 'Completed',
-      TaskSubtype: activity.type === 'call' ? 'Call' : activity.type.startsWith('email') ? 'Email' : 'Task',
-      CallDisposition: null,
-      ActivityDate: null,
-    });
+    return;
   }
+  const task = taskFor(activity);
+  store.put('Task', {
+    ...base,
+    Id: `00T${suffix}`,
+    Subject: task.subject,
+    Status: 'Completed',
+    TaskSubtype: task.subtype,
+    CallDisposition: activity.type === 'call' ? activity.detail : null,
+    ActivityDate: null,
+  });
 }

@@ -1,0 +1,81 @@
+import { type ConnectionOptions, DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
+import type { Logger } from '../../shared/logger.ts';
+import type { JobHandler } from './job-queue.ts';
+import { defaultQueuePrefix, type QueueName } from './queue-names.ts';
+import { runJob } from './run-job.ts';
+import type { TenantControl } from './tenant-control.ts';
+
+export interface QueueWorkerOptions {
+  connection: ConnectionOptions;
+  tenants: TenantControl;
+  logger: Logger;
+  prefix?: string;
+  concurrency?: number;
+  /** Let tests start the worker when they are ready. */
+  autorun?: boolean;
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+/**
+ * A BullMQ processor around a job handler. The failure policy's decision becomes BullMQ's own move:
+ * a retry rethrows (BullMQ backs off exponentially and counts the attempt), a wait moves the job to
+ * delayed and throws DelayedError (no attempt spent, nothing else paused: never worker.rateLimit()),
+ * a stop throws UnrecoverableError (no further attempts).
+ */
+export function queueProcessor<Q extends QueueName>(
+  queue: Q,
+  handler: JobHandler<Q>,
+  deps: { tenants: TenantControl; logger: Logger },
+) {
+  return async (job: Job, token?: string): Promise<string> => {
+    const outcome = await runJob(queue, job.data, handler, deps, {
+      jobId: job.id ?? '',
+      attemptsMade: job.attemptsMade,
+    });
+    switch (outcome.kind) {
+      case 'completed':
+      case 'skipped':
+        return outcome.kind;
+      case 'wait':
+        await job.moveToDelayed(Date.now() + outcome.delayMs, token);
+        throw new DelayedError();
+      case 'retry':
+        throw asError(outcome.error);
+      case 'stopped':
+        throw new UnrecoverableError(asError(outcome.error).message);
+    }
+  };
+}
+
+export function createQueueWorker<Q extends QueueName>(
+  queue: Q,
+  handler: JobHandler<Q>,
+  options: QueueWorkerOptions,
+): Worker {
+  return new Worker(queue, queueProcessor(queue, handler, options), {
+    connection: options.connection,
+    prefix: options.prefix ?? defaultQueuePrefix,
+    concurrency: options.concurrency ?? 4,
+    autorun: options.autorun ?? true,
+  });
+}
+
+/**
+ * SIGTERM: stop taking jobs, let the active ones finish (their locks keep renewing meanwhile), then
+ * close. Resolves false when the grace period ran out first.
+ */
+export async function drainWorkers(workers: Worker[], graceMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const closed = Promise.all(workers.map((worker) => worker.close())).then(() => true);
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), graceMs);
+  });
+  try {
+    return await Promise.race([closed, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -31,11 +31,20 @@ export const configSchema = z.object({
       'must be 64 hex characters (a 256-bit key): generate one with `openssl rand -hex 32`',
     )
     .optional(),
+  /** Earlier token keys, comma-separated, still accepted for decryption while tokens are rotated. */
+  TOKEN_ENCRYPTION_KEYS_PREVIOUS: z
+    .string()
+    .regex(
+      /^[0-9a-fA-F]{64}(,[0-9a-fA-F]{64})*$/,
+      'must be comma-separated 64-hex-character keys (the keys TOKEN_ENCRYPTION_KEY had before)',
+    )
+    .transform((value) => value.split(','))
+    .optional(),
 });
 export type Config = z.infer<typeof configSchema>;
 
 /** Variables whose values never appear in an error line. */
-const SECRET_VARIABLES = new Set(['TOKEN_ENCRYPTION_KEY']);
+const SECRET_VARIABLES = new Set(['TOKEN_ENCRYPTION_KEY', 'TOKEN_ENCRYPTION_KEYS_PREVIOUS']);
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';

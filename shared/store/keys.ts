@@ -1,0 +1,86 @@
+import { tenantIdSchema } from '../schemas/common.ts';
+import { StoreError } from './store-error.ts';
+
+/**
+ * Every Redis key LeadScore writes is built here, and nowhere else. A tenant's keys all start with
+ * `ls:{<tenantId>}:`: the braces are a Redis Cluster hash tag, so one tenant's keys share one slot
+ * and every multi-key command or transaction over them is slot-safe. The one key outside any tenant
+ * is the registry of tenant ids (`ls:{registry}:tenants`), which is only ever touched on its own.
+ */
+
+const PREFIX = 'ls';
+/** Characters a record id or index value may not contain: they would blur key boundaries or globs. */
+const FORBIDDEN_IN_ID = /[\s{}*?[\]\\]|\p{Cc}/u;
+
+export function assertTenantId(tenantId: string): void {
+  if (!tenantIdSchema.safeParse(tenantId).success) {
+    throw new StoreError(
+      'INVALID_INPUT',
+      `tenant id "${tenantId.slice(0, 40)}" must be "sf:<orgId>" or "hs:<portalId>"`,
+      {
+        tenantId,
+      },
+    );
+  }
+}
+
+function part(kind: string, value: string, tenantId: string): string {
+  if (value.length === 0 || value.length > 512 || FORBIDDEN_IN_ID.test(value)) {
+    throw new StoreError(
+      'INVALID_INPUT',
+      `${kind} "${value.slice(0, 40)}" must be 1-512 characters without spaces, braces, glob characters or control characters`,
+      { tenantId },
+    );
+  }
+  return value;
+}
+
+/** The tag every key of the tenant starts with; also the pattern base for scanning one tenant. */
+export function tenantTag(tenantId: string): string {
+  assertTenantId(tenantId);
+  return `${PREFIX}:{${tenantId}}:`;
+}
+
+/** Keys of one tenant. Building them validates the tenant id once. */
+export function tenantKeys(tenantId: string) {
+  const tag = tenantTag(tenantId);
+  return {
+    /** Glob matching every key of this tenant and no other tenant's. */
+    pattern: `${tag}*`,
+    /** Hash: the tenant's profile, settings, status and encrypted tokens. */
+    tenant: `${tag}tenant`,
+    /** Hash: lead id → encoded lead. */
+    leads: `${tag}leads`,
+    /** Sorted set (all scores 0): lead ids in lexical order, for stable batch scans. */
+    leadIndex: `${tag}lead-ids`,
+    /** Sorted set (scores 0): ids of the leads sharing an account key. */
+    account: (accountKey: string) => `${tag}account:${part('account key', accountKey, tenantId)}`,
+    /** Sorted set: the lead's activities, scored by time (epoch ms). */
+    activities: (leadId: string) => `${tag}act:${part('lead id', leadId, tenantId)}`,
+    /** Hash: outcome kind → encoded outcome. */
+    outcomes: (leadId: string) => `${tag}outcome:${part('lead id', leadId, tenantId)}`,
+    /** Sorted set (scores 0): ids known to be the same person as this id. */
+    identity: (leadId: string) => `${tag}identity:${part('lead id', leadId, tenantId)}`,
+    /** Sorted set: intent signals for a company domain, scored by observation time (epoch ms). */
+    intent: (domain: string) => `${tag}intent:${part('domain', domain, tenantId)}`,
+    /** Hash: object family → sync cursor. */
+    cursors: `${tag}cursors`,
+  };
+}
+
+export type TenantKeys = ReturnType<typeof tenantKeys>;
+
+/** Sorted set (scores 0) of every installed tenant id. */
+export const tenantRegistryKey = `${PREFIX}:{registry}:tenants`;
+
+/** Validates a record id the way key building would, for ids stored inside values (links, indexes). */
+export function assertRecordId(tenantId: string, kind: string, value: string): void {
+  part(kind, value, tenantId);
+}
+
+/** Why an id cannot be part of a key, or null when it can. */
+export function recordIdProblem(value: string): string | null {
+  return value.length === 0 || value.length > 512 || FORBIDDEN_IN_ID.test(value)
+    ? 'must be 1-512 characters without spaces, braces, glob characters or control characters'
+    : null;
+}

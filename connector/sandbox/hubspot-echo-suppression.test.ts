@@ -82,8 +82,13 @@ describe('HubSpot echo suppression against the sandbox CRM', () => {
     expect(quiet.leads).toEqual([]);
     expect(quiet.activityCount).toBe(0);
     expect(quiet.outcomeCount).toBe(0);
-    // Leads, activities and outcomes: one search each, and the deletions listing.
-    expect(sandbox.calls.snapshot()).toEqual({ [searchCalls]: 3, 'hubspot GET /crm/v3/objects/contacts': 1 });
+    // Leads, activities and outcomes: one search each, the deletions listing, and one web-events
+    // listing per event type (page views, form submissions).
+    expect(sandbox.calls.snapshot()).toEqual({
+      [searchCalls]: 3,
+      'hubspot GET /crm/v3/objects/contacts': 1,
+      'hubspot GET /events/v3/events/': 2,
+    });
   });
 
   it('picks up a new contact, then a person editing a scored contact once the window has passed its score', async () => {

@@ -97,5 +97,14 @@ export const contactSearchProperties: string[] = [
 
 export const dealProperties = ['dealstage', 'pipeline', 'amount', 'closedate', 'hs_lastmodifieddate'];
 
+/**
+ * Web analytics events (`GET /events/v3/events`, Enterprise portals): page views carry the URL,
+ * form submissions the page they were made on. Listed per event type, 100 per page.
+ */
+export const webEventTypes = { pageView: 'e_visited_page', formSubmission: 'e_submitted_form' } as const;
+export const webEventsPageSize = 100;
+/** HubSpot records analytics events with a delay: each listing re-reads this much before the last one. */
+export const webEventsLagMs = 60 * 60_000;
+
 /** HubSpot-defined association type id for task → contact. */
 export const taskToContactAssociationTypeId = 204;

@@ -20,6 +20,39 @@ function serveSearch() {
     .persist();
 }
 
+/** A portal without web analytics (not Enterprise, or the scope not granted): 403 on the events API. */
+function noWebAnalytics() {
+  const forbidden = loadHubspotFixture<{ status: number; body: object }>('errors/403-missing-scopes.json');
+  return nock(apiBase).get('/events/v3/events/').query(true).reply(forbidden.status, forbidden.body);
+}
+
+/** Page views over two pages, then form submissions, each listed for all contacts by event type. */
+function serveWebEvents(queries: Record<string, string>[] = []) {
+  return nock(apiBase)
+    .get('/events/v3/events/')
+    .query((query) => {
+      queries.push(query as Record<string, string>);
+      return query.eventType === 'e_visited_page' && query.after === undefined;
+    })
+    .reply(200, loadHubspotFixture('events-visited-page.json'))
+    .get('/events/v3/events/')
+    .query((query) => query.eventType === 'e_visited_page' && query.after === 'Mg%3D%3D')
+    .reply(200, loadHubspotFixture('events-visited-page-last.json'))
+    .get('/events/v3/events/')
+    .query((query) => {
+      queries.push(query as Record<string, string>);
+      return query.eventType === 'e_submitted_form';
+    })
+    .reply(200, loadHubspotFixture('events-submitted-form.json'));
+}
+
+function noEngagementsBut(served: Record<string, () => void> = {}) {
+  for (const type of ['emails', 'meetings', 'calls', 'notes', 'tasks']) {
+    if (served[type]) served[type]();
+    else nock(apiBase).post(`/crm/v4/associations/contacts/${type}/batch/read`).reply(noAssociations);
+  }
+}
+
 /** A 207 saying none of the requested contacts has an association of that type. */
 async function noAssociations(request: Request) {
   const body = associationsBatchRequestSchema.parse(await request.json());
@@ -42,8 +75,63 @@ async function noAssociations(request: Request) {
 }
 
 describe('HubSpot activities and outcomes', () => {
-  it('maps engagements from v4 associations and the analytics properties of each contact', async () => {
+  it('types page views by URL and form submissions by their page from the web analytics events API', async () => {
     serveSearch();
+    const queries: Record<string, string>[] = [];
+    const events = serveWebEvents(queries);
+    noEngagementsBut();
+    const connector = unthrottledConnector();
+    const records: Activity[] = [];
+    let cursor = '';
+    for await (const syncPage of connector.syncActivities({ cursor: null })) {
+      records.push(...syncPage.records);
+      cursor = syncPage.nextCursor;
+    }
+    expect(events.isDone()).toBe(true);
+    expect(queries.every((query) => query.objectType === 'contact' && query.limit === '100')).toBe(true);
+    expect(queries[0].occurredAfter).toBeUndefined();
+    const typed = records.map((activity) => [
+      activity.leadId.split(':').at(-1),
+      activity.type,
+      activity.detail,
+    ]);
+    expect(typed).toEqual([
+      ['101', 'pricing_page_view', '/pricing'],
+      ['101', 'pricing_page_view', '/pricing'],
+      ['101', 'page_view', '/blog/lead-scoring-guide'],
+      ['102', 'page_view', '/'],
+      ['102', 'page_view', '/pricing-faq'],
+      ['101', 'webinar', 'Webinar: Lead scoring 101'],
+      ['102', 'content_download', 'Download the analyst report'],
+      ['103', 'demo_request', 'Request a demo'],
+      ['103', 'form_submit', 'Start your free trial'],
+    ]);
+    // With events, the contact's page-view counter and conversion properties are not counted again.
+    expect(records.some((activity) => activity.id.includes(':analytics:'))).toBe(false);
+    expect(records[0].id).toBe(
+      'hs:2431623:contact:101:events:leviathan-0f6e1c52-5a5e-3c2f-9a1d-1b2c3d4e5f01-1769940000000',
+    );
+
+    // The next run lists only what occurred since the last listing, less HubSpot's processing delay.
+    serveSearch();
+    const later: Record<string, string>[] = [];
+    nock(apiBase)
+      .get('/events/v3/events/')
+      .query((query) => {
+        later.push(query as Record<string, string>);
+        return true;
+      })
+      .times(2)
+      .reply(200, { results: [] });
+    noEngagementsBut();
+    for await (const syncPage of connector.syncActivities({ cursor })) expect(syncPage.records).toEqual([]);
+    expect(later).toHaveLength(2);
+    expect(Date.parse(later[0].occurredAfter)).toBeGreaterThan(Date.now() - 2 * 3_600_000);
+  });
+
+  it('falls back to the analytics properties of each contact on a portal without web analytics', async () => {
+    serveSearch();
+    noWebAnalytics();
     const emails = nock(apiBase)
       .post('/crm/v4/associations/contacts/emails/batch/read')
       .reply(200, loadHubspotFixture('associations-contacts-emails.json'));
@@ -65,8 +153,8 @@ describe('HubSpot activities and outcomes', () => {
     expect(byType('page_view')[0].detail).toBe('12 page views over 4 visits');
     expect(byType('content_download')).toHaveLength(3);
     expect(records).toHaveLength(7);
-    // One search, five association reads, one email batch read.
-    expect(connector.api.calls).toBe(7);
+    // One refused events listing, one search, five association reads, one email batch read.
+    expect(connector.api.calls).toBe(8);
   });
 
   it('reads closed-won stages from the pipelines and the conversion date from the lifecycle stage', async () => {

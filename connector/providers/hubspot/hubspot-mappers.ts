@@ -108,7 +108,8 @@ function checked<T>(
 /** Conversion events name what the visitor did; the name is the only hint of the kind of form. */
 export function conversionActivityType(eventName: string): ActivityType {
   const name = eventName.toLowerCase();
-  if (/demo|trial|contact sales|talk to sales/.test(name)) return 'demo_request';
+  // A free trial is a sign-up form, not a request to talk to sales.
+  if (/demo|contact sales|talk to sales/.test(name)) return 'demo_request';
   if (/webinar/.test(name)) return 'webinar';
   if (/download|ebook|e-book|whitepaper|white paper|guide|report/.test(name)) return 'content_download';
   return 'form_submit';

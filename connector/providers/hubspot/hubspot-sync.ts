@@ -5,7 +5,14 @@ import type { Activity } from '../../../shared/schemas/activity.ts';
 import type { TenantId } from '../../../shared/schemas/common.ts';
 import type { Lead } from '../../../shared/schemas/lead.ts';
 import type { Outcome } from '../../../shared/schemas/outcome.ts';
-import { associationBatchSize, dealProperties, engagementProperties, engagementTypes } from './constants.ts';
+import {
+  associationBatchSize,
+  dealProperties,
+  engagementProperties,
+  engagementTypes,
+  webEventsLagMs,
+  webEventTypes,
+} from './constants.ts';
 import {
   advanceCursor,
   type ContactCursor,
@@ -26,6 +33,7 @@ import {
   toIso,
 } from './hubspot-mappers.ts';
 import { batchReadObjects, listArchivedContacts, readAssociations, readDealStages } from './hubspot-reads.ts';
+import { listWebEvents, mapWebEvent } from './web-events.ts';
 
 export interface SyncDeps {
   api: HubspotApi;
@@ -42,6 +50,8 @@ interface HubspotCursor {
   v: 1;
   contacts: ContactCursor;
   deletedSince: number;
+  /** Activities: start of the last complete web-events listing (epoch ms); absent before the first. */
+  events?: number;
 }
 
 function parseCursor(cursor: string | null, object: string): HubspotCursor {
@@ -58,7 +68,9 @@ function parseCursor(cursor: string | null, object: string): HubspotCursor {
     ) {
       const position: ContactCursor = { since: contacts.since, boundaryIds: contacts.boundaryIds };
       if (contacts.fullLoad === true) position.fullLoad = true;
-      return { v: 1, contacts: position, deletedSince: parsed.deletedSince };
+      const cursor: HubspotCursor = { v: 1, contacts: position, deletedSince: parsed.deletedSince };
+      if (typeof parsed.events === 'number') cursor.events = parsed.events;
+      return cursor;
     }
   } catch {
     // Falls through to the error below.
@@ -72,8 +84,10 @@ function parseCursor(cursor: string | null, object: string): HubspotCursor {
   );
 }
 
-function serialize(contacts: ContactCursor, deletedSince: number): string {
-  return JSON.stringify({ v: 1, contacts, deletedSince } satisfies HubspotCursor);
+function serialize(contacts: ContactCursor, deletedSince: number, events?: number): string {
+  const cursor: HubspotCursor = { v: 1, contacts, deletedSince };
+  if (events !== undefined) cursor.events = events;
+  return JSON.stringify(cursor);
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
@@ -125,7 +139,7 @@ export async function* syncHubspotLeads(
  * may end inside a search page: the stream is in ascending order, so the cursor after any contact
  * is exact.
  */
-async function* contactGroups(deps: SyncDeps, options: SyncOptions) {
+async function* contactGroups(deps: SyncDeps, options: SyncOptions, events?: number) {
   const start = parseCursor(options.cursor, 'activity');
   let group: HubspotObject[] = [];
   // Cursors inside an initial load stay marked as such, so a resumed load still reads everything.
@@ -144,19 +158,59 @@ async function* contactGroups(deps: SyncDeps, options: SyncOptions) {
       group.push(contact);
       position = advanceCursor(position, contact);
       if (group.length === associationBatchSize) {
-        yield { contacts: group, nextCursor: serialize(position, start.deletedSince) };
+        yield { contacts: group, nextCursor: serialize(position, start.deletedSince, events) };
         group = [];
       }
     }
   }
-  yield { contacts: group, nextCursor: serialize(completedLoad(position), start.deletedSince) };
+  yield {
+    contacts: group,
+    nextCursor: serialize(completedLoad(position), start.deletedSince, events),
+  };
+}
+
+/**
+ * Page views and form submissions of every contact since the last listing, one event type at a
+ * time. Null when the portal has no web analytics: contact properties stand in for them then.
+ */
+async function* webEventPages(
+  deps: SyncDeps,
+  since: number | undefined,
+  cursor: string,
+): AsyncGenerator<SyncPage<Activity>, boolean> {
+  const occurredAfter = since === undefined ? undefined : new Date(since - webEventsLagMs);
+  for (const eventType of Object.values(webEventTypes)) {
+    const events = await listWebEvents(deps.api, eventType, occurredAfter);
+    if (events === null) {
+      deps.logger.warn(
+        { eventType },
+        'HubSpot web analytics events unavailable (Enterprise only): page views and forms come from contact properties',
+      );
+      return false;
+    }
+    const records: Activity[] = [];
+    const rejected: RejectedRecord[] = [];
+    for (const event of events) {
+      const mapped = mapWebEvent(deps.tenantId, event);
+      if (mapped === null) continue;
+      if ('value' in mapped) records.push(mapped.value);
+      else rejected.push(mapped.rejected);
+    }
+    yield { records, rejected, deletedCrmIds: [], nextCursor: cursor };
+  }
+  return true;
 }
 
 export async function* syncHubspotActivities(
   deps: SyncDeps,
   options: SyncOptions,
 ): AsyncGenerator<SyncPage<Activity>> {
-  for await (const group of contactGroups(deps, options)) {
+  const start = parseCursor(options.cursor, 'activity');
+  const listedAt = deps.now();
+  // Until the listing is complete the cursor keeps its old position, so a resumed run lists again.
+  const unchanged = serialize(start.contacts, start.deletedSince, start.events);
+  const webEvents = yield* webEventPages(deps, start.events, unchanged);
+  for await (const group of contactGroups(deps, options, webEvents ? listedAt : undefined)) {
     const records: Activity[] = [];
     const rejected: RejectedRecord[] = [];
     const take = (item: { value: Activity } | { rejected: RejectedRecord } | null) => {
@@ -164,8 +218,10 @@ export async function* syncHubspotActivities(
       if ('value' in item) records.push(item.value);
       else rejected.push(item.rejected);
     };
-    for (const contact of group.contacts)
-      for (const item of mapContactAnalytics(deps.tenantId, contact)) take(item);
+    // Without web events, the contact's analytics properties are the only trace of its visits and forms.
+    if (!webEvents)
+      for (const contact of group.contacts)
+        for (const item of mapContactAnalytics(deps.tenantId, contact)) take(item);
     const contactIds = group.contacts.map((contact) => contact.id);
     let withoutSignal = 0;
     for (const type of contactIds.length > 0 ? engagementTypes : []) {

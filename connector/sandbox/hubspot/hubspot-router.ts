@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { CallCounter, FaultPlan } from '../faults.ts';
 import { mountCrmRoutes } from './hubspot-crm-routes.ts';
+import { mountEventsRoutes } from './hubspot-events-routes.ts';
 import { hubspotError, rateLimitBody } from './hubspot-responses.ts';
 import { type HubspotSeed, seedHubspot } from './hubspot-seed.ts';
 import { HubspotStore } from './hubspot-store.ts';
@@ -17,6 +18,8 @@ export interface HubspotSandboxOptions {
   tenSecondlyLimit?: number;
   /** Retry-After of an injected TEN_SECONDLY_ROLLING 429, in seconds (real HubSpot: up to 10). */
   rateLimitRetryAfterSeconds?: number;
+  /** False for a portal below Enterprise: the web analytics events API answers 403. */
+  webAnalytics?: boolean;
   now?: () => number;
 }
 
@@ -199,5 +202,7 @@ export function hubspotRouter(
   const gate = apiGate(state, faults, calls, options);
   router.use(['/crm/v3', '/crm/v4'], express.json({ limit: '5mb' }), gate);
   mountCrmRoutes(router, store, faults, options.now ?? Date.now);
+  router.use('/events/v3', gate);
+  mountEventsRoutes(router, store, { webAnalytics: options.webAnalytics });
   return { router, store, state };
 }

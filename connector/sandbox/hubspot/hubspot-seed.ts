@@ -1,6 +1,6 @@
 import type { Activity } from '../../../shared/schemas/activity.ts';
 import type { Outcome } from '../../../shared/schemas/outcome.ts';
-import type { HubspotStore, StoredObject } from './hubspot-store.ts';
+import type { HubspotStore, StoredObject, StoredWebEvent } from './hubspot-store.ts';
 
 /** Canonical records from the generator, as HubSpot would hold them. */
 export interface HubspotSeed {
@@ -82,6 +82,75 @@ function engagementFor(
   }
 }
 
+const site = 'https://www.example.com';
+
+function slug(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+}
+
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** The page a form was submitted on: its title names the offer, as marketing titles landing pages. */
+function formPage(activity: Activity): { url: string; title: string } {
+  const detail = activity.detail ?? 'form';
+  switch (activity.type) {
+    case 'webinar':
+      return {
+        url: `${site}/webinars/${slug(detail.replace(/^webinar:\s*/i, ''))}`,
+        title: capitalised(detail),
+      };
+    case 'content_download':
+      return { url: `${site}/resources/${slug(detail)}`, title: `Download: ${detail}` };
+    case 'demo_request':
+      return { url: `${site}/demo`, title: 'Request a demo' };
+    default:
+      return { url: `${site}/forms/${slug(detail)}`, title: capitalised(detail) };
+  }
+}
+
+/**
+ * Page views and form submissions as the web analytics events API lists them (Enterprise portals);
+ * null for activity types HubSpot keeps elsewhere.
+ */
+function webEventFor(activity: Activity): StoredWebEvent | null {
+  const base = {
+    id: `leviathan-${activity.id}-${Date.parse(activity.occurredAt)}`,
+    objectId: activity.leadId,
+    occurredAt: activity.occurredAt,
+  };
+  const session = { hs_session_id: `leviathan-session-${activity.leadId}`, hs_session_source: 'DIRECT' };
+  if (activity.type === 'page_view' || activity.type === 'pricing_page_view') {
+    const path = activity.detail ?? '/';
+    return {
+      ...base,
+      eventType: 'e_visited_page',
+      properties: {
+        hs_url: `${site}${path}`,
+        hs_title: path === '/' ? 'Home' : capitalised(path.slice(1)),
+        ...session,
+      },
+    };
+  }
+  if (
+    ['form_submit', 'content_download', 'webinar', 'demo_request', 'campaign_response'].includes(
+      activity.type,
+    )
+  ) {
+    const page = formPage(activity);
+    return {
+      ...base,
+      eventType: 'e_submitted_form',
+      properties: { hs_url: page.url, hs_title: page.title, hs_form_type: 'HUBSPOT', ...session },
+    };
+  }
+  return null;
+}
+
 /** Page views roll up into counters; form-like events into the first and most recent conversion. */
 function rollUp(contact: StoredObject, activity: Activity): void {
   const p = contact.properties;
@@ -119,8 +188,16 @@ export function seedHubspot(store: HubspotStore, seed: HubspotSeed): void {
     if (engagement) {
       store.put(engagement.type, object(activity.id, engagement.properties, activity.occurredAt));
       store.associate(contact.id, engagement.type, activity.id);
-    } else rollUp(contact, activity);
+      continue;
+    }
+    // The contact's analytics properties sum up what the events record one by one.
+    rollUp(contact, activity);
+    const event = webEventFor(activity);
+    if (event) store.webEvents.push(event);
   }
+  store.webEvents.sort(
+    (left, right) => left.occurredAt.localeCompare(right.occurredAt) || left.id.localeCompare(right.id),
+  );
   for (const outcome of seed.outcomes ?? []) {
     const contact = contacts.get(outcome.leadId);
     if (!contact) continue;

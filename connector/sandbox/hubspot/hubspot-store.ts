@@ -27,7 +27,18 @@ export interface PipelineStage {
   probability: string;
 }
 
+/** A web analytics event (page view, form submission) of one contact, as the events API lists it. */
+export interface StoredWebEvent {
+  id: string;
+  eventType: string;
+  objectId: string;
+  occurredAt: string;
+  properties: Record<string, string>;
+}
+
 export class HubspotStore {
+  /** Web analytics events in the order they were recorded (Enterprise portals). */
+  readonly webEvents: StoredWebEvent[] = [];
   /** Objects by type (contacts, emails, meetings, calls, notes, tasks, deals), then id. */
   readonly objects = new Map<string, Map<string, StoredObject>>();
   /** contact id → associated object ids, by associated type. */

@@ -55,12 +55,15 @@ export function createQueueWorker<Q extends QueueName>(
   handler: JobHandler<Q>,
   options: QueueWorkerOptions,
 ): Worker {
-  return new Worker(queue, queueProcessor(queue, handler, options), {
+  const worker = new Worker(queue, queueProcessor(queue, handler, options), {
     connection: options.connection,
     prefix: options.prefix ?? defaultQueuePrefix,
     concurrency: options.concurrency ?? 4,
     autorun: options.autorun ?? true,
   });
+  // Connection resets and Redis restarts surface here; without a listener Node would throw.
+  worker.on('error', (error) => options.logger.warn({ err: error, queue }, 'queue worker error'));
+  return worker;
 }
 
 /**

@@ -101,7 +101,7 @@ export function samplingDraw(seed: number, leadId: string, atMs: number): number
   hash ^= hash >>> 13;
   hash = Math.imul(hash, 0xc2b2ae35) >>> 0;
   hash ^= hash >>> 16;
-  return hash / 4_294_967_296;
+  return (hash >>> 0) / 4_294_967_296;
 }
 
 /** Keep rate for negatives so positives + kept negatives ≈ the cap; 1 when under the cap. */

@@ -10,6 +10,8 @@ export interface BullmqQueueOptions {
   prefix?: string;
   /** First retry delay of the exponential backoff; tests shorten it. */
   backoffDelayMs?: number;
+  /** Connection errors while Redis restarts or resets; the queue reconnects by itself. */
+  onError?: (error: Error) => void;
 }
 
 /** Options of every job: bounded attempts, exponential backoff, bounded retention. */
@@ -41,6 +43,7 @@ export class BullmqJobQueue implements JobQueue {
         prefix: this.prefix,
         defaultJobOptions: { ...defaultJobOptions, backoff },
       });
+      queue.on('error', this.options.onError ?? (() => {}));
       this.queues.set(name, queue);
     }
     return queue;

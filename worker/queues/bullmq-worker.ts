@@ -13,6 +13,9 @@ export interface QueueWorkerOptions {
   concurrency?: number;
   /** Let tests start the worker when they are ready. */
   autorun?: boolean;
+  /** BullMQ's job lock (default 30 s, renewed at half) and stalled-job check interval. */
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
 }
 
 function asError(error: unknown): Error {
@@ -60,6 +63,8 @@ export function createQueueWorker<Q extends QueueName>(
     prefix: options.prefix ?? defaultQueuePrefix,
     concurrency: options.concurrency ?? 4,
     autorun: options.autorun ?? true,
+    ...(options.lockDurationMs === undefined ? {} : { lockDuration: options.lockDurationMs }),
+    ...(options.stalledIntervalMs === undefined ? {} : { stalledInterval: options.stalledIntervalMs }),
   });
   // Connection resets and Redis restarts surface here; without a listener Node would throw.
   worker.on('error', (error) => options.logger.warn({ err: error, queue }, 'queue worker error'));

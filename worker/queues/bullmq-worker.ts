@@ -87,3 +87,26 @@ export async function drainWorkers(workers: Worker[], graceMs: number): Promise<
     clearTimeout(timer);
   }
 }
+
+/**
+ * The worker process's shutdown: on SIGTERM or SIGINT, drain within `graceMs`, then exit 0 (or 1
+ * when the grace period ran out, so the orchestrator knows jobs were left to stall).
+ */
+export function drainOnSignals(
+  workers: Worker[],
+  options: { graceMs: number; logger: Logger; exit?: (code: number) => void },
+): void {
+  const exit = options.exit ?? ((code: number) => process.exit(code));
+  let draining = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (draining) return;
+    draining = true;
+    options.logger.info({ signal, graceMs: options.graceMs }, 'draining queue workers');
+    void drainWorkers(workers, options.graceMs).then((drained) => {
+      if (!drained) options.logger.error('grace period over with jobs still active');
+      exit(drained ? 0 : 1);
+    });
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+}

@@ -60,3 +60,15 @@ export function makeActivity(
 ) {
   return { id, tenantId, leadId, type, occurredAt, detail };
 }
+
+/** Every key of one node matching a glob, sorted, by raw SCAN. */
+export async function scanNode(node: Redis, pattern: string): Promise<string[]> {
+  const found: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    found.push(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+  return found.sort();
+}

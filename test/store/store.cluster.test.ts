@@ -3,7 +3,7 @@ import { tenantKeys } from '../../shared/store/keys.ts';
 import type { Store } from '../../shared/store/store.ts';
 import { type RedisClusterHandle, startRedisCluster } from '../support/redis-cluster.ts';
 import { storeContract } from './store-contract.ts';
-import { makeLead, storeOn, uniqueTenantId } from './store-test-support.ts';
+import { makeLead, scanNode, storeOn, uniqueTenantId } from './store-test-support.ts';
 
 let cluster: RedisClusterHandle;
 let store: Store;
@@ -39,7 +39,14 @@ describe('store on a three-node Redis Cluster', () => {
     ).rejects.toThrow(/CROSSSLOT|same slot/i);
   });
 
-  storeContract(() => store, tenants);
+  storeContract(
+    () => store,
+    tenants,
+    async (pattern) =>
+      (await Promise.all(cluster.client.nodes('master').map((node) => scanNode(node, pattern))))
+        .flat()
+        .sort(),
+  );
 
   it('spreads tenants over the nodes and purges each from its own node', async () => {
     const ids = Array.from({ length: 12 }, () => uniqueTenantId());

@@ -3,7 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../shared/store/store.ts';
 import { StoreError } from '../../shared/store/store-error.ts';
 import { storeContract } from './store-contract.ts';
-import { connectTestRedis, makeActivity, makeLead, storeOn, uniqueTenantId } from './store-test-support.ts';
+import {
+  connectTestRedis,
+  makeActivity,
+  makeLead,
+  scanNode,
+  storeOn,
+  uniqueTenantId,
+} from './store-test-support.ts';
 
 let redis: Redis;
 let store: Store;
@@ -33,7 +40,11 @@ async function bytesOf(tenantId: string): Promise<number> {
 }
 
 describe('store on one Redis', () => {
-  storeContract(() => store, tenants);
+  storeContract(
+    () => store,
+    tenants,
+    (pattern) => scanNode(redis, pattern),
+  );
 
   it('takes the same memory after a replay of the same leads, activities, outcomes and intent', async () => {
     const tenantId = tenant();

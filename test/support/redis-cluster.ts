@@ -92,6 +92,8 @@ async function ask<T>(port: number, question: (redis: Redis) => Promise<T>): Pro
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
   });
+  // A node that is still starting refuses the connection: connect() rejects, no event needed.
+  redis.on('error', () => {});
   try {
     await redis.connect();
     return await question(redis);

@@ -3,7 +3,7 @@ import { featureIds, featureLabel } from '../../shared/features/feature-catalogu
 import type { FeatureValue } from '../../shared/features/feature-definition.ts';
 import type { Activity, ActivityType } from '../../shared/schemas/activity.ts';
 import type { IntentSignal } from '../../shared/schemas/intent-signal.ts';
-import type { Lead } from '../../shared/schemas/lead.ts';
+import { type Lead, leadSchema } from '../../shared/schemas/lead.ts';
 import { computeFeatureVector } from './compute-feature-vector.ts';
 import { InMemoryLeadHistory } from './in-memory-history.ts';
 
@@ -12,7 +12,7 @@ const DAY = 86_400_000;
 const S = Date.parse('2026-03-01T00:00:00Z');
 
 function lead(id: string, createdAt: string, title: string, overrides: Partial<Lead> = {}): Lead {
-  return {
+  return leadSchema.parse({
     id,
     tenantId: TENANT,
     crmId: id,
@@ -34,7 +34,7 @@ function lead(id: string, createdAt: string, title: string, overrides: Partial<L
     consentToTracking: true,
     accountKey: 'acme.com',
     ...overrides,
-  };
+  });
 }
 
 let activityCount = 0;

@@ -32,6 +32,7 @@ export function leadAfterConversion(lead: Lead, asOfMs: number): Lead {
   return {
     ...lead,
     status: 'Closed - Converted',
+    ownerId: 'owner-after-conversion',
     updatedAt: new Date(asOfMs + 30 * DAY_MS).toISOString(),
   };
 }

@@ -92,6 +92,7 @@ describe('point-in-time features', () => {
       leakyFeature('days_since_record_update', (at) => (at.asOfMs - Date.parse(at.lead.updatedAt)) / DAY_MS),
       leakyFeature('is_converted_status', (at) => (at.lead.status === 'Closed - Converted' ? 1 : 0)),
       leakyFeature('colleagues_on_record', (at) => at.colleagues.length),
+      leakyFeature('owner', (at) => at.lead.ownerId),
     ];
     const caught = new Set(
       inputs.flatMap((at) => findLeaks([...catalogue, ...leaky], at)).map((l) => l.featureId),
@@ -102,6 +103,7 @@ describe('point-in-time features', () => {
       'colleagues_on_record',
       'days_since_record_update',
       'is_converted_status',
+      'owner',
     ]);
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { generateDataset } from '../../fixtures/generator/generate-dataset.ts';
-import type { Lead } from '../../shared/schemas/lead.ts';
+import { type Lead, leadSchema } from '../../shared/schemas/lead.ts';
 import type { Outcome, OutcomeKind } from '../../shared/schemas/outcome.ts';
 import { historyFromRecords } from './in-memory-history.ts';
 import {
@@ -18,7 +18,7 @@ const TENANT = 'sf:00D000000000001AAA';
 const END_MS = Date.parse('2026-10-31T23:59:59.999Z');
 
 function lead(createdAt: string): Lead {
-  return {
+  return leadSchema.parse({
     id: 'lead-1',
     tenantId: TENANT,
     crmId: 'lead-1',
@@ -39,7 +39,7 @@ function lead(createdAt: string): Lead {
     updatedAt: createdAt,
     consentToTracking: false,
     accountKey: null,
-  };
+  });
 }
 
 function outcome(kind: OutcomeKind, occurredAt: string): Outcome {

@@ -45,7 +45,7 @@ function answersPing(port: number): Promise<boolean> {
 }
 
 export async function startPrivateRedis(
-  policy: { maxmemoryPolicy?: string; appendonly?: 'yes' | 'no' } = {},
+  policy: { maxmemoryPolicy?: string; appendonly?: 'yes' | 'no'; debugCommand?: boolean } = {},
 ): Promise<PrivateRedisServer> {
   const port = await freePort();
   const dir = mkdtempSync(path.join(tmpdir(), 'leadscore-scenario-redis-'));
@@ -54,6 +54,8 @@ export async function startPrivateRedis(
     ...['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', ''],
     ...['--appendonly', policy.appendonly ?? 'yes', '--appendfsync', 'always'],
     ...['--maxmemory-policy', policy.maxmemoryPolicy ?? 'noeviction'],
+    // DEBUG SLEEP makes the server slow on purpose (off by default since Redis 7).
+    ...(policy.debugCommand ? ['--enable-debug-command', 'yes'] : []),
   ];
   const server: PrivateRedisServer = {
     url: `redis://127.0.0.1:${port}`,

@@ -19,6 +19,8 @@ export interface UpsertReport {
 }
 
 const CHUNK = 500;
+/** Rounds of compare-and-set before concurrent writers of the same leads are reported. */
+const MAX_ATTEMPTS = 25;
 
 function idOf(record: unknown): string | null {
   if (typeof record === 'object' && record !== null && 'id' in record && typeof record.id === 'string') {
@@ -77,26 +79,46 @@ export class LeadsRepository {
   }
 
   private async writeChunk(tenantId: string, keys: TenantKeys, leads: Lead[]): Promise<number> {
-    const previous = (await this.redis.hmget(keys.leads, ...leads.map((lead) => lead.id))) as (
-      | string
-      | null
-    )[];
-    const transaction = this.redis.multi();
+    let pending = leads;
     let written = 0;
-    leads.forEach((lead, index) => {
-      const encoded = encodeLead(lead);
-      const old = previous[index];
-      if (old === encoded) return;
-      written += 1;
-      transaction.hset(keys.leads, lead.id, encoded);
-      transaction.zadd(keys.leadIndex, 0, lead.id);
-      const oldAccount =
-        old === null || old === undefined ? null : decodeLead(tenantId, lead.id, old).accountKey;
-      if (oldAccount !== null && oldAccount !== lead.accountKey)
-        transaction.zrem(keys.account(oldAccount), lead.id);
-      if (lead.accountKey !== null) transaction.zadd(keys.account(lead.accountKey), 0, lead.id);
-    });
-    if (written > 0) await execOrThrow(transaction, `upsert leads of ${tenantId}`);
+    for (let attempt = 1; pending.length > 0; attempt += 1) {
+      if (attempt > MAX_ATTEMPTS) {
+        throw new Error(
+          `upsert leads of ${tenantId}: ${pending.length} leads kept changing under concurrent writers`,
+        );
+      }
+      // Each round at least one racing writer wins; a short random pause spreads the others out.
+      if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, Math.random() * attempt * 2));
+      const previous = (await this.redis.hmget(keys.leads, ...pending.map((lead) => lead.id))) as (
+        | string
+        | null
+      )[];
+      const pipeline = this.redis.pipeline();
+      const sent: Lead[] = [];
+      pending.forEach((lead, index) => {
+        const encoded = encodeLead(lead);
+        const old = previous[index] ?? null;
+        if (old === encoded) return;
+        const oldAccount = old === null ? null : decodeLead(tenantId, lead.id, old).accountKey;
+        const dropOld = oldAccount !== null && oldAccount !== lead.accountKey;
+        pipeline.lsPutLead(
+          keys.leads,
+          keys.leadIndex,
+          dropOld ? keys.account(oldAccount) : keys.leads,
+          lead.accountKey === null ? keys.leads : keys.account(lead.accountKey),
+          lead.id,
+          old ?? '',
+          encoded,
+          dropOld ? '1' : '0',
+          lead.accountKey === null ? '0' : '1',
+        );
+        sent.push(lead);
+      });
+      if (sent.length === 0) break;
+      const results = (await execOrThrow(pipeline, `upsert leads of ${tenantId}`)) as number[];
+      written += results.filter((result) => result === 1).length;
+      pending = sent.filter((_, index) => results[index] !== 1);
+    }
     return written;
   }
 

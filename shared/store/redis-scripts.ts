@@ -34,8 +34,37 @@ end
 return changed
 `;
 
+/**
+ * Writes one lead if what is stored is still what the caller read (compare-and-set), moving it
+ * between account indexes in the same step, so two writers of one lead never leave it indexed
+ * under a stale account. Returns 1 when written, 0 when the stored value had changed meanwhile.
+ * KEYS: leads hash, lead index, old account index, new account index (a placeholder when unused).
+ * ARGV: lead id, expected encoding ('' when absent), new encoding, drop old account 1|0, add new 1|0.
+ */
+const PUT_LEAD = `
+local current = redis.call('HGET', KEYS[1], ARGV[1])
+if (current or '') ~= ARGV[2] then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+redis.call('ZADD', KEYS[2], 0, ARGV[1])
+if ARGV[4] == '1' then redis.call('ZREM', KEYS[3], ARGV[1]) end
+if ARGV[5] == '1' then redis.call('ZADD', KEYS[4], 0, ARGV[1]) end
+return 1
+`;
+
 declare module 'ioredis' {
   interface RedisCommander<Context> {
+    /** See PUT_LEAD in shared/store/redis-scripts.ts. */
+    lsPutLead(
+      leads: RedisKey,
+      leadIndex: RedisKey,
+      oldAccount: RedisKey,
+      newAccount: RedisKey,
+      leadId: string,
+      expected: string,
+      encoded: string,
+      dropOldAccount: '0' | '1',
+      addNewAccount: '0' | '1',
+    ): Result<number, Context>;
     /** See UPSERT_MEMBERS in shared/store/redis-scripts.ts. */
     lsUpsertMembers(key: RedisKey, ...scoreMemberPairs: (string | number)[]): Result<number, Context>;
   }
@@ -47,6 +76,7 @@ const defined = new WeakSet<RedisClient>();
 export function withStoreScripts(client: RedisClient): RedisClient {
   if (!defined.has(client)) {
     client.defineCommand('lsUpsertMembers', { numberOfKeys: 1, lua: UPSERT_MEMBERS });
+    client.defineCommand('lsPutLead', { numberOfKeys: 4, lua: PUT_LEAD });
     defined.add(client);
   }
   return client;

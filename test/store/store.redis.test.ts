@@ -109,6 +109,19 @@ describe('store on one Redis', () => {
     expect((await store.leads.get(tenantId, 'L2'))?.accountKey).toBe('globex.com');
   });
 
+  it('leaves a lead in exactly one account index when writers race on it', async () => {
+    const tenantId = tenant();
+    const versions = Array.from({ length: 12 }, (_, index) => {
+      const domain = index % 2 === 0 ? 'acme.com' : 'globex.com';
+      return makeLead(tenantId, 'RACED', { domain, accountKey: domain, title: `Title ${index}` });
+    });
+    await Promise.all(versions.map((version) => store.leads.upsertMany(tenantId, [version])));
+    const stored = await store.leads.get(tenantId, 'RACED');
+    const other = stored?.accountKey === 'acme.com' ? 'globex.com' : 'acme.com';
+    expect(await store.leads.idsOfAccount(tenantId, stored?.accountKey ?? '')).toEqual(['RACED']);
+    expect(await store.leads.idsOfAccount(tenantId, other)).toEqual([]);
+  });
+
   it('returns activities strictly before a time, and between two times', async () => {
     const tenantId = tenant();
     const t = (day: number) => `2026-03-${String(day).padStart(2, '0')}T00:00:00.000Z`;

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { TenantId } from '../../shared/schemas/common.ts';
+import type { TenantsRepository } from '../../shared/store/tenants.repository.ts';
 
 /**
  * What the queues need from the tenant record: stop a tenant's jobs and ask for reconnection. The
@@ -83,5 +84,32 @@ export class InMemoryTenantControl implements TenantControl {
 
   async resume(tenantId: TenantId): Promise<void> {
     this.states.delete(tenantId);
+  }
+}
+
+/**
+ * The contract on the store's tenants repository (status active | paused | auth_revoked): what the
+ * admin sees. A tenant the store does not know (purged on uninstall) runs no jobs either.
+ */
+export class StoreTenantControl implements TenantControl {
+  constructor(private readonly tenants: TenantsRepository) {}
+
+  async pause(tenantId: TenantId, reason: string): Promise<void> {
+    const tenant = await this.tenants.get(tenantId);
+    // A tenant already flagged auth_revoked keeps that status and its reason.
+    if (tenant?.status === 'active') await this.tenants.setStatus(tenantId, 'paused', reason);
+  }
+
+  async flagForReconnection(tenantId: TenantId, reason: string): Promise<void> {
+    await this.tenants.setStatus(tenantId, 'auth_revoked', reason);
+  }
+
+  async isPaused(tenantId: TenantId): Promise<boolean> {
+    const tenant = await this.tenants.get(tenantId);
+    return tenant === undefined || tenant.status !== 'active';
+  }
+
+  async resume(tenantId: TenantId): Promise<void> {
+    await this.tenants.setStatus(tenantId, 'active');
   }
 }

@@ -125,12 +125,16 @@ async function benchHubspot(): Promise<ProviderFigures> {
     }
     const deals = contacts.reduce((sum, contact) => sum + store.associated(contact.id, 'deals').length, 0);
     const archived = contacts.filter((contact) => contact.archived).length;
+    const webEvents: Record<string, number> = {};
+    for (const event of store.webEvents) webEvents[event.eventType] = (webEvents[event.eventType] ?? 0) + 1;
     print(
       `hubspot: seeded ${thousands(contacts.length)} contacts, ${thousands(dataset.activities.length)} activities (${Object.entries(
         engagements,
       )
         .map(([type, count]) => `${thousands(count)} ${type}`)
-        .join(', ')}; the rest as contact analytics properties), ${deals} deals`,
+        .join(', ')}; ${Object.entries(webEvents)
+        .map(([type, count]) => `${thousands(count)} ${type}`)
+        .join(', ')} web analytics events), ${deals} deals`,
     );
     const setup = await connector.ensureFields();
     print(
@@ -143,10 +147,11 @@ async function benchHubspot(): Promise<ProviderFigures> {
       engagements,
       deals,
       archived,
+      webEvents,
       written: run.written,
     });
-    // contacts, emails, meetings, calls, notes, tasks, deals.
-    return report('hubspot', run, minimum, 7);
+    // contacts, emails, meetings, calls, notes, tasks, deals, page-view and form-submission events.
+    return report('hubspot', run, minimum, 9);
   } finally {
     await sandbox.close();
   }

@@ -36,5 +36,9 @@ describe('the page-size minimum of a full sync plus write-back', () => {
     // + 1 pipelines + 1 archived page + 100 updates.
     expect(hubspotMinimumCalls(counts)).toBe(792);
     expect(hubspotMinimumCalls({ ...counts, deals: 0, archived: 250 })).toBe(792 - 3 - 1 + 2);
+    // Web analytics: pages of 100 per event type, at least one each.
+    expect(
+      hubspotMinimumCalls({ ...counts, webEvents: { e_visited_page: 5_593, e_submitted_form: 0 } }),
+    ).toBe(792 + 56 + 1);
   });
 });

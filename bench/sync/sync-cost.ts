@@ -10,6 +10,7 @@ import {
   batchUpdateSize,
   engagementTypes,
   searchPageSize,
+  webEventsPageSize,
 } from '../../connector/providers/hubspot/constants.ts';
 import {
   defaultSalesforceOptions,
@@ -67,6 +68,8 @@ export interface HubspotCounts {
   deals: number;
   /** Archived contacts (the deletions listing reads them all). */
   archived: number;
+  /** Web analytics events by event type (page views, form submissions), listed 100 per page. */
+  webEvents?: Record<string, number>;
   written: number;
 }
 
@@ -99,5 +102,8 @@ export function hubspotMinimumCalls(
   const pipelines = counts.deals > 0 ? 1 : 0;
   const archivedPages = Math.max(1, Math.ceil(counts.archived / sizes.archived));
   const writes = Math.ceil(counts.written / sizes.batchUpdate);
-  return searchPages + associationReads + objectReads + pipelines + archivedPages + writes;
+  let eventPages = 0;
+  for (const events of Object.values(counts.webEvents ?? {}))
+    eventPages += Math.max(1, Math.ceil(events / webEventsPageSize));
+  return searchPages + associationReads + objectReads + pipelines + archivedPages + writes + eventPages;
 }

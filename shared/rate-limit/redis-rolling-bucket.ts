@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { TenantId } from '../schemas/common.ts';
 
 /** A budget: at most `capacity` calls in any rolling `intervalMs`. */
@@ -90,7 +90,7 @@ return math.max(1, (earliest + span + 1) * slotMs - now)
  */
 export class RedisRollingBucket {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: Redis | Cluster,
     private readonly clock: PacerClock = wallClock,
   ) {}
 

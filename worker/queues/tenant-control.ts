@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { TenantId } from '../../shared/schemas/common.ts';
 import type { TenantsRepository } from '../../shared/store/tenants.repository.ts';
 
@@ -22,7 +22,7 @@ export function tenantControlKey(tenantId: TenantId): string {
 
 export class RedisTenantControl implements TenantControl {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: Redis | Cluster,
     private readonly now: () => number = Date.now,
   ) {}
 

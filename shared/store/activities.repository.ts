@@ -115,6 +115,12 @@ export class ActivitiesRepository {
     return report;
   }
 
+  /** Removes activities deleted in the CRM; returns how many were stored. Unknown ids are ignored. */
+  async remove(tenantId: string, leadId: string, activityIds: readonly string[]): Promise<number> {
+    if (activityIds.length === 0) return 0;
+    return this.redis.lsRemoveMembers(tenantKeys(tenantId).activities(leadId), ...activityIds);
+  }
+
   /** The lead's activities with occurredAt < at (epoch ms), oldest first. */
   async before(tenantId: string, leadId: string, at: number): Promise<Activity[]> {
     const flat = await this.redis.zrangebyscore(

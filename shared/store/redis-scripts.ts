@@ -34,6 +34,18 @@ end
 return changed
 `;
 
+/** Removes the members whose identity is one of ARGV; returns how many were removed. */
+const REMOVE_MEMBERS = `
+local wanted = {}
+for i = 1, #ARGV do wanted[ARGV[i]] = true end
+local removed = 0
+for _, member in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  local at = string.find(member, '\\31', 1, true)
+  if at and wanted[string.sub(member, 1, at - 1)] then removed = removed + redis.call('ZREM', KEYS[1], member) end
+end
+return removed
+`;
+
 /**
  * Writes one lead if what is stored is still what the caller read (compare-and-set), moving it
  * between account indexes in the same step, so two writers of one lead never leave it indexed
@@ -53,6 +65,8 @@ return 1
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
+    /** See REMOVE_MEMBERS in shared/store/redis-scripts.ts. */
+    lsRemoveMembers(key: RedisKey, ...identities: string[]): Result<number, Context>;
     /** See PUT_LEAD in shared/store/redis-scripts.ts. */
     lsPutLead(
       leads: RedisKey,
@@ -77,6 +91,7 @@ export function withStoreScripts(client: RedisClient): RedisClient {
   if (!defined.has(client)) {
     client.defineCommand('lsUpsertMembers', { numberOfKeys: 1, lua: UPSERT_MEMBERS });
     client.defineCommand('lsPutLead', { numberOfKeys: 4, lua: PUT_LEAD });
+    client.defineCommand('lsRemoveMembers', { numberOfKeys: 1, lua: REMOVE_MEMBERS });
     defined.add(client);
   }
   return client;

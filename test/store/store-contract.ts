@@ -62,6 +62,18 @@ export function storeContract(
     expect(await store.activities.count(tenantId, 'KEPT')).toBe(1);
   });
 
+  it('removes activities deleted in the CRM by id, leaving the others', async () => {
+    const store = getStore();
+    const tenantId = tenant();
+    await store.activities.upsertMany(tenantId, [
+      makeActivity(tenantId, 'L1', 'A1', '2026-03-01T00:00:00.000Z'),
+      makeActivity(tenantId, 'L1', 'A2', '2026-03-02T00:00:00.000Z', 'call', 'no answer'),
+      makeActivity(tenantId, 'L1', 'A3', '2026-03-03T00:00:00.000Z'),
+    ]);
+    expect(await store.activities.remove(tenantId, 'L1', ['A2', 'A3', 'UNKNOWN'])).toBe(2);
+    expect((await store.activities.all(tenantId, 'L1')).map((activity) => activity.id)).toEqual(['A1']);
+  });
+
   it('reads history point-in-time through the LeadHistorySource', async () => {
     const store = getStore();
     const tenantId = tenant();

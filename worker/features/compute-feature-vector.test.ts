@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { featureIds, featureLabel } from '../../shared/features/feature-catalogue.ts';
+import { featureCatalogue, featureIds, featureLabel } from '../../shared/features/feature-catalogue.ts';
 import type { FeatureValue } from '../../shared/features/feature-definition.ts';
 import type { Activity, ActivityType } from '../../shared/schemas/activity.ts';
 import type { IntentSignal } from '../../shared/schemas/intent-signal.ts';
 import { type Lead, leadSchema } from '../../shared/schemas/lead.ts';
 import { computeFeatureVector } from './compute-feature-vector.ts';
+import { catalogueComputations, computationsOutsideCatalogue } from './feature-computations.ts';
 import { InMemoryLeadHistory } from './in-memory-history.ts';
 
 const TENANT = 'sf:00D000000000001AAA';
@@ -108,6 +109,14 @@ async function valuesAt(leadId: string, at: number): Promise<Record<string, Feat
 }
 
 describe('computeFeatureVector', () => {
+  it('has exactly one computation per catalogue feature', () => {
+    expect(catalogueComputations().map((feature) => feature.definition.id)).toEqual(featureIds);
+    expect(computationsOutsideCatalogue(featureCatalogue)).toEqual([]);
+    expect(() =>
+      catalogueComputations([...featureCatalogue, { ...featureCatalogue[0], id: 'new_feature' }]),
+    ).toThrow(/No computation for feature\(s\) new_feature/);
+  });
+
   it('computes a known lead at s from what happened strictly before s', async () => {
     const values = await valuesAt('ana', S);
     expect(values).toMatchObject({

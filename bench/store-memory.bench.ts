@@ -12,6 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { streamDataset } from '../fixtures/generator/generate-dataset.ts';
+import { tenantTag } from '../shared/store/keys.ts';
 import { createStore } from '../shared/store/store.ts';
 
 function argument(name: string, fallback: number): number {
@@ -36,7 +37,7 @@ async function usedMemory(): Promise<number> {
 
 /** MEMORY USAGE of every key of the tenant, summed per key family (the part after the tag). */
 async function bytesByFamily(): Promise<Map<string, number>> {
-  const tag = `ls:{${tenantId}}:`;
+  const tag = tenantTag(tenantId);
   const families = new Map<string, number>();
   const keys = await store.keysOf(tenantId);
   for (let start = 0; start < keys.length; start += 1000) {

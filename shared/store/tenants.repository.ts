@@ -218,11 +218,21 @@ export class TenantsRepository {
     return true;
   }
 
-  /** Rotates every tenant; returns how many were re-encrypted. */
-  async rotateAll(): Promise<number> {
-    let rotated = 0;
-    for (const tenantId of await this.list()) if (await this.rotateTokens(tenantId)) rotated += 1;
-    return rotated;
+  /**
+   * Rotates every registered tenant. A tenant whose tokens cannot be opened (its key is gone, or
+   * the ciphertext fails authentication) is listed with the reason and the others still rotate.
+   */
+  async rotateAll(): Promise<{ rotated: number; failed: { tenantId: string; reason: string }[] }> {
+    const report = { rotated: 0, failed: [] as { tenantId: string; reason: string }[] };
+    for (const tenantId of await this.list()) {
+      try {
+        if (await this.rotateTokens(tenantId)) report.rotated += 1;
+      } catch (error) {
+        if (!(error instanceof StoreError)) throw error;
+        report.failed.push({ tenantId, reason: error.message });
+      }
+    }
+    return report;
   }
 
   /** Removes the tenant from the registry (its keys are purged by the store, see purgeTenant). */

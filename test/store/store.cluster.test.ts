@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tenantKeys } from '../../shared/store/keys.ts';
-import type { Store } from '../../shared/store/store.ts';
+import { createStore, type Store } from '../../shared/store/store.ts';
+import { createTokenKeyRing } from '../../shared/store/token-crypto.ts';
 import { type RedisClusterHandle, startRedisCluster } from '../support/redis-cluster.ts';
 import { storeContract } from './store-contract.ts';
-import { makeLead, scanNode, storeOn, uniqueTenantId } from './store-test-support.ts';
+import { KEY_A, KEY_B, makeLead, scanNode, storeOn, uniqueTenantId } from './store-test-support.ts';
 
 let cluster: RedisClusterHandle;
 let store: Store;
@@ -73,5 +74,17 @@ describe('store on a three-node Redis Cluster', () => {
     expect(await store.keysOf(ids[0])).toEqual([]);
     expect(await store.tenants.list()).not.toContain(ids[0]);
     expect(await store.leads.get(ids[1], 'L1')).toMatchObject({ id: 'L1' });
+    const rotating = createStore(cluster.client, { keyRing: createTokenKeyRing(KEY_B, [KEY_A]) });
+    await cluster.client.hset(
+      tenantKeys(ids[1]).tenant,
+      'tokens',
+      (await cluster.client.hget(tenantKeys(ids[2]).tenant, 'tokens')) ?? '',
+    );
+    const report = await rotating.tenants.rotateAll();
+    expect(report.rotated).toBe(10);
+    expect(report.failed).toEqual([
+      { tenantId: ids[1], reason: expect.stringMatching(/failed authentication/) },
+    ]);
+    expect((await rotating.tenants.rotateAll()).rotated).toBe(0);
   });
 });

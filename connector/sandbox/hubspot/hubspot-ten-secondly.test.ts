@@ -1,5 +1,10 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadHubspotFixture } from '../../../fixtures/hubspot/load-fixture.ts';
+import { hubspotBudgets } from '../../../shared/rate-limit/provider-budgets.ts';
+import { RedisRollingBucket, rateLimitKey } from '../../../shared/rate-limit/redis-rolling-bucket.ts';
+import { testRedisUrl } from '../../../test/support/redis.ts';
 import { resetHubspotPauses } from '../../providers/hubspot/hubspot-api.ts';
 import { HubspotConnector } from '../../providers/hubspot/hubspot-connector.ts';
 import { exchangeHubspotCode } from '../../providers/hubspot/hubspot-oauth.ts';
@@ -116,5 +121,33 @@ describe('sandbox HubSpot ten-secondly budget', () => {
     expect(sandbox.hubspot.state.rejected.tenSecondly).toBe(0);
     // 250 calls at 100 per 10 s: two full waits of one window each.
     expect(clock.slept).toBe(20_000);
+  });
+
+  it('two worker processes of one portal share the Redis budget and together stay below it', async () => {
+    const clock = virtualClock(Date.now());
+    const { sandbox, tokens } = await sandboxWithToken(clock);
+    const budget = { ...hubspotBudgets.calls, name: `hubspot-calls-${randomBytes(4).toString('hex')}` };
+    const connections = [new Redis(testRedisUrl), new Redis(testRedisUrl)];
+    const context = testContext({ tokens, baseUrls: { api: sandbox.baseUrl } });
+    try {
+      const connectors = connections.map(
+        (connection) =>
+          new HubspotConnector(context, {
+            clock,
+            searchBucket: new RollingTokenBucket(4, 1_000, clock),
+            callBucket: new RedisRollingBucket(connection, clock).pacer(context.tenantId, budget),
+          }),
+      );
+      await Promise.all(
+        connectors.map(async (connector) => {
+          for (let call = 0; call < 120; call += 1) await connector.fetchLeads([String(call + 1)]);
+        }),
+      );
+      expect(sandbox.hubspot.state.apiUsed).toBe(240);
+      expect(sandbox.hubspot.state.rejected.tenSecondly).toBe(0);
+    } finally {
+      await connections[0].del(rateLimitKey(context.tenantId, budget));
+      for (const connection of connections) await connection.quit();
+    }
   });
 });

@@ -126,7 +126,14 @@ export async function startRedisCluster(options: { timeoutMs?: number } = {}): P
   const servers: ChildProcess[] = [];
   const clients: Cluster[] = [];
 
+  // Should the test process die before stop(), the servers must not outlive it.
+  const killOnExit = () => {
+    for (const server of servers) if (server.exitCode === null) server.kill('SIGKILL');
+  };
+  process.once('exit', killOnExit);
+
   const stop = async () => {
+    process.off('exit', killOnExit);
     await Promise.all(clients.map((client) => client.quit().catch(() => client.disconnect())));
     await Promise.all(
       servers.map(async (server) => {

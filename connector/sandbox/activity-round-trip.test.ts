@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Dataset, generateDataset } from '../../fixtures/generator/generate-dataset.ts';
 import type { CrmConnector, SyncPage } from '../../shared/crm-connector.ts';
 import { activityTypeSchema } from '../../shared/schemas/activity.ts';
+import type { TenantId } from '../../shared/schemas/common.ts';
 import { resetHubspotPauses } from '../providers/hubspot/hubspot-api.ts';
 import { HubspotConnector } from '../providers/hubspot/hubspot-connector.ts';
 import { exchangeHubspotCode } from '../providers/hubspot/hubspot-oauth.ts';
@@ -61,6 +62,24 @@ function report(provider: string, result: RoundTripComparison): void {
   );
 }
 
+/** The real HubSpot provider against the sandbox, installed by OAuth, with budgets that never wait. */
+async function unpacedHubspot(sandbox: RunningSandbox, tenantId: TenantId): Promise<HubspotConnector> {
+  const state = 'sandbox-state-0123456789';
+  const tokens = await exchangeHubspotCode({
+    clientId: 'sandbox-client',
+    clientSecret: 'sandbox-secret',
+    redirectUri: 'http://127.0.0.1/oauth/hubspot/callback',
+    apiBase: sandbox.baseUrl,
+    code: 'sandbox-code',
+    expectedState: state,
+    receivedState: state,
+  });
+  return new HubspotConnector(testContext({ tenantId, tokens, baseUrls: { api: sandbox.baseUrl } }), {
+    searchBucket: new RollingTokenBucket(1_000_000, 1),
+    callBucket: new RollingTokenBucket(1_000_000, 1),
+  });
+}
+
 /** Every type the generator emits reaches the store as that type, in about the seeded numbers. */
 function expectEveryGeneratedType(result: RoundTripComparison, dataset: Dataset): void {
   const generated = new Set(dataset.activities.map((activity) => activity.type));
@@ -98,28 +117,37 @@ describe('activity types through the sandbox CRM and each provider', () => {
       hubspot: { tenSecondlyLimit: 1_000_000, searchesPerSecond: 1_000_000 },
     });
     running.push(sandbox);
-    const state = 'sandbox-state-0123456789';
-    const tokens = await exchangeHubspotCode({
-      clientId: 'sandbox-client',
-      clientSecret: 'sandbox-secret',
-      redirectUri: 'http://127.0.0.1/oauth/hubspot/callback',
-      apiBase: sandbox.baseUrl,
-      code: 'sandbox-code',
-      expectedState: state,
-      receivedState: state,
-    });
-    const connector = new HubspotConnector(
-      testContext({ tenantId, tokens, baseUrls: { api: sandbox.baseUrl } }),
-      {
-        searchBucket: new RollingTokenBucket(1_000_000, 1),
-        callBucket: new RollingTokenBucket(1_000_000, 1),
-      },
-    );
+    const connector = await unpacedHubspot(sandbox, tenantId);
     const prefix = `${tenantId}:contact:`;
     const result = await roundTrip(connector, dataset, (leadId) => leadId.slice(prefix.length));
     report('hubspot', result);
     expect(result.compared + result.rejected).toBe(leadCount);
     expect(result.share, JSON.stringify(result.examples)).toBeGreaterThanOrEqual(0.99);
     expectEveryGeneratedType(result, dataset);
+  });
+
+  it('HubSpot below Enterprise: page views and forms come from contact properties, engagements as before', async () => {
+    const tenantId = 'hs:2431623';
+    const dataset = generateDataset({ leads: 200, seed: 29, tenantId });
+    const sandbox = await startSandbox({
+      seed: { hubspot: dataset },
+      hubspot: { webAnalytics: false, tenSecondlyLimit: 1_000_000, searchesPerSecond: 1_000_000 },
+    });
+    running.push(sandbox);
+    const connector = await unpacedHubspot(sandbox, tenantId);
+    const { records } = await drain(connector.syncActivities({ cursor: null }));
+    expect(records.some((activity) => activity.id.includes(':events:'))).toBe(false);
+    const summaries = records.filter((activity) => activity.id.endsWith(':analytics:page_views'));
+    const viewers = new Set(
+      dataset.activities
+        .filter((activity) => activity.type === 'page_view' || activity.type === 'pricing_page_view')
+        .map((activity) => activity.leadId),
+    );
+    // One summary per contact with page views: the detail a portal without web analytics allows.
+    expect(summaries).toHaveLength(viewers.size);
+    const engagementTypes = new Set(['email_open', 'email_click', 'meeting', 'call']);
+    const engagements = (list: readonly { type: string }[]) =>
+      list.filter((activity) => engagementTypes.has(activity.type)).length;
+    expect(engagements(records)).toBe(engagements(dataset.activities));
   });
 });

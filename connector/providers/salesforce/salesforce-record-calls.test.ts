@@ -46,7 +46,10 @@ describe('Salesforce fetchLeads', () => {
       country: 'Nigeria',
       consentToTracking: false,
       accountKey: '0015g0000000021EAA',
+      ownerId: '0055g00000AbCdGAAV',
     });
+    // A lead still in a queue is owned by the queue (00G), a routing target like a user.
+    expect(result.records[0]!.ownerId).toBe('00G5g000001QueUEAS');
     expect(result.rejected).toEqual([
       {
         object: 'Lead',

@@ -2,6 +2,7 @@ import type { Connection, HttpRequest } from 'jsforce';
 import { HttpApi } from 'jsforce/lib/http-api.js';
 import type { Logger } from 'pino';
 import { ConnectorError } from '../../../shared/errors.ts';
+import type { UsagePacer } from '../../../shared/rate-limit/salesforce-daily-pacer.ts';
 import { validateRecord } from '../../../shared/schemas/validate.ts';
 import { parseApiUsage, type QueryResponse, queryResponseSchema } from './api-schemas.ts';
 import { msUntilNextUtcDay, parseSalesforceError } from './parse-salesforce-error.ts';
@@ -50,6 +51,7 @@ export class SalesforceClient {
   readonly logger: Logger;
   private readonly auth: SalesforceAuth;
   private readonly tenantId: string;
+  private readonly pacer: UsagePacer | undefined;
 
   constructor(options: {
     connection: Connection;
@@ -57,12 +59,15 @@ export class SalesforceClient {
     usage: ApiUsageGuard;
     tenantId: string;
     logger: Logger;
+    /** Paces calls to a share of the org's daily limit (shared across workers in Redis). */
+    pacer?: UsagePacer;
   }) {
     this.connection = options.connection;
     this.auth = options.auth;
     this.usage = options.usage;
     this.tenantId = options.tenantId;
     this.logger = options.logger;
+    this.pacer = options.pacer;
   }
 
   get apiVersion(): string {
@@ -86,6 +91,7 @@ export class SalesforceClient {
   }
 
   async request(request: HttpRequest, operation: string): Promise<unknown> {
+    await this.pacer?.acquire(this.usage.latest);
     try {
       return await this.connection.request(request);
     } catch (error) {
@@ -105,6 +111,7 @@ export class SalesforceClient {
       headers = response.headers;
     });
     const url = request.url.startsWith('/') ? `${this.connection.instanceUrl}${request.url}` : request.url;
+    await this.pacer?.acquire(this.usage.latest);
     try {
       const body = await api.request({ ...request, url });
       return { body, headers };

@@ -11,6 +11,7 @@ import type {
   TaskInput,
 } from '../../../shared/crm-connector.ts';
 import { ConnectorError } from '../../../shared/errors.ts';
+import type { UsagePacer } from '../../../shared/rate-limit/salesforce-daily-pacer.ts';
 import type { Activity } from '../../../shared/schemas/activity.ts';
 import { type Lead, leadSchema } from '../../../shared/schemas/lead.ts';
 import type { Outcome } from '../../../shared/schemas/outcome.ts';
@@ -31,6 +32,8 @@ import { writeScores } from './write-scores.ts';
 
 export interface SalesforceConnectorOptions extends Partial<SalesforceOptions> {
   now?: () => number;
+  /** Paces calls to LeadScore's share of the org's daily limit (shared/rate-limit). */
+  dailyPacer?: UsagePacer;
 }
 
 const idPattern = /^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/;
@@ -46,7 +49,7 @@ export class SalesforceConnector implements CrmConnector {
 
   constructor(context: ConnectorContext, options: SalesforceConnectorOptions = {}) {
     this.context = context;
-    const { now, ...tuning } = options;
+    const { now, dailyPacer, ...tuning } = options;
     this.options = { ...defaultSalesforceOptions, ...tuning };
     this.now = now ?? Date.now;
     const usage = new ApiUsageGuard(this.options.maxApiUsageShare, this.now);
@@ -70,6 +73,7 @@ export class SalesforceConnector implements CrmConnector {
       usage,
       tenantId: context.tenantId,
       logger,
+      pacer: dailyPacer,
     });
   }
 

@@ -136,7 +136,7 @@ describe('queues on real Redis (BullMQ)', () => {
       if (payload.tenantId === tenantA && firstRunOfA) {
         firstRunOfA = false;
         releaseA();
-        throw new ConnectorError('RATE_LIMITED', 'ten_secondly_rolling', { retryAfterMs: 400 });
+        throw new ConnectorError('RATE_LIMITED', 'ten_secondly_rolling', { retryAfterMs: 1_000 });
       }
     });
     await aWasDelayed;
@@ -152,7 +152,7 @@ describe('queues on real Redis (BullMQ)', () => {
     const runOfB = runs.find((run) => run.tenantId === tenantB);
     expect(runs.map((run) => run.tenantId)).toEqual([tenantA, tenantB, tenantA]);
     // Ran again only after the provider's wait, with the same attempts count.
-    expect(secondA.at - firstA.at).toBeGreaterThanOrEqual(400);
+    expect(secondA.at - firstA.at).toBeGreaterThanOrEqual(1_000);
     expect(runOfB!.at).toBeLessThan(secondA.at);
     expect([firstA.attemptsMade, secondA.attemptsMade]).toEqual([0, 0]);
     // BullMQ counts the successful run as an attempt: one, as for B, which never waited.
@@ -162,6 +162,42 @@ describe('queues on real Redis (BullMQ)', () => {
       returnvalue: 'completed',
     });
     expect(jobs.get(otherId)).toMatchObject({ attemptsMade: 1, attemptsStarted: 1 });
+  });
+
+  it('a DAILY limit parks the job until the reset, attempts untouched, and other jobs keep flowing', async () => {
+    const { queue, work } = setup();
+    const hours = 5 * 3_600_000;
+    const parkedId = await queue.enqueue('sync', {
+      tenantId: tenantA,
+      mode: 'incremental',
+      reason: 'schedule',
+    });
+    const worker = work('sync', async (payload) => {
+      if (payload.tenantId === tenantA)
+        throw new ConnectorError('RATE_LIMITED', 'daily limit', { retryAfterMs: hours });
+    });
+    const otherId = await queue.enqueue('sync', {
+      tenantId: tenantB,
+      mode: 'incremental',
+      reason: 'schedule',
+    });
+    const before = Date.now();
+    await settled(worker, [otherId]);
+    // B may finish while A's move to delayed is still under way.
+    for (
+      let poll = 0;
+      poll < 100 && (await queue.queue('sync').getJobState(parkedId)) !== 'delayed';
+      poll += 1
+    )
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    const parked = await queue.queue('sync').getJob(parkedId);
+    expect(await parked?.getState()).toBe('delayed');
+    expect(parked?.attemptsMade).toBe(0);
+    // BullMQ scores delayed jobs by run time (ms) times 4096.
+    const score = Number(await redis.zscore(`${queue.prefix}:sync:delayed`, parkedId));
+    const runAt = Math.floor(score / 4096);
+    expect(runAt).toBeGreaterThanOrEqual(before + hours);
+    expect(runAt).toBeLessThan(before + hours + 60_000);
   });
 
   it('TEMPORARY retries with exponential backoff and counts each attempt', async () => {

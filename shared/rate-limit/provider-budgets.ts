@@ -1,4 +1,5 @@
-import type { CallBudget } from './redis-rolling-bucket.ts';
+import type { TenantId } from '../schemas/common.ts';
+import type { CallBudget, RedisRollingBucket } from './redis-rolling-bucket.ts';
 
 /**
  * Budgets paced ahead of what the providers publish (../shared/CRM-NOTES.md): HubSpot allows OAuth
@@ -35,5 +36,16 @@ export function salesforceDailyBudget(usage: SalesforceApiUsage, share: number):
     capacity: Math.floor(usage.limit * share),
     intervalMs: dayMs,
     slotMs: 3_600_000,
+  };
+}
+
+/** A pacer per HubSpot budget of one portal, in the shape the HubSpot provider takes. */
+export function hubspotPacers(
+  bucket: RedisRollingBucket,
+  tenantId: TenantId,
+): { callBucket: { acquire(): Promise<void> }; searchBucket: { acquire(): Promise<void> } } {
+  return {
+    callBucket: bucket.pacer(tenantId, hubspotBudgets.calls),
+    searchBucket: bucket.pacer(tenantId, hubspotBudgets.searches),
   };
 }

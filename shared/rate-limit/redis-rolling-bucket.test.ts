@@ -2,7 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { testRedisUrl } from '../../test/support/redis.ts';
-import { hubspotBudgets, parseSforceLimitInfo, salesforceDailyBudget } from './provider-budgets.ts';
+import {
+  hubspotBudgets,
+  hubspotPacers,
+  parseSforceLimitInfo,
+  salesforceDailyBudget,
+} from './provider-budgets.ts';
 import { type PacerClock, RedisRollingBucket, rateLimitKey } from './redis-rolling-bucket.ts';
 
 /** Virtual time: sleeping moves it, nothing waits for the wall clock. */
@@ -118,6 +123,23 @@ describe('per-tenant token bucket in Redis', () => {
     expect(await bucket.tryTake(tenantA, budget)).toEqual({ granted: false, waitMs: 24.5 * 3_600_000 });
     clock.advance(24.5 * 3_600_000);
     expect(await bucket.tryTake(tenantA, budget)).toEqual({ granted: true });
+  });
+
+  it('hands the HubSpot provider one pacer per budget: searches wait on their own 4 per second', async () => {
+    const clock = virtualClock();
+    const pacers = hubspotPacers(new RedisRollingBucket(redis, clock), tenantB);
+    try {
+      for (let i = 0; i < 5; i += 1) await pacers.searchBucket.acquire();
+      expect(clock.now() - Date.parse('2026-03-02T09:00:00Z')).toBe(1_000);
+      await pacers.callBucket.acquire();
+      expect(await redis.zcard(rateLimitKey(tenantB, hubspotBudgets.calls))).toBe(1);
+      expect(await redis.zcard(rateLimitKey(tenantB, hubspotBudgets.searches))).toBe(1);
+    } finally {
+      await redis.del(
+        rateLimitKey(tenantB, hubspotBudgets.calls),
+        rateLimitKey(tenantB, hubspotBudgets.searches),
+      );
+    }
   });
 
   it('reads Sforce-Limit-Info strictly and refuses a share outside (0, 1]', () => {

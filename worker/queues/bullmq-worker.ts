@@ -1,7 +1,7 @@
 import { type ConnectionOptions, DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Logger } from '../../shared/logger.ts';
 import type { JobHandler } from './job-queue.ts';
-import { defaultQueuePrefix, type QueueName } from './queue-names.ts';
+import { defaultQueuePrefix, type QueueName, retryPolicy } from './queue-names.ts';
 import { runJob } from './run-job.ts';
 import type { TenantControl } from './tenant-control.ts';
 
@@ -63,6 +63,7 @@ export function createQueueWorker<Q extends QueueName>(
     prefix: options.prefix ?? defaultQueuePrefix,
     concurrency: options.concurrency ?? 4,
     autorun: options.autorun ?? true,
+    maxStartedAttempts: retryPolicy.maxStartedAttempts,
     ...(options.lockDurationMs === undefined ? {} : { lockDuration: options.lockDurationMs }),
     ...(options.stalledIntervalMs === undefined ? {} : { stalledInterval: options.stalledIntervalMs }),
   });

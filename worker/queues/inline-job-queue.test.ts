@@ -114,6 +114,25 @@ describe('inline job queue', () => {
     expect(queue.jobs.get(id)).toMatchObject({ state: 'completed', attemptsMade: 0 });
   });
 
+  it('a job the provider keeps rate limiting fails after 100 starts instead of waiting forever', async () => {
+    const queue = new InlineJobQueue({
+      handlers: {
+        sync: async () => {
+          throw new ConnectorError('RATE_LIMITED', 'daily', { retryAfterMs: 3_600_000 });
+        },
+      },
+    });
+    const id = await queue.enqueue('sync', { tenantId: tenantA, mode: 'incremental', reason: 'schedule' });
+    await queue.runUntilIdle();
+    expect(queue.runs).toHaveLength(100);
+    expect(queue.jobs.get(id)).toMatchObject({
+      state: 'failed',
+      attemptsMade: 0,
+      attemptsStarted: 101,
+      failedReason: 'job started more than allowable limit',
+    });
+  });
+
   it('a rate-limited tenant does not hold back another tenant', async () => {
     const queue = new InlineJobQueue({
       startAt: 0,

@@ -12,6 +12,8 @@ export interface InlineJob {
   payload: AnyJobPayload;
   state: 'waiting' | 'completed' | 'skipped' | 'failed';
   attemptsMade: number;
+  /** Runs started, waits included. */
+  attemptsStarted: number;
   /** Virtual time at which the job may run next. */
   runAt: number;
   failedReason?: string;
@@ -66,6 +68,7 @@ export class InlineJobQueue implements JobQueue {
         payload: parsed,
         state: 'waiting',
         attemptsMade: 0,
+        attemptsStarted: 0,
         runAt: this.now + (options.delayMs ?? 0),
       });
     }
@@ -101,6 +104,13 @@ export class InlineJobQueue implements JobQueue {
   private async runOnce(job: InlineJob): Promise<void> {
     const handler = this.handlers[job.queue] as JobHandler<QueueName> | undefined;
     if (handler === undefined) throw new Error(`no handler for the ${job.queue} queue`);
+    job.attemptsStarted += 1;
+    if (job.attemptsStarted > retryPolicy.maxStartedAttempts) {
+      // As BullMQ's maxStartedAttempts: the job fails without running again.
+      job.state = 'failed';
+      job.failedReason = 'job started more than allowable limit';
+      return;
+    }
     const outcome = await runJob(
       job.queue,
       job.payload,

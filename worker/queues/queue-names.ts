@@ -15,6 +15,8 @@ export const retryPolicy = {
   backoffDelayMs: 2_000,
   /** A RATE_LIMITED error without a wait from the provider waits one HubSpot window. */
   defaultRateLimitWaitMs: 10_000,
+  /** Waits spend no attempt, but a job started this many times fails: no job waits forever. */
+  maxStartedAttempts: 100,
 } as const;
 
 /** Finished jobs are kept for a bounded time only (job data holds ids, still not kept forever). */

@@ -4,12 +4,14 @@ import { TaskCancelledError, WorkerTaskError } from '../runtime/run-in-worker.ts
 import { BACKTEST_USAGE } from './backtest/backtest-args.ts';
 import { runBacktestCli } from './backtest/backtest-cli.ts';
 import { CliError, EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK } from './cli-error.ts';
+import { IMPORT_INTENT_USAGE } from './import-intent/import-intent-args.ts';
+import { runImportIntentCli } from './import-intent/import-intent-cli.ts';
 import { PREDICT_HELP, PREDICT_USAGE, parsePredictArgs } from './predict-args.ts';
 import { runPredict } from './predict-command.ts';
 import { parseTrainArgs, TRAIN_HELP, TRAIN_USAGE } from './train-args.ts';
 import { runTrain } from './train-command.ts';
 
-const USAGE = `usage:\n  ${TRAIN_USAGE}\n  ${PREDICT_USAGE}\n  ${BACKTEST_USAGE}`;
+const USAGE = `usage:\n  ${TRAIN_USAGE}\n  ${PREDICT_USAGE}\n  ${BACKTEST_USAGE}\n  ${IMPORT_INTENT_USAGE}`;
 
 export const LEADSCORE_HELP = [
   USAGE,
@@ -18,6 +20,7 @@ export const LEADSCORE_HELP = [
   '  train       train a lead-scoring model on a CSV file (leadscore train --help)',
   '  predict     score a CSV file with a model, with the reasons for each score (leadscore predict --help)',
   '  backtest    train on the past and measure on the future (leadscore backtest --help)',
+  '  import-intent  import third-party intent surges from a CSV file into the store (leadscore import-intent --help)',
   '',
   '  --help, -h      this text',
   '  --version, -v   the version of leadscore',
@@ -76,6 +79,7 @@ export async function runCli(argv: string[], streams: CliStreams, signal?: Abort
       return EXIT_OK;
     }
     if (command === 'backtest') return await runBacktestCli(args, streams, signal);
+    if (command === 'import-intent') return await runImportIntentCli(args, streams);
     if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
       (command === undefined ? streams.stderr : streams.stdout).write(
         `${command === undefined ? USAGE : LEADSCORE_HELP}\n`,

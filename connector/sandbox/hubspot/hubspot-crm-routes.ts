@@ -62,6 +62,79 @@ function project(object: StoredObject, properties: string[] | undefined) {
   };
 }
 
+interface SortedEntry {
+  object: StoredObject;
+  key: number | string;
+}
+
+/** Unarchived objects in sort order, each sort key computed once rather than on every comparison. */
+function sortedObjects(objects: Map<string, StoredObject>, sortName: string, descending: boolean) {
+  const entries: SortedEntry[] = [];
+  for (const object of objects.values()) {
+    if (!object.archived) entries.push({ object, key: comparable(object.properties[sortName]) ?? 0 });
+  }
+  entries.sort((a, b) => {
+    const order = a.key < b.key ? -1 : a.key > b.key ? 1 : Number(a.object.id) - Number(b.object.id);
+    return descending ? -order : order;
+  });
+  return { entries, numeric: entries.every((entry) => typeof entry.key === 'number') };
+}
+
+/** The smallest value every group requires of the sort property (`GTE`/`GT`), or null. */
+function lowerBound(groups: { filters: Filter[] }[], sortName: string): number | null {
+  let lowest: number | null = null;
+  for (const group of groups) {
+    const bounds = group.filters
+      .filter(
+        (filter) =>
+          filter.propertyName === sortName && (filter.operator === 'GTE' || filter.operator === 'GT'),
+      )
+      .map((filter) => comparable(filter.value));
+    const bound = bounds.find((value): value is number => typeof value === 'number');
+    if (bound === undefined) return null;
+    lowest = lowest === null ? bound : Math.min(lowest, bound);
+  }
+  return lowest;
+}
+
+/**
+ * Every unarchived object matching any filter group, in sort order. The sort is kept by the store
+ * across queries, and a window that starts at a sort value (`lastmodifieddate >= W`, as a long
+ * stream moves its window past the 10,000-result cap) starts there by binary search instead of
+ * filtering the objects before it.
+ */
+function searchMatches(
+  store: HubspotStore,
+  type: string,
+  groups: { filters: Filter[] }[],
+  sortName: string | undefined,
+  descending: boolean,
+): StoredObject[] {
+  const wanted = (object: StoredObject) =>
+    groups.length === 0 || groups.some((group) => group.filters.every((filter) => matches(object, filter)));
+  if (!sortName)
+    return [...store.typeMap(type).values()].filter((object) => !object.archived && wanted(object));
+  const sorted = store.view(`sorted ${JSON.stringify({ type, sortName, descending })}`, () =>
+    sortedObjects(store.typeMap(type), sortName, descending),
+  );
+  let from = 0;
+  const bound = descending || !sorted.numeric || groups.length === 0 ? null : lowerBound(groups, sortName);
+  if (bound !== null) {
+    let high = sorted.entries.length;
+    while (from < high) {
+      const middle = (from + high) >>> 1;
+      if ((sorted.entries[middle].key as number) < bound) from = middle + 1;
+      else high = middle;
+    }
+  }
+  const result: StoredObject[] = [];
+  for (let index = from; index < sorted.entries.length; index += 1) {
+    const { object } = sorted.entries[index];
+    if (wanted(object)) result.push(object);
+  }
+  return result;
+}
+
 function mountSearch(router: Router, store: HubspotStore) {
   router.post('/crm/v3/objects/:type/search', (request: Request, response: Response) => {
     const body = request.body as {
@@ -95,20 +168,9 @@ function mountSearch(router: Router, store: HubspotStore) {
     const sort = body.sorts?.[0];
     const sortName = typeof sort === 'string' ? sort.replace(/^-/, '') : sort?.propertyName;
     const descending = typeof sort === 'string' ? sort.startsWith('-') : sort?.direction === 'DESCENDING';
-    const all = [...store.typeMap(String(request.params.type)).values()].filter(
-      (object) =>
-        !object.archived &&
-        (groups.length === 0 ||
-          groups.some((group) => group.filters.every((filter) => matches(object, filter)))),
-    );
-    if (sortName) {
-      all.sort((a, b) => {
-        const x = comparable(a.properties[sortName]) ?? 0;
-        const y = comparable(b.properties[sortName]) ?? 0;
-        const order = x < y ? -1 : x > y ? 1 : Number(a.id) - Number(b.id);
-        return descending ? -order : order;
-      });
-    }
+    const type = String(request.params.type);
+    const query = JSON.stringify({ type, groups, sortName, descending });
+    const all = store.view(`search ${query}`, () => searchMatches(store, type, groups, sortName, descending));
     const results = all.slice(offset, offset + limit).map((object) => project(object, body.properties));
     const next = offset + limit < all.length ? String(offset + limit) : undefined;
     response.json({
@@ -218,9 +280,11 @@ function mountBatches(router: Router, store: HubspotStore, faults: FaultPlan, no
     const archived = request.query.archived === 'true';
     const limit = Math.min(Number(request.query.limit ?? 10), 100);
     const offset = Number(request.query.after ?? 0);
-    const all = [...store.typeMap('contacts').values()]
-      .filter((object) => object.archived === archived)
-      .sort((a, b) => Number(a.id) - Number(b.id));
+    const all = store.view(`list contacts archived=${archived}`, () =>
+      [...store.typeMap('contacts').values()]
+        .filter((object) => object.archived === archived)
+        .sort((a, b) => Number(a.id) - Number(b.id)),
+    );
     const next = offset + limit < all.length ? String(offset + limit) : undefined;
     response.json({
       results: all.slice(offset, offset + limit).map((object) => project(object, ['lastmodifieddate'])),

@@ -54,15 +54,20 @@ export function mountEventsRoutes(router: Router, store: HubspotStore, options: 
     if (offset === null) return hubspotError(response, 400, 'VALIDATION_ERROR', 'Invalid after token');
     const after = query.occurredAfter ? Date.parse(query.occurredAfter) : Number.NEGATIVE_INFINITY;
     const before = query.occurredBefore ? Date.parse(query.occurredBefore) : Number.POSITIVE_INFINITY;
-    const matching = store.webEvents.filter((event) => {
-      const at = Date.parse(event.occurredAt);
-      return (
-        (query.eventType === undefined || event.eventType === query.eventType) &&
-        (query.objectId === undefined || event.objectId === query.objectId) &&
-        at >= after &&
-        at < before
-      );
-    });
+    const filter = { eventType: query.eventType, objectId: query.objectId, after, before };
+    const matching = store.view(
+      `events ${JSON.stringify({ ...filter, after: String(after), before: String(before) })}`,
+      () =>
+        store.webEvents.filter((event) => {
+          const at = Date.parse(event.occurredAt);
+          return (
+            (filter.eventType === undefined || event.eventType === filter.eventType) &&
+            (filter.objectId === undefined || event.objectId === filter.objectId) &&
+            at >= after &&
+            at < before
+          );
+        }),
+    );
     const results = matching.slice(offset, offset + limit).map(answer);
     const next = offset + limit < matching.length ? pageToken(offset + limit) : undefined;
     response.json({

@@ -225,4 +225,6 @@ export function seedHubspot(store: HubspotStore, seed: HubspotSeed): void {
       store.associate(contact.id, 'deals', id);
     }
   }
+  // Contacts were written and rolled up in place above.
+  store.changed();
 }

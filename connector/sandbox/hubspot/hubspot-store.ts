@@ -66,6 +66,10 @@ export class HubspotStore {
   /** Score writes per contact id, so tests can check every score landed exactly once. */
   readonly writes = new Map<string, number>();
   private nextId = 700_000_000;
+  /** Bumped by every write through this class; keys the derived views below. */
+  private revision = 0;
+  /** Derived views (a search's sorted matches, a filtered event list) valid while nothing changes. */
+  private readonly views = new Map<string, { fingerprint: string; value: unknown }>();
 
   constructor(readonly portalId = 2431623) {
     for (const name of ['email', 'firstname', 'lastname', 'company', 'lifecyclestage', 'lastmodifieddate']) {
@@ -89,6 +93,31 @@ export class HubspotStore {
     return map;
   }
 
+  /** Marks the portal as changed, for writers that edit objects in place (the seed). */
+  changed(): void {
+    this.revision += 1;
+  }
+
+  /**
+   * A view computed from the portal's data, recomputed only after a change. Paging through a search
+   * or an event listing then costs one filter and sort per query, not one per page. Writes through
+   * put, update, archive or changed() invalidate it; the sizes guard against direct Map inserts.
+   */
+  view<T>(key: string, compute: () => T): T {
+    const sizes = [...this.objects.values()].map((map) => map.size).join(',');
+    const fingerprint = `${this.revision}|${this.webEvents.length}|${sizes}`;
+    const cached = this.views.get(key);
+    if (cached?.fingerprint === fingerprint) return cached.value as T;
+    const value = compute();
+    this.views.set(key, { fingerprint, value });
+    // Each distinct query keeps one view; a long-running sandbox should not keep them all.
+    if (this.views.size > 64) {
+      const oldest = this.views.keys().next().value;
+      if (oldest !== undefined) this.views.delete(oldest);
+    }
+    return value;
+  }
+
   newId(): string {
     this.nextId += 1;
     return String(this.nextId);
@@ -96,6 +125,7 @@ export class HubspotStore {
 
   put(type: string, object: StoredObject): void {
     this.typeMap(type).set(object.id, object);
+    this.revision += 1;
   }
 
   associate(contactId: string, toType: string, toId: string): void {
@@ -118,6 +148,7 @@ export class HubspotStore {
     const object = this.typeMap(type).get(id);
     if (!object || object.archived) return undefined;
     Object.assign(object.properties, properties);
+    this.revision += 1;
     const stamp = now.toISOString();
     object.updatedAt = stamp;
     if (type === 'contacts') object.properties.lastmodifieddate = stamp;
@@ -129,6 +160,7 @@ export class HubspotStore {
     const object = this.typeMap(type).get(id);
     if (!object) return;
     object.archived = true;
+    this.revision += 1;
     object.archivedAt = now.toISOString();
   }
 }

@@ -3,12 +3,15 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createStore } from '../shared/store/store.ts';
+import { createTokenKeyRing } from '../shared/store/token-crypto.ts';
 import {
   type PrivateRedisServer,
   startPrivateRedis,
 } from '../test/reliability/support/private-redis-server.ts';
 import { BullmqJobQueue } from './queues/bullmq-job-queue.ts';
 
+const key = 'ab'.repeat(32);
 const prefix = `{lsq-main-${randomBytes(4).toString('hex')}}`;
 // The worker refuses a Redis without AOF and noeviction, so it gets one of its own that keeps jobs.
 let server: PrivateRedisServer;
@@ -19,6 +22,12 @@ beforeAll(async () => {
   server = await startPrivateRedis();
   redis = new Redis(server.url, { maxRetriesPerRequest: null });
   queues = new BullmqJobQueue({ connection: redis, prefix });
+  const store = createStore(redis, { keyRing: createTokenKeyRing(key) });
+  await store.tenants.create({
+    id: 'hs:5150515',
+    provider: 'hubspot',
+    tokens: { accessToken: 'access', refreshToken: 'refresh' },
+  });
 });
 
 afterAll(async () => {
@@ -28,14 +37,14 @@ afterAll(async () => {
 });
 
 describe('npm run worker (worker/main.ts)', () => {
-  it('starts a worker per queue in its table, runs sync jobs, and on SIGTERM drains and exits 0', async () => {
+  it('starts a worker per queue in its table, schedules installed tenants, runs sync jobs, and on SIGTERM drains and exits 0', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'main.ts')], {
       env: {
         ...process.env,
         REDIS_URL: server.url,
         QUEUE_PREFIX: prefix,
         LOG_LEVEL: 'info',
-        TOKEN_ENCRYPTION_KEY: 'ab'.repeat(32),
+        TOKEN_ENCRYPTION_KEY: key,
       },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -52,6 +61,12 @@ describe('npm run worker (worker/main.ts)', () => {
       exited.then((code) => `exited ${code}`),
     ]);
     expect(first).toBe('started');
+
+    // The installed tenant got its incremental and nightly reconcile schedules at start.
+    expect((await queues.queue('sync').getJobSchedulers()).map((scheduler) => scheduler.key).sort()).toEqual([
+      'incremental-sync.hs-5150515',
+      'nightly-reconcile.hs-5150515',
+    ]);
 
     // A tenant the store does not know runs nothing: the job completes as skipped.
     const jobId = await queues.enqueue('sync', {

@@ -6,15 +6,18 @@ import { Redis } from 'ioredis';
 import { loadConfigOrExit } from '../shared/config.ts';
 import { createLogger } from '../shared/logger.ts';
 import { loadManifest } from '../shared/manifest.ts';
+import { tenantIdSchema } from '../shared/schemas/common.ts';
 import { DEFAULT_REDIS_URL } from '../shared/store/redis-connection.ts';
 import { createStore } from '../shared/store/store.ts';
 import { SyncHygieneRepository } from '../shared/store/sync-hygiene.repository.ts';
 import { tokenKeyRingFromConfig } from '../shared/store/token-crypto.ts';
 import { syncJob } from './jobs/sync.job.ts';
+import { BullmqJobQueue } from './queues/bullmq-job-queue.ts';
 import { drainOnSignals } from './queues/bullmq-worker.ts';
 import type { JobHandlers } from './queues/job-queue.ts';
 import { RedisPolicyRefusal, startQueueWorkers } from './queues/start-queue-workers.ts';
 import { StoreTenantControl } from './queues/tenant-control.ts';
+import { upsertSyncSchedulers } from './sync/sync-schedules.ts';
 import { SyncService } from './sync/sync-service.ts';
 import { type OAuthClient, tenantConnectors } from './sync/tenant-connector.ts';
 
@@ -59,6 +62,23 @@ const workers = await startQueueWorkers({
   process.stderr.write(`${error.message}\n`);
   process.exit(2);
 });
+// Every installed tenant keeps its sync schedules; upserting is idempotent, so each start may do it.
+const scheduleQueues = new BullmqJobQueue({
+  connection,
+  ...(process.env.QUEUE_PREFIX ? { prefix: process.env.QUEUE_PREFIX } : {}),
+});
+const scheduleOptions = {
+  ...(process.env.SYNC_EVERY_MINUTES
+    ? { incrementalEveryMs: Number(process.env.SYNC_EVERY_MINUTES) * 60_000 }
+    : {}),
+  ...(process.env.SYNC_RECONCILE_CRON ? { reconcilePattern: process.env.SYNC_RECONCILE_CRON } : {}),
+};
+for (const tenantId of await store.tenants.list()) {
+  const parsed = tenantIdSchema.safeParse(tenantId);
+  if (parsed.success) await upsertSyncSchedulers(scheduleQueues, parsed.data, scheduleOptions);
+}
+await scheduleQueues.close();
+
 drainOnSignals(workers, {
   graceMs: Number(process.env.WORKER_GRACE_MS ?? 30_000),
   logger,

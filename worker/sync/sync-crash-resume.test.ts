@@ -25,12 +25,18 @@ interface Reference<T> {
   records: T[];
   rejected: number;
   lastCursor: string | null;
+  /** Per page: its records' ids and its cursor. */
+  pages: { ids: string[]; cursor: string }[];
 }
 
 /** An uninterrupted sync in this process: what the crashed-and-resumed one must end up with. */
-async function reference<T>(pages: AsyncIterable<SyncPage<T>>): Promise<Reference<T>> {
-  const result: Reference<T> = { records: [], rejected: 0, lastCursor: null };
+async function reference<T>(
+  pages: AsyncIterable<SyncPage<T>>,
+  idOf: (record: T) => string,
+): Promise<Reference<T>> {
+  const result: Reference<T> = { records: [], rejected: 0, lastCursor: null, pages: [] };
   for await (const page of pages) {
+    result.pages.push({ ids: page.records.map(idOf), cursor: page.nextCursor });
     result.records.push(...page.records);
     result.rejected += page.rejected.length;
     result.lastCursor = page.nextCursor;
@@ -125,9 +131,12 @@ describe('sync job: a crash after k of n pages', () => {
   it('resumes from the last stored page: every lead and activity stored once, cursors at the end', async () => {
     const syncStartedAt = Date.now() - 1_000;
     const connector = await connect();
-    const leads = await reference(connector.syncLeads({ cursor: null }));
-    const activities = await reference(connector.syncActivities({ cursor: null }));
-    const outcomes = await reference(connector.syncOutcomes({ cursor: null }));
+    const leads = await reference(connector.syncLeads({ cursor: null }), (lead) => lead.id);
+    const activities = await reference(connector.syncActivities({ cursor: null }), (activity) => activity.id);
+    const outcomes = await reference(
+      connector.syncOutcomes({ cursor: null }),
+      (outcome) => `${outcome.leadId}:${outcome.kind}`,
+    );
     const leadIds = new Set(leads.records.map((lead) => lead.id));
     expect(leadIds.size).toBeGreaterThan(2_500);
     expect(leads.rejected).toBeGreaterThan(0);
@@ -138,6 +147,14 @@ describe('sync job: a crash after k of n pages', () => {
     expect(first.lines).toContain('saved leads 5');
     expect(first.lines).not.toContain('saved leads 6');
     expect(await store.cursors.get(tenantId, 'activities')).toBeUndefined();
+    // Page 6 is stored, but the cursor is still page 5's: the stored page is never skipped.
+    expect(leads.pages.length).toBeGreaterThan(6);
+    expect(readPosition((await store.cursors.get(tenantId, 'leads'))?.cursor, syncStartedAt)).toEqual(
+      readPosition(leads.pages[4]?.cursor, syncStartedAt),
+    );
+    expect(await store.leads.count(tenantId)).toBe(
+      new Set(leads.pages.slice(0, 6).flatMap((page) => page.ids)).size,
+    );
     const afterCrash = await hygiene.summary(tenantId);
     expect(afterCrash.firstLoad.leads).toEqual({ pages: 6, records: expect.any(Number), done: false });
 

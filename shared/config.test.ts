@@ -18,7 +18,26 @@ describe('loadConfig', () => {
       HOST: '127.0.0.1',
       LOG_LEVEL: 'info',
       NODE_ENV: 'development',
+      WORKER_GRACE_MS: 30_000,
+      SYNC_EVERY_MINUTES: 15,
+      SYNC_RECONCILE_CRON: '0 2 * * *',
     });
+  });
+
+  it('names the worker setting that is wrong', () => {
+    expect(() => loadConfig({ SYNC_EVERY_MINUTES: 'often' })).toThrow(
+      'Invalid configuration: SYNC_EVERY_MINUTES must be a whole number of minutes between 1 and 1440 (got "often")',
+    );
+    expect(() => loadConfig({ QUEUE_PREFIX: 'leadscore' })).toThrow(
+      'Invalid configuration: QUEUE_PREFIX must be a Redis Cluster hash tag in braces, such as {leadscore} (got "leadscore")',
+    );
+    expect(() => loadConfig({ SYNC_RECONCILE_CRON: 'nightly' })).toThrow(
+      'SYNC_RECONCILE_CRON must be a cron pattern of 5 or 6 fields',
+    );
+    expect(() => loadConfig({ PUBLIC_URL: 'ftp://x' })).toThrow('PUBLIC_URL must be the public http(s) URL');
+    expect(() => loadConfig({ WORKER_GRACE_MS: '-1' })).toThrow(
+      'WORKER_GRACE_MS must be a number of milliseconds between 0 and 600000 (got "-1")',
+    );
   });
 
   it('reads every variable it knows and treats empty values as unset', () => {

@@ -40,11 +40,47 @@ export const configSchema = z.object({
     )
     .transform((value) => value.split(','))
     .optional(),
+  /** OAuth clients of the marketplace apps; a provider without both is not connected by the worker. */
+  SALESFORCE_CLIENT_ID: z.string().min(1).optional(),
+  SALESFORCE_CLIENT_SECRET: z.string().min(1).optional(),
+  HUBSPOT_CLIENT_ID: z.string().min(1).optional(),
+  HUBSPOT_CLIENT_SECRET: z.string().min(1).optional(),
+  PUBLIC_URL: z
+    .url({
+      protocol: /^https?$/,
+      error: 'must be the public http(s) URL of the server, such as https://leadscore.example.com',
+    })
+    .optional(),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^\{[^{}]+\}$/, 'must be a Redis Cluster hash tag in braces, such as {leadscore}')
+    .optional(),
+  WORKER_GRACE_MS: z.coerce
+    .number({ error: 'must be a number of milliseconds between 0 and 600000' })
+    .int('must be a number of milliseconds between 0 and 600000')
+    .min(0, 'must be a number of milliseconds between 0 and 600000')
+    .max(600_000, 'must be a number of milliseconds between 0 and 600000')
+    .default(30_000),
+  SYNC_EVERY_MINUTES: z.coerce
+    .number({ error: 'must be a whole number of minutes between 1 and 1440' })
+    .int('must be a whole number of minutes between 1 and 1440')
+    .min(1, 'must be a whole number of minutes between 1 and 1440')
+    .max(1440, 'must be a whole number of minutes between 1 and 1440')
+    .default(15),
+  SYNC_RECONCILE_CRON: z
+    .string()
+    .regex(/^\S+( \S+){4,5}$/, 'must be a cron pattern of 5 or 6 fields, such as "0 2 * * *"')
+    .default('0 2 * * *'),
 });
 export type Config = z.infer<typeof configSchema>;
 
 /** Variables whose values never appear in an error line. */
-const SECRET_VARIABLES = new Set(['TOKEN_ENCRYPTION_KEY', 'TOKEN_ENCRYPTION_KEYS_PREVIOUS']);
+const SECRET_VARIABLES = new Set([
+  'TOKEN_ENCRYPTION_KEY',
+  'TOKEN_ENCRYPTION_KEYS_PREVIOUS',
+  'SALESFORCE_CLIENT_SECRET',
+  'HUBSPOT_CLIENT_SECRET',
+]);
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';

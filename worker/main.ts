@@ -1,6 +1,7 @@
 /**
  * The worker process (`npm run worker`): one BullMQ worker per queue in the table below, draining
- * on SIGTERM. REDIS_URL, TOKEN_ENCRYPTION_KEY and the OAuth clients come from the environment.
+ * on SIGTERM. Its settings (REDIS_URL, TOKEN_ENCRYPTION_KEY, the OAuth clients, schedules) are read
+ * once by shared/config.ts.
  */
 import { Redis } from 'ioredis';
 import { loadConfigOrExit } from '../shared/config.ts';
@@ -26,17 +27,23 @@ const logger = createLogger({ level: config.LOG_LEVEL });
 const connection = new Redis(config.REDIS_URL ?? DEFAULT_REDIS_URL, { maxRetriesPerRequest: null });
 const store = createStore(connection, { keyRing: tokenKeyRingFromConfig(config) });
 
-function oauthClient(prefix: 'SALESFORCE' | 'HUBSPOT', provider: string): OAuthClient | undefined {
-  const clientId = process.env[`${prefix}_CLIENT_ID`];
-  const clientSecret = process.env[`${prefix}_CLIENT_SECRET`];
-  if (!clientId || !clientSecret) return undefined;
-  const base = process.env.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`;
-  return { clientId, clientSecret, redirectUri: `${base}/oauth/${provider}/callback` };
+function oauthClient(
+  clientId: string | undefined,
+  clientSecret: string | undefined,
+  provider: 'salesforce' | 'hubspot',
+): OAuthClient | undefined {
+  if (clientId === undefined || clientSecret === undefined) return undefined;
+  const base = config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`;
+  return { clientId, clientSecret, redirectUri: `${base.replace(/\/$/, '')}/oauth/${provider}/callback` };
 }
 const clients: { salesforce?: OAuthClient; hubspot?: OAuthClient } = {};
-const salesforceClient = oauthClient('SALESFORCE', 'salesforce');
+const salesforceClient = oauthClient(
+  config.SALESFORCE_CLIENT_ID,
+  config.SALESFORCE_CLIENT_SECRET,
+  'salesforce',
+);
 if (salesforceClient) clients.salesforce = salesforceClient;
-const hubspotClient = oauthClient('HUBSPOT', 'hubspot');
+const hubspotClient = oauthClient(config.HUBSPOT_CLIENT_ID, config.HUBSPOT_CLIENT_SECRET, 'hubspot');
 if (hubspotClient) clients.hubspot = hubspotClient;
 
 const sync = new SyncService({
@@ -56,7 +63,7 @@ const workers = await startQueueWorkers({
   handlers,
   tenants: new StoreTenantControl(store.tenants),
   logger,
-  ...(process.env.QUEUE_PREFIX ? { prefix: process.env.QUEUE_PREFIX } : {}),
+  ...(config.QUEUE_PREFIX ? { prefix: config.QUEUE_PREFIX } : {}),
 }).catch((error: unknown) => {
   if (!(error instanceof RedisPolicyRefusal)) throw error;
   process.stderr.write(`${error.message}\n`);
@@ -65,13 +72,11 @@ const workers = await startQueueWorkers({
 // Every installed tenant keeps its sync schedules; upserting is idempotent, so each start may do it.
 const scheduleQueues = new BullmqJobQueue({
   connection,
-  ...(process.env.QUEUE_PREFIX ? { prefix: process.env.QUEUE_PREFIX } : {}),
+  ...(config.QUEUE_PREFIX ? { prefix: config.QUEUE_PREFIX } : {}),
 });
 const scheduleOptions = {
-  ...(process.env.SYNC_EVERY_MINUTES
-    ? { incrementalEveryMs: Number(process.env.SYNC_EVERY_MINUTES) * 60_000 }
-    : {}),
-  ...(process.env.SYNC_RECONCILE_CRON ? { reconcilePattern: process.env.SYNC_RECONCILE_CRON } : {}),
+  incrementalEveryMs: config.SYNC_EVERY_MINUTES * 60_000,
+  reconcilePattern: config.SYNC_RECONCILE_CRON,
 };
 for (const tenantId of await store.tenants.list()) {
   const parsed = tenantIdSchema.safeParse(tenantId);
@@ -80,7 +85,7 @@ for (const tenantId of await store.tenants.list()) {
 await scheduleQueues.close();
 
 drainOnSignals(workers, {
-  graceMs: Number(process.env.WORKER_GRACE_MS ?? 30_000),
+  graceMs: config.WORKER_GRACE_MS,
   logger,
   exit: (code) => {
     logger.info({ code }, 'worker stopped');

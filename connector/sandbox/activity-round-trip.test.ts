@@ -5,11 +5,10 @@ import { activityTypeSchema } from '../../shared/schemas/activity.ts';
 import type { TenantId } from '../../shared/schemas/common.ts';
 import { resetHubspotPauses } from '../providers/hubspot/hubspot-api.ts';
 import { HubspotConnector } from '../providers/hubspot/hubspot-connector.ts';
-import { exchangeHubspotCode } from '../providers/hubspot/hubspot-oauth.ts';
 import { RollingTokenBucket } from '../providers/hubspot/search-rate-limiter.ts';
 import { testContext } from '../providers/hubspot/test-support.ts';
 import { compareCounts, countByLead, type RoundTripComparison } from './activity-counts.ts';
-import { connectSalesforceToSandbox } from './connect-to-sandbox.ts';
+import { connectSalesforceToSandbox, sandboxHubspotTokens } from './connect-to-sandbox.ts';
 import { type RunningSandbox, startSandbox } from './start-sandbox.ts';
 
 /**
@@ -64,16 +63,7 @@ function report(provider: string, result: RoundTripComparison): void {
 
 /** The real HubSpot provider against the sandbox, installed by OAuth, with budgets that never wait. */
 async function unpacedHubspot(sandbox: RunningSandbox, tenantId: TenantId): Promise<HubspotConnector> {
-  const state = 'sandbox-state-0123456789';
-  const tokens = await exchangeHubspotCode({
-    clientId: 'sandbox-client',
-    clientSecret: 'sandbox-secret',
-    redirectUri: 'http://127.0.0.1/oauth/hubspot/callback',
-    apiBase: sandbox.baseUrl,
-    code: 'sandbox-code',
-    expectedState: state,
-    receivedState: state,
-  });
+  const tokens = await sandboxHubspotTokens(sandbox);
   return new HubspotConnector(testContext({ tenantId, tokens, baseUrls: { api: sandbox.baseUrl } }), {
     searchBucket: new RollingTokenBucket(1_000_000, 1),
     callBucket: new RollingTokenBucket(1_000_000, 1),

@@ -78,11 +78,9 @@ export async function connectSalesforceToSandbox(
   return { connector, orgId: org.orgId, userId: org.userId };
 }
 
-export async function connectHubspotToSandbox(
-  sandbox: RunningSandbox,
-  options: SandboxInstallOptions,
-): Promise<HubspotConnector> {
-  const tokens = await exchangeHubspotCode({
+/** Installs the sandbox's HubSpot app through the real OAuth code exchange and returns its tokens. */
+export function sandboxHubspotTokens(sandbox: RunningSandbox): ReturnType<typeof exchangeHubspotCode> {
+  return exchangeHubspotCode({
     clientId,
     clientSecret,
     redirectUri: 'http://127.0.0.1/oauth/hubspot/callback',
@@ -91,6 +89,13 @@ export async function connectHubspotToSandbox(
     expectedState: state,
     receivedState: state,
   });
+}
+
+export async function connectHubspotToSandbox(
+  sandbox: RunningSandbox,
+  options: SandboxInstallOptions,
+): Promise<HubspotConnector> {
+  const tokens = await sandboxHubspotTokens(sandbox);
   // Budgets of its own, still at HubSpot's pace (4 searches per second, 100 other calls per 10 s),
   // so runs do not share one and never trip the sandbox's 110-per-10-s limit.
   return new HubspotConnector(

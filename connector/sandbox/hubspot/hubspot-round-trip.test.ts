@@ -4,9 +4,9 @@ import type { ScoreWrite, SyncPage } from '../../../shared/crm-connector.ts';
 import { isConnectorError } from '../../../shared/errors.ts';
 import { resetHubspotPauses } from '../../providers/hubspot/hubspot-api.ts';
 import { HubspotConnector } from '../../providers/hubspot/hubspot-connector.ts';
-import { exchangeHubspotCode } from '../../providers/hubspot/hubspot-oauth.ts';
 import { RollingTokenBucket } from '../../providers/hubspot/search-rate-limiter.ts';
 import { testContext, testScore } from '../../providers/hubspot/test-support.ts';
+import { sandboxHubspotTokens } from '../connect-to-sandbox.ts';
 import type { SandboxOptions } from '../create-sandbox-app.ts';
 import { type RunningSandbox, startSandbox } from '../start-sandbox.ts';
 
@@ -20,16 +20,7 @@ afterEach(async () => {
 async function install(options: SandboxOptions) {
   const sandbox = await startSandbox(options);
   running.push(sandbox);
-  const state = 'sandbox-state-0123456789';
-  const tokens = await exchangeHubspotCode({
-    clientId: 'sandbox-client',
-    clientSecret: 'sandbox-secret',
-    redirectUri: 'http://127.0.0.1/oauth/hubspot/callback',
-    apiBase: sandbox.baseUrl,
-    code: 'sandbox-code',
-    expectedState: state,
-    receivedState: state,
-  });
+  const tokens = await sandboxHubspotTokens(sandbox);
   // Stored tokens that are already past due: the first call must refresh them ahead of use.
   const context = testContext({
     tenantId,

@@ -7,13 +7,13 @@ import { RedisRollingBucket, rateLimitKey } from '../../../shared/rate-limit/red
 import { testRedisUrl } from '../../../test/support/redis.ts';
 import { resetHubspotPauses } from '../../providers/hubspot/hubspot-api.ts';
 import { HubspotConnector } from '../../providers/hubspot/hubspot-connector.ts';
-import { exchangeHubspotCode } from '../../providers/hubspot/hubspot-oauth.ts';
 import {
   type Clock,
   generalRequestsPerTenSeconds,
   RollingTokenBucket,
 } from '../../providers/hubspot/search-rate-limiter.ts';
 import { testContext } from '../../providers/hubspot/test-support.ts';
+import { sandboxHubspotTokens } from '../connect-to-sandbox.ts';
 import { type RunningSandbox, startSandbox } from '../start-sandbox.ts';
 
 type ErrorFixture = { status: number; headers: Record<string, string>; body: Record<string, unknown> };
@@ -45,15 +45,7 @@ afterEach(async () => {
 async function sandboxWithToken(clock: Clock) {
   const sandbox = await startSandbox({ hubspot: { now: clock.now } });
   running.push(sandbox);
-  const tokens = await exchangeHubspotCode({
-    clientId: 'sandbox-client',
-    clientSecret: 'sandbox-secret',
-    redirectUri: 'http://127.0.0.1/oauth/hubspot/callback',
-    apiBase: sandbox.baseUrl,
-    code: 'sandbox-code',
-    expectedState: 'state-0123456789',
-    receivedState: 'state-0123456789',
-  });
+  const tokens = await sandboxHubspotTokens(sandbox);
   return { sandbox, tokens };
 }
 

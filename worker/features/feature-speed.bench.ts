@@ -9,6 +9,7 @@
  * the fixed probabilities do not have.
  */
 import { generateDataset } from '../../fixtures/generator/generate-dataset.ts';
+import { snapshotTruth } from '../../fixtures/generator/snapshot-truth.ts';
 import { historyFromRecords } from './in-memory-history.ts';
 import { leakCheck } from './leak-check-auc.ts';
 import { buildTrainingExamples } from './training-examples.ts';
@@ -19,14 +20,13 @@ const maxLeadAgeDays = Number(process.argv[3] ?? 14);
 
 const dataset = generateDataset({ leads, seed: 11 });
 const history = historyFromRecords(dataset);
-const truth = new Map(dataset.truth.map((record) => [record.leadId, record.probability]));
 const started = performance.now();
 const examples = await buildTrainingExamples(history, dataset.leads[0].tenantId, {
   dataEndMs: Date.parse('2026-10-31T23:59:59.999Z'),
   maxLeadAgeDays,
 });
 const totalMs = performance.now() - started;
-const check = leakCheck(examples, (leadId) => truth.get(leadId) ?? Number.NaN);
+const check = leakCheck(examples, snapshotTruth(dataset.truth, examples.options.horizonDays));
 print(
   JSON.stringify({
     leads,

@@ -17,7 +17,7 @@ export const leakCheckParams: TrainingParamsInput = {
 export interface LeakCheck {
   /** Test AUC of a model trained on the train part, early-stopped on validation. */
   leakCheckAuc: number;
-  /** AUC of the known true probabilities of the test examples' leads, on the same examples. */
+  /** AUC of the known true probability of each test example (its lead at its snapshot), on the same examples. */
   oracleAuc: number;
   trees: number;
   testExamples: number;
@@ -29,7 +29,8 @@ export interface LeakCheck {
  */
 export function leakCheck(
   examples: TrainingExamples,
-  trueProbability: (leadId: string) => number,
+  /** The true probability of the example's label: the lead's, at the example's snapshot time. */
+  trueProbability: (leadId: string, snapshotMs: number) => number,
   params: TrainingParamsInput = leakCheckParams,
 ): LeakCheck {
   const train = examplesOfPart(examples, TRAIN);
@@ -37,7 +38,9 @@ export function leakCheck(
   const test = examplesOfPart(examples, TEST);
   const model = trainModelSync(train, params, { valid, inputSchema: examples.inputSchema });
   const scores = predictRaw(model, test.matrix.values as Float64Array);
-  const oracle = Float64Array.from(test.leadIds, trueProbability);
+  const oracle = Float64Array.from(test.leadIds, (leadId, row) =>
+    trueProbability(leadId, test.snapshotTimes[row]),
+  );
   return {
     leakCheckAuc: rocAuc(test.labels, scores),
     oracleAuc: rocAuc(test.labels, oracle),

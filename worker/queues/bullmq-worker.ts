@@ -16,6 +16,11 @@ export interface QueueWorkerOptions {
   /** BullMQ's job lock (default 30 s, renewed at half) and stalled-job check interval. */
   lockDurationMs?: number;
   stalledIntervalMs?: number;
+  /**
+   * Called once for a job that has failed for good: no attempt left, stopped by the failure policy, or
+   * stalled more often than BullMQ allows. The worker's entry point records an alert with it.
+   */
+  onJobFailedForGood?: (job: Job, reason: string) => void | Promise<void>;
 }
 
 function asError(error: unknown): Error {
@@ -53,6 +58,16 @@ export function queueProcessor<Q extends QueueName>(
   };
 }
 
+/**
+ * Whether BullMQ's 'failed' event ends the job: the same test BullMQ applies before retrying (an
+ * UnrecoverableError, which includes "job stalled more than allowable limit", or no attempt left).
+ */
+export function hasFailedForGood(job: Job, error: Error): boolean {
+  if (error.name === 'UnrecoverableError') return true;
+  if (job.attemptsStarted >= retryPolicy.maxStartedAttempts) return true;
+  return job.attemptsMade >= (job.opts.attempts ?? 1);
+}
+
 export function createQueueWorker<Q extends QueueName>(
   queue: Q,
   handler: JobHandler<Q>,
@@ -69,6 +84,17 @@ export function createQueueWorker<Q extends QueueName>(
   });
   // Connection resets and Redis restarts surface here; without a listener Node would throw.
   worker.on('error', (error) => options.logger.warn({ err: error, queue }, 'queue worker error'));
+  const onFailedForGood = options.onJobFailedForGood;
+  if (onFailedForGood !== undefined) {
+    worker.on('failed', (job, error) => {
+      if (job === undefined || !hasFailedForGood(job, error)) return;
+      void Promise.resolve()
+        .then(() => onFailedForGood(job, error.message))
+        .catch((hookError: unknown) =>
+          options.logger.error({ err: hookError, queue, jobId: job.id }, 'recording a failed job failed'),
+        );
+    });
+  }
   return worker;
 }
 

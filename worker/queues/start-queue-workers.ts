@@ -1,4 +1,4 @@
-import type { Worker } from 'bullmq';
+import type { Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../shared/logger.ts';
 import { checkRedisPolicy } from '../../shared/store/redis-policy.ts';
@@ -22,6 +22,8 @@ export interface StartQueueWorkersOptions {
   logger: Logger;
   prefix?: string;
   concurrency?: number;
+  /** A job failed for good (attempts spent, stopped, or stalled too often): record an alert. */
+  onJobFailedForGood?: (job: Job, reason: string) => void | Promise<void>;
 }
 
 /**

@@ -1,4 +1,6 @@
 import { featureCatalogue } from '../../shared/features/feature-catalogue.ts';
+import type { Lead } from '../../shared/schemas/lead.ts';
+import type { Outcome } from '../../shared/schemas/outcome.ts';
 import type { LeadHistorySource } from '../../shared/store/lead-history.ts';
 import type { TrainingData } from '../engine/boosting/train.ts';
 import type { InputSchema } from '../engine/io/input-schema.ts';
@@ -80,6 +82,14 @@ function grow<T extends Float64Array | Uint8Array>(array: T, length: number): T 
   return larger;
 }
 
+function outcomesOfBatch(
+  source: LeadHistorySource,
+  tenantId: string,
+  batch: readonly Lead[],
+): Promise<Outcome[][]> {
+  return Promise.all(batch.map((lead) => source.outcomes(tenantId, lead.id)));
+}
+
 /**
  * Every labelled snapshot example of a tenant (DESIGN.md, modelling rules), streamed a batch of leads
  * at a time: pass one reads only leads and outcomes to count the candidates (and so the keep rate
@@ -96,12 +106,13 @@ export async function buildTrainingExamples(
   let positives = 0;
   let negatives = 0;
   for await (const batch of source.scanLeads(tenantId, options.batchSize)) {
-    for (const lead of batch) {
-      for (const snapshot of leadSnapshots(lead, await source.outcomes(tenantId, lead.id), options)) {
+    const outcomes = await outcomesOfBatch(source, tenantId, batch);
+    batch.forEach((lead, index) => {
+      for (const snapshot of leadSnapshots(lead, outcomes[index], options)) {
         if (snapshot.label === 1) positives += 1;
         else negatives += 1;
       }
-    }
+    });
   }
   const keepRate = negativeKeepRate(positives, negatives, options.maxExamples);
   const encoder = new FeatureEncoder(features.map((feature) => feature.definition));
@@ -112,24 +123,33 @@ export async function buildTrainingExamples(
 
   for await (const batch of source.scanLeads(tenantId, options.batchSize)) {
     const cache = new BatchHistoryCache(source, tenantId, lastSnapshotMs, batch);
-    for (const lead of batch) {
-      const snapshots = leadSnapshots(lead, await source.outcomes(tenantId, lead.id), options);
-      for (const snapshot of snapshots) {
+    const outcomes = await outcomesOfBatch(source, tenantId, batch);
+    const kept: { lead: Lead; atMs: number; label: 0 | 1; weight: number }[] = [];
+    batch.forEach((lead, index) => {
+      for (const snapshot of leadSnapshots(lead, outcomes[index], options)) {
         const sampled = snapshot.label === 0 && keepRate < 1;
         if (sampled && samplingDraw(options.samplingSeed, lead.id, snapshot.atMs) >= keepRate) continue;
-        const started = performance.now();
-        const vector = await computeFeatureVector(cache, tenantId, lead.id, snapshot.atMs, features);
-        featureMs += performance.now() - started;
-        if (vector === undefined) continue;
-        const offset = rows.next();
-        encoder.encode(vector, rows.values, offset);
-        rows.labels[rows.numRows] = snapshot.label;
-        rows.weights[rows.numRows] = sampled ? 1 / keepRate : 1;
-        rows.times[rows.numRows] = snapshot.atMs;
-        rows.leadIds.push(lead.id);
-        rows.numRows += 1;
+        kept.push({ lead, atMs: snapshot.atMs, label: snapshot.label, weight: sampled ? 1 / keepRate : 1 });
       }
-    }
+    });
+    // The batch's reads go out together (one round trip's worth of latency, not one per lead); rows
+    // are appended in the same order as before, so the result does not depend on timing.
+    const started = performance.now();
+    const vectors = await Promise.all(
+      kept.map((example) => computeFeatureVector(cache, tenantId, example.lead.id, example.atMs, features)),
+    );
+    featureMs += performance.now() - started;
+    kept.forEach((example, index) => {
+      const vector = vectors[index];
+      if (vector === undefined) return;
+      const offset = rows.next();
+      encoder.encode(vector, rows.values, offset);
+      rows.labels[rows.numRows] = example.label;
+      rows.weights[rows.numRows] = example.weight;
+      rows.times[rows.numRows] = example.atMs;
+      rows.leadIds.push(example.lead.id);
+      rows.numRows += 1;
+    });
   }
   encoder.freeze();
   const numRows = rows.numRows;

@@ -27,3 +27,36 @@ export const scoreSchema = z.object({
   scoredAt: isoDateTime,
 });
 export type Score = z.infer<typeof scoreSchema>;
+
+/** Where a score came from: the tenant's model for the segment, the pooled model, or the cold-start rules. */
+export const scoreSourceSchema = z.enum(['model', 'pooled', 'rules']);
+export type ScoreSource = z.infer<typeof scoreSourceSchema>;
+
+const scorePoints = z.number().int('must be a whole number of points').min(-100).max(100);
+
+/**
+ * A lead's full score as the store keeps it and the API serves it: the write-back `Score` plus
+ * whole factor points that add up exactly (baseline + Σ factor points + otherPoints = score), the
+ * recommendation line and where the score came from. It is a `Score`, so it can be written back as is.
+ */
+export const scoreRecordSchema = scoreSchema
+  .extend({
+    factors: z
+      .array(factorSchema.extend({ points: scorePoints }))
+      .max(5, 'holds at most the five largest factors'),
+    /** Points of every factor outside the top five, summed. */
+    otherPoints: scorePoints,
+    /** The score of the model's bias alone (or the rules' starting points). */
+    baseline: z.number().int().min(0).max(100),
+    recommendation: z.string().min(1).max(255),
+    source: scoreSourceSchema,
+  })
+  .refine(
+    (record) =>
+      record.baseline +
+        record.otherPoints +
+        record.factors.reduce((sum, factor) => sum + factor.points, 0) ===
+      record.score,
+    { path: ['otherPoints'], message: 'baseline + factor points + otherPoints must equal the score' },
+  );
+export type ScoreRecord = z.infer<typeof scoreRecordSchema>;

@@ -49,6 +49,14 @@ export function tenantKeys(tenantId: string) {
     pattern: `${tag}*`,
     /** Hash: the tenant's profile, settings, status and encrypted tokens. */
     tenant: `${tag}tenant`,
+    /** String: the current scoring settings with their version (JSON). */
+    settings: `${tag}settings`,
+    /** Hash: settings version → the settings saved as that version (JSON), the current one included. */
+    settingsHistory: `${tag}settings-versions`,
+    /** Hash: lead id → the lead's current score (compact encoding, see scores.repository.ts). */
+    scores: `${tag}scores`,
+    /** List, newest first, at most 20: the lead's score changes as `epochSeconds|score|modelVersion`. */
+    scoreHistory: (leadId: string) => `${tag}score-history:${part('lead id', leadId, tenantId)}`,
     /** Hash: lead id → encoded lead. */
     leads: `${tag}leads`,
     /** Sorted set (all scores 0): lead ids in lexical order, for stable batch scans. */

@@ -60,6 +60,24 @@ export interface TaskInput {
   ownerCrmId?: string;
 }
 
+/** One result per task input, in input order; `crmId` is the lead's, `taskId` the new task's. */
+export type TaskResult =
+  | { crmId: string; ok: true; taskId: string }
+  | {
+      crmId: string;
+      ok: false;
+      code: ConnectorErrorCode;
+      message: string;
+      retryAfterMs?: number;
+    };
+
+/** The nurture flag of one lead or contact (the manifest's `nurture` field). */
+export interface NurtureWrite {
+  crmId: string;
+  objectType: CrmObjectType;
+  nurture: boolean;
+}
+
 export interface EnsureFieldsResult {
   created: string[];
   alreadyPresent: string[];
@@ -121,6 +139,18 @@ export interface CrmConnector {
   /** Write scores; one result per input, in input order. Retryable per-record failures are retried alone. */
   writeScores(batch: ScoreWrite[]): Promise<ScoreWriteResult[]>;
   createTask(task: TaskInput): Promise<{ crmId: string }>;
+  /**
+   * Create tasks in batches sized to the provider; one result per input, in input order. A failed
+   * record never fails the others. Never retried blindly: a lost answer may still have created them.
+   */
+  createTasks(tasks: TaskInput[]): Promise<TaskResult[]>;
+  /** Existing tasks on these records whose subject is one of `subjects` (subject → task id). */
+  findTasks(
+    records: { crmId: string; objectType: CrmObjectType }[],
+    subjects: string[],
+  ): Promise<Map<string, string>>;
+  /** Set or clear the nurture flag; one result per input, in input order, as writeScores. */
+  setNurtureFlags(batch: NurtureWrite[]): Promise<ScoreWriteResult[]>;
   describe(): Promise<CrmDescription>;
 }
 

@@ -13,6 +13,7 @@ export const writtenFieldKeys = [
   'factor5',
   'modelVersion',
   'scoredAt',
+  'nurture',
 ] as const;
 export type WrittenFieldKey = (typeof writtenFieldKeys)[number];
 
@@ -22,7 +23,7 @@ const salesforceFieldSchema = z.object({
     .string()
     .regex(/^[A-Za-z][A-Za-z0-9_]{0,36}__c$/, 'must be a custom field API name ending in __c'),
   label: z.string().min(1).max(40, 'Salesforce labels are at most 40 characters'),
-  type: z.enum(['Number', 'Text', 'Picklist', 'DateTime']),
+  type: z.enum(['Number', 'Text', 'Picklist', 'DateTime', 'Checkbox']),
   length: z.number().int().min(1).max(255).optional(),
   precision: z.number().int().min(1).max(18).optional(),
   scale: z.number().int().min(0).max(17).optional(),

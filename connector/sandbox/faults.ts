@@ -12,6 +12,8 @@ export interface FaultOptions {
   expireTokensEvery?: number;
   /** Share of records in a batch update failing with a retryable per-record error (row lock). */
   recordLockRate?: number;
+  /** These record ids fail their first batch update with the same retryable per-record error. */
+  lockRecordsOnce?: string[];
   seed?: number;
 }
 
@@ -47,7 +49,14 @@ export class FaultPlan {
     return null;
   }
 
-  recordLocked(): boolean {
+  private readonly lockedOnce = new Set<string>();
+
+  recordLocked(id?: string): boolean {
+    if (id !== undefined && this.options.lockRecordsOnce?.includes(id) && !this.lockedOnce.has(id)) {
+      this.lockedOnce.add(id);
+      this.injected.recordLock += 1;
+      return true;
+    }
     const rate = this.options.recordLockRate ?? 0;
     if (rate > 0 && this.random() < rate) {
       this.injected.recordLock += 1;

@@ -111,10 +111,10 @@ describe('the Salesforce provider against the sandbox CRM', () => {
     const { connector } = await install(sandbox.base, sandbox.host);
 
     const first = await connector.ensureFields();
-    expect(first.created).toHaveLength(18);
+    expect(first.created).toHaveLength(20);
     const again = await connector.ensureFields();
     expect(again).toEqual({ created: [], alreadyPresent: first.created });
-    expect(sandbox.salesforce.store.permissionSets.get('LeadScore_Fields')).toHaveLength(18);
+    expect(sandbox.salesforce.store.permissionSets.get('LeadScore_Fields')).toHaveLength(20);
 
     const leads = await drain((cursor) => connector.syncLeads({ cursor }), null);
     const delivered = leads.pages.flatMap((page) => page.records.map((lead) => lead.crmId));

@@ -73,6 +73,12 @@ export function tenantKeys(tenantId: string) {
     intent: (domain: string) => `${tag}intent:${part('domain', domain, tenantId)}`,
     /** Hash: object family → sync cursor. */
     cursors: `${tag}cursors`,
+    /** Hash: lead id → what was last written back to the CRM (content hash, model version, key). */
+    writeback: `${tag}writeback`,
+    /** Hash: lead id → routing state (above hot or not, number of upward crossings). */
+    routing: `${tag}routing`,
+    /** Hash: task id of one crossing (lead, crossing number) → its claim and, once created, the CRM task. */
+    routingTasks: `${tag}routing-tasks`,
   };
 }
 

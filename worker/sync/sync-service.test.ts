@@ -55,6 +55,9 @@ function fakeConnector(pages: SyncPage<Lead>[], seen: (string | null)[]): CrmCon
     ensureFields: async () => ({ created: [], alreadyPresent: [] }),
     writeScores: async () => [],
     createTask: async () => ({ crmId: 'x' }),
+    createTasks: async () => [],
+    findTasks: async () => new Map(),
+    setNurtureFlags: async () => [],
     describe: async () => ({ provider: 'salesforce', objects: [], apiUsage: { used: 120, limit: 15_000 } }),
   };
 }

@@ -199,10 +199,10 @@ describe('HubSpot activities and outcomes', () => {
     nock(apiBase).post('/crm/v3/properties/contacts').reply(exists.status, exists.body);
     nock(apiBase)
       .post('/crm/v3/properties/contacts')
-      .times(8)
+      .times(9)
       .reply(201, loadHubspotFixture('property-create-201.json'));
     const result = await unthrottledConnector().ensureFields();
-    expect(result.created).toHaveLength(9);
+    expect(result.created).toHaveLength(10);
     expect(result.alreadyPresent).toEqual(['leadscore_score']);
   });
 

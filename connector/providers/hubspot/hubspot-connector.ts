@@ -1,11 +1,13 @@
 import type {
   ConnectorContext,
   CrmConnector,
+  NurtureWrite,
   RejectedRecord,
   ScoreWrite,
   SyncOptions,
+  TaskInput,
 } from '../../../shared/crm-connector.ts';
-import type { Lead } from '../../../shared/schemas/lead.ts';
+import type { CrmObjectType, Lead } from '../../../shared/schemas/lead.ts';
 import { contactSearchProperties } from './constants.ts';
 import { ContactPageCache } from './contact-stream.ts';
 import { createHubspotTask, describeHubspot, ensureHubspotFields } from './hubspot-admin.ts';
@@ -19,7 +21,8 @@ import {
   syncHubspotLeads,
   syncHubspotOutcomes,
 } from './hubspot-sync.ts';
-import { writeHubspotScores } from './hubspot-writeback.ts';
+import { createHubspotTasks, findHubspotTasks } from './hubspot-tasks.ts';
+import { writeHubspotNurtureFlags, writeHubspotScores } from './hubspot-writeback.ts';
 import { systemClock } from './search-rate-limiter.ts';
 
 /** HubSpot behind the CrmConnector contract; vendor details stay in this folder. */
@@ -77,6 +80,18 @@ export class HubspotConnector implements CrmConnector {
 
   writeScores(batch: ScoreWrite[]) {
     return writeHubspotScores(this.api, this.context.manifest, batch, this.deps.logger);
+  }
+
+  setNurtureFlags(batch: NurtureWrite[]) {
+    return writeHubspotNurtureFlags(this.api, this.context.manifest, batch, this.deps.logger);
+  }
+
+  createTasks(tasks: TaskInput[]) {
+    return createHubspotTasks(this.api, tasks);
+  }
+
+  findTasks(records: { crmId: string; objectType: CrmObjectType }[], subjects: string[]) {
+    return findHubspotTasks(this.api, records, subjects);
   }
 
   createTask(task: Parameters<CrmConnector['createTask']>[0]) {

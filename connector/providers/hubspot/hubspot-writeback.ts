@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import type { ScoreWrite, ScoreWriteResult } from '../../../shared/crm-connector.ts';
-import { type ConnectorErrorCode, isConnectorError } from '../../../shared/errors.ts';
+import type { NurtureWrite, ScoreWrite, ScoreWriteResult } from '../../../shared/crm-connector.ts';
+import { ConnectorError, type ConnectorErrorCode, isConnectorError } from '../../../shared/errors.ts';
 import type { Manifest } from '../../../shared/manifest.ts';
 import { type Score, scoreSchema } from '../../../shared/schemas/score.ts';
 import { describeProblems, validateRecord } from '../../../shared/schemas/validate.ts';
@@ -29,6 +29,8 @@ export function scoreProperties(manifest: Manifest, score: Score): Record<string
   const properties: Record<string, string> = {};
   for (const property of manifest.hubspot.properties) {
     const key = property.key;
+    // The nurture flag is routing's, written on its own (setNurtureFlags).
+    if (key === 'nurture') continue;
     if (key === 'score') properties[property.name] = String(score.score);
     else if (key === 'tier') properties[property.name] = score.tier;
     else if (key === 'modelVersion') properties[property.name] = score.modelVersion;
@@ -125,6 +127,43 @@ export async function writeHubspotScores(
     propertiesById.set(write.crmId, scoreProperties(manifest, checked.value));
     final.delete(write.crmId);
   }
+  await writeContactProperties(api, propertiesById, final, logger);
+  return batch.map((write) => {
+    const outcome = final.get(write.crmId) ?? { ok: false, code: 'UNKNOWN', message: 'not attempted' };
+    return outcome.ok
+      ? { crmId: write.crmId, ok: true }
+      : { crmId: write.crmId, ok: false, code: outcome.code, message: outcome.message };
+  });
+}
+
+/** The manifest's nurture property set to each flag; names come only from manifest.json. */
+export async function writeHubspotNurtureFlags(
+  api: HubspotApi,
+  manifest: Manifest,
+  batch: NurtureWrite[],
+  logger: Logger,
+): Promise<ScoreWriteResult[]> {
+  const property = manifest.hubspot.properties.find((item) => item.key === 'nurture');
+  if (!property) throw new ConnectorError('INVALID_INPUT', 'manifest.json has no nurture property');
+  const final = new Map<string, RecordOutcome>();
+  const propertiesById = new Map<string, Record<string, string>>();
+  for (const write of batch) propertiesById.set(write.crmId, { [property.name]: String(write.nurture) });
+  await writeContactProperties(api, propertiesById, final, logger);
+  return batch.map((write) => {
+    const outcome = final.get(write.crmId) ?? { ok: false, code: 'UNKNOWN', message: 'not attempted' };
+    return outcome.ok
+      ? { crmId: write.crmId, ok: true }
+      : { crmId: write.crmId, ok: false, code: outcome.code, message: outcome.message };
+  });
+}
+
+/** Batch updates of up to 100; records whose failure may clear are sent again alone. */
+async function writeContactProperties(
+  api: HubspotApi,
+  propertiesById: Map<string, Record<string, string>>,
+  final: Map<string, RecordOutcome>,
+  logger: Logger,
+): Promise<void> {
   let pending = [...propertiesById.keys()];
   for (let attempt = 0; pending.length > 0; attempt += 1) {
     const retry: string[] = [];
@@ -137,10 +176,4 @@ export async function writeHubspotScores(
     if (retry.length > 0) logger.info({ retry: retry.length, attempt }, 'HubSpot score writes retried alone');
     pending = retry;
   }
-  return batch.map((write) => {
-    const outcome = final.get(write.crmId) ?? { ok: false, code: 'UNKNOWN', message: 'not attempted' };
-    return outcome.ok
-      ? { crmId: write.crmId, ok: true }
-      : { crmId: write.crmId, ok: false, code: outcome.code, message: outcome.message };
-  });
 }

@@ -24,6 +24,8 @@ export function customFieldMetadata(object: string, field: FieldSpec): Record<st
       return { ...base, type: 'Text', length: field.length ?? 255 };
     case 'DateTime':
       return { ...base, type: 'DateTime' };
+    case 'Checkbox':
+      return { ...base, type: 'Checkbox', defaultValue: 'false' };
     case 'Picklist':
       return {
         ...base,

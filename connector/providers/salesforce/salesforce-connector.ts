@@ -3,21 +3,24 @@ import type {
   CrmConnector,
   CrmDescription,
   EnsureFieldsResult,
+  NurtureWrite,
   RejectedRecord,
   ScoreWrite,
   ScoreWriteResult,
   SyncOptions,
   SyncPage,
   TaskInput,
+  TaskResult,
 } from '../../../shared/crm-connector.ts';
 import { ConnectorError } from '../../../shared/errors.ts';
 import type { UsagePacer } from '../../../shared/rate-limit/salesforce-daily-pacer.ts';
 import type { Activity } from '../../../shared/schemas/activity.ts';
-import { type Lead, leadSchema } from '../../../shared/schemas/lead.ts';
+import { type CrmObjectType, type Lead, leadSchema } from '../../../shared/schemas/lead.ts';
 import type { Outcome } from '../../../shared/schemas/outcome.ts';
 import { screenRecords } from '../../sync/record-hygiene.ts';
 import { describeSObjectSchema, saveResultSchema } from './api-schemas.ts';
 import { contactFields, defaultSalesforceOptions, leadFields, type SalesforceOptions } from './constants.ts';
+import { createSalesforceTasks, findSalesforceTasks } from './create-tasks.ts';
 import { ensureFields } from './ensure-fields.ts';
 import { mapLeadOrContact } from './map-salesforce-records.ts';
 import { SalesforceAuth } from './salesforce-auth.ts';
@@ -28,7 +31,7 @@ import {
   syncLeadsStream,
   syncOutcomesStream,
 } from './sync-streams.ts';
-import { writeScores } from './write-scores.ts';
+import { writeNurtureFlags, writeScores } from './write-scores.ts';
 
 export interface SalesforceConnectorOptions extends Partial<SalesforceOptions> {
   now?: () => number;
@@ -138,6 +141,23 @@ export class SalesforceConnector implements CrmConnector {
 
   writeScores(batch: ScoreWrite[]): Promise<ScoreWriteResult[]> {
     return writeScores(this.client, this.context.manifest, batch, { retries: this.options.writeRetries });
+  }
+
+  setNurtureFlags(batch: NurtureWrite[]): Promise<ScoreWriteResult[]> {
+    return writeNurtureFlags(this.client, this.context.manifest, batch, {
+      retries: this.options.writeRetries,
+    });
+  }
+
+  createTasks(tasks: TaskInput[]): Promise<TaskResult[]> {
+    return createSalesforceTasks(this.client, tasks);
+  }
+
+  findTasks(
+    records: { crmId: string; objectType: CrmObjectType }[],
+    subjects: string[],
+  ): Promise<Map<string, string>> {
+    return findSalesforceTasks(this.client, records, subjects);
   }
 
   async createTask(task: TaskInput): Promise<{ crmId: string }> {

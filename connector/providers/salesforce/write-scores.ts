@@ -1,4 +1,4 @@
-import type { ScoreWrite, ScoreWriteResult } from '../../../shared/crm-connector.ts';
+import type { NurtureWrite, ScoreWrite, ScoreWriteResult } from '../../../shared/crm-connector.ts';
 import { ConnectorError, isConnectorError } from '../../../shared/errors.ts';
 import type { Manifest, WrittenFieldKey } from '../../../shared/manifest.ts';
 import type { Score } from '../../../shared/schemas/score.ts';
@@ -28,13 +28,51 @@ function fieldValue(field: FieldSpec, score: Score): string | number | null {
   return factor ? limit(`${factor.label} (${formatPoints(factor.points)})`) : null;
 }
 
-/** The Collections record for one score: field names come only from manifest.json. */
+/**
+ * The Collections record for one score: field names come only from manifest.json. The nurture flag
+ * is routing's, written on its own (setNurtureFlags), so a score write leaves it as it is.
+ */
 export function scoreRecord(write: ScoreWrite, manifest: Manifest): Record<string, unknown> {
   const objectType = write.objectType as 'Lead' | 'Contact';
   const record: Record<string, unknown> = { attributes: { type: objectType }, id: write.crmId };
-  for (const field of manifest.salesforce.objects[objectType])
-    record[field.apiName] = fieldValue(field, write.score);
+  for (const field of manifest.salesforce.objects[objectType]) {
+    if (field.key !== 'nurture') record[field.apiName] = fieldValue(field, write.score);
+  }
   return record;
+}
+
+/** The Collections record setting one lead's nurture flag; the field name comes from manifest.json. */
+export function nurtureRecord(write: NurtureWrite, manifest: Manifest): Record<string, unknown> {
+  const objectType = write.objectType as 'Lead' | 'Contact';
+  const field = manifest.salesforce.objects[objectType].find((item) => item.key === 'nurture');
+  if (!field)
+    throw new ConnectorError('INVALID_INPUT', `manifest.json has no nurture field on ${objectType}`);
+  return { attributes: { type: objectType }, id: write.crmId, [field.apiName]: write.nurture };
+}
+
+/** Sets nurture flags through the same Collections update as the scores, with its retries. */
+export function writeNurtureFlags(
+  client: SalesforceClient,
+  manifest: Manifest,
+  batch: NurtureWrite[],
+  options: WriteScoresOptions,
+): Promise<ScoreWriteResult[]> {
+  return writeCollectionRecords(
+    client,
+    batch.map((write) => ({
+      crmId: write.crmId,
+      objectType: write.objectType,
+      record: () => nurtureRecord(write, manifest),
+    })),
+    options,
+    'nurture flags',
+  );
+}
+
+interface CollectionWrite {
+  crmId: string;
+  objectType: string;
+  record: () => Record<string, unknown>;
 }
 
 export interface WriteScoresOptions {
@@ -49,11 +87,29 @@ type Outcome = ScoreWriteResult | undefined;
  * per-record failures: those that are retryable are sent again without the records that succeeded;
  * the rest are reported. One result per input, in input order.
  */
-export async function writeScores(
+export function writeScores(
   client: SalesforceClient,
   manifest: Manifest,
   batch: ScoreWrite[],
   options: WriteScoresOptions,
+): Promise<ScoreWriteResult[]> {
+  return writeCollectionRecords(
+    client,
+    batch.map((write) => ({
+      crmId: write.crmId,
+      objectType: write.objectType,
+      record: () => scoreRecord(write, manifest),
+    })),
+    options,
+    'scores',
+  );
+}
+
+async function writeCollectionRecords(
+  client: SalesforceClient,
+  batch: CollectionWrite[],
+  options: WriteScoresOptions,
+  what: string,
 ): Promise<ScoreWriteResult[]> {
   const results: Outcome[] = new Array(batch.length);
   let pending: number[] = [];
@@ -75,12 +131,12 @@ export async function writeScores(
       try {
         answer = await sendChunk(
           client,
-          manifest,
           chunk.map((index) => batch[index]!),
           options,
+          what,
         );
       } catch (error) {
-        const failure = isConnectorError(error) ? error : client.mapError(error, 'write scores');
+        const failure = isConnectorError(error) ? error : client.mapError(error, `write ${what}`);
         // Stop calling: the remaining records report the reason (and wait) instead of being lost.
         for (const index of pending.slice(start)) {
           results[index] = {
@@ -127,14 +183,11 @@ export async function writeScores(
 /** One Collections call; a whole-call TEMPORARY failure (5xx, network) is retried a few times. */
 async function sendChunk(
   client: SalesforceClient,
-  manifest: Manifest,
-  writes: ScoreWrite[],
+  writes: CollectionWrite[],
   options: WriteScoresOptions,
+  what: string,
 ): Promise<unknown> {
-  const body = JSON.stringify({
-    allOrNone: false,
-    records: writes.map((write) => scoreRecord(write, manifest)),
-  });
+  const body = JSON.stringify({ allOrNone: false, records: writes.map((write) => write.record()) });
   for (let attempt = 0; ; attempt++) {
     try {
       return await client.request(
@@ -144,10 +197,10 @@ async function sendChunk(
           body,
           headers: { 'content-type': 'application/json' },
         },
-        `update ${writes.length} records with scores`,
+        `update ${writes.length} records with ${what}`,
       );
     } catch (error) {
-      const failure = client.mapError(error, 'write scores');
+      const failure = client.mapError(error, `write ${what}`);
       if (failure.code !== 'TEMPORARY' || attempt >= options.retries) throw failure;
       await new Promise((resolve) => setTimeout(resolve, (options.retryDelayMs ?? 200) * 2 ** attempt));
     }

@@ -235,7 +235,7 @@ function mountBatches(router: Router, store: HubspotStore, faults: FaultPlan, no
     const locked: string[] = [];
     const missing: string[] = [];
     for (const input of inputs) {
-      if (faults.recordLocked()) {
+      if (faults.recordLocked(input.id)) {
         locked.push(input.id);
         continue;
       }
@@ -403,6 +403,44 @@ function mountAdmin(router: Router, store: HubspotStore, now: () => number) {
   });
   router.get('/crm/v3/properties/contacts', (_request: Request, response: Response) => {
     response.json({ results: [...store.properties.values()] });
+  });
+  router.post('/crm/v3/objects/tasks/batch/create', (request: Request, response: Response) => {
+    const inputs = ((request.body as { inputs?: unknown[] }).inputs ?? []) as {
+      properties: Record<string, string>;
+      associations?: { to: { id: string }; types?: { associationTypeId?: number }[] }[];
+    }[];
+    if (inputs.length > 100) return hubspotError(response, 400, 'VALIDATION_ERROR', 'at most 100 inputs');
+    const contacts = store.typeMap('contacts');
+    const unknown = inputs.flatMap((input) =>
+      (input.associations ?? [])
+        .map((association) => String(association.to.id))
+        .filter((id) => !contacts.get(id)),
+    );
+    if (unknown.length > 0) {
+      return hubspotError(
+        response,
+        400,
+        'VALIDATION_ERROR',
+        `One or more associations are invalid: ${unknown.join(', ')}`,
+      );
+    }
+    const at = new Date(now()).toISOString();
+    const results = inputs.map((input) => {
+      const id = store.newId();
+      const task: StoredObject = {
+        id,
+        properties: { ...input.properties, hs_object_id: id },
+        createdAt: at,
+        updatedAt: at,
+        archived: false,
+      };
+      store.put('tasks', task);
+      for (const association of input.associations ?? [])
+        store.associate(String(association.to.id), 'tasks', id);
+      return project(task, Object.keys(input.properties));
+    });
+    // HubSpot does not promise results in input order: the sandbox answers them reversed.
+    response.status(201).json({ status: 'COMPLETE', results: results.reverse(), ...stamp(now) });
   });
   router.post('/crm/v3/objects/tasks', (request: Request, response: Response) => {
     const body = request.body as {

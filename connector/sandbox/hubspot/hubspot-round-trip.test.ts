@@ -63,8 +63,8 @@ describe('HubSpot provider against the sandbox CRM', () => {
     });
     const fields = await connector.ensureFields();
     expect(context.refreshed).toHaveLength(1);
-    expect(fields.created).toHaveLength(10);
-    expect((await connector.ensureFields()).alreadyPresent).toHaveLength(10);
+    expect(fields.created).toHaveLength(11);
+    expect((await connector.ensureFields()).alreadyPresent).toHaveLength(11);
 
     const leads = await drain((cursor) => connector.syncLeads({ cursor }));
     const synced = leads.pages.flatMap((page) => page.records.map((lead) => lead.crmId));

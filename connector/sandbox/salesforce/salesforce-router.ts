@@ -250,6 +250,53 @@ function mountRest(
     });
     response.status(201).json({ id, success: true, errors: [] });
   });
+  router.post(
+    '/services/data/:version/composite/sobjects',
+    express.json({ limit: '5mb' }),
+    (request, response) => {
+      const body = request.body as { allOrNone?: boolean; records?: Record<string, unknown>[] };
+      const records = body.records ?? [];
+      if (records.length > 200) {
+        return restError(
+          response,
+          400,
+          'EXCEEDED_ID_LIMIT',
+          'record limit reached. cannot submit more than 200 records into this call',
+        );
+      }
+      // allOrNone false: each record stands alone; only Task creation is emulated.
+      response.json(
+        records.map((record) => {
+          const { attributes, ...fields } = record as { attributes?: { type?: string } };
+          const who = (fields as Record<string, unknown>).WhoId;
+          if (attributes?.type !== 'Task' || typeof who !== 'string' || !store.get(who)) {
+            return {
+              success: false,
+              errors: [
+                {
+                  statusCode: 'INVALID_CROSS_REFERENCE_KEY',
+                  message: 'invalid cross reference id',
+                  fields: [],
+                },
+              ],
+            };
+          }
+          const id = store.newId('Task');
+          const at = store.stamp();
+          store.put('Task', {
+            ...fields,
+            Id: id,
+            CreatedDate: at,
+            CreatedById: state.userId,
+            LastModifiedDate: at,
+            LastModifiedById: state.userId,
+            SystemModstamp: at,
+          });
+          return { id, success: true, errors: [] };
+        }),
+      );
+    },
+  );
   router.patch(
     '/services/data/:version/composite/sobjects',
     express.json({ limit: '5mb' }),
@@ -274,7 +321,7 @@ function mountRest(
               success: false,
               errors: [{ statusCode: 'ENTITY_IS_DELETED', message: 'entity is deleted', fields: [] }],
             };
-          if (faults.recordLocked()) {
+          if (faults.recordLocked(target.Id)) {
             return {
               id,
               success: false,

@@ -1,0 +1,29 @@
+import { createHash } from 'node:crypto';
+import type { Score } from '../../shared/schemas/score.ts';
+
+/**
+ * What a write-back changes on the record: score, tier and the factors (which, in which order, with
+ * which points and text). Model version and scoredAt are left out: on their own they are no reason
+ * to write.
+ */
+export function scoreContentHash(score: Pick<Score, 'score' | 'tier' | 'factors'>): string {
+  const content = JSON.stringify([
+    score.score,
+    score.tier,
+    score.factors.map((factor) => [factor.featureId, factor.label, factor.points]),
+  ]);
+  return createHash('sha256').update(content).digest('hex').slice(0, 32);
+}
+
+/** The idempotency key of one write: the same tenant, lead, model version and content write once. */
+export function writeIdempotencyKey(
+  tenantId: string,
+  leadId: string,
+  modelVersion: string,
+  contentHash: string,
+): string {
+  return createHash('sha256')
+    .update(JSON.stringify([tenantId, leadId, modelVersion, contentHash]))
+    .digest('hex')
+    .slice(0, 32);
+}

@@ -15,6 +15,11 @@ export interface TenantProfile {
   id: string;
   provider: Provider;
   instanceUrl: string | null;
+  /**
+   * Salesforce: the CRM user the connection acts as (a dedicated integration user). Incremental syncs
+   * skip changes made by this user, i.e. LeadScore's own score writes. Null for HubSpot.
+   */
+  integrationUserId: string | null;
   settings: Settings;
   installedAt: string;
   status: TenantStatus;
@@ -33,6 +38,7 @@ export interface NewTenant {
   id: string;
   provider: Provider;
   instanceUrl?: string;
+  integrationUserId?: string;
   tokens: PlainTokens;
   settings?: Settings;
   installedAt?: string;
@@ -103,6 +109,7 @@ export class TenantsRepository {
       JSON.stringify({
         provider: tenant.provider,
         instanceUrl: tenant.instanceUrl ?? null,
+        integrationUserId: input.integrationUserId ?? null,
         installedAt: tenant.installedAt,
       }),
     );
@@ -126,12 +133,14 @@ export class TenantsRepository {
     const profile = JSON.parse(fields.profile) as {
       provider: Provider;
       instanceUrl: string | null;
+      integrationUserId?: string | null;
       installedAt: string;
     };
     return {
       id: tenantId,
       provider: profile.provider,
       instanceUrl: profile.instanceUrl,
+      integrationUserId: profile.integrationUserId ?? null,
       installedAt: profile.installedAt,
       settings: settingsSchema.parse(JSON.parse(fields.settings ?? 'null')),
       status: (fields.status ?? 'active') as TenantStatus,

@@ -37,6 +37,8 @@ export function tenantConnectors(options: {
         refreshToken: tokens.refreshToken,
         ...(tokens.expiresAt === undefined ? {} : { expiresAt: Date.parse(tokens.expiresAt) }),
         ...(profile.instanceUrl === null ? {} : { instanceUrl: profile.instanceUrl }),
+        // Echo suppression: the sync skips what this user changed (our own writes).
+        ...(profile.integrationUserId === null ? {} : { userId: profile.integrationUserId }),
       },
       onTokensRefreshed: (fresh) =>
         store.tenants.saveTokens(tenantId, {

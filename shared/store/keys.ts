@@ -79,6 +79,18 @@ export function tenantKeys(tenantId: string) {
     routing: `${tag}routing`,
     /** Hash: task id of one crossing (lead, crossing number) → its claim and, once created, the CRM task. */
     routingTasks: `${tag}routing-tasks`,
+    /** Sorted set: model version ids by creation time (epoch ms). */
+    models: `${tag}models`,
+    /** Hash: `meta` (JSON) and `text` (the LightGBM model file) of one model version. */
+    modelVersion: (versionId: string) => `${tag}model:${part('model version', versionId, tenantId)}`,
+    /** Hash: segment slug → number of its last model version (version ids such as smb-v3). */
+    modelCounters: `${tag}model-counters`,
+    /** Hash: segment → version id of its champion. */
+    champions: `${tag}champions`,
+    /** List: the segment's earlier champions, newest first (a rollback pops the head). */
+    championHistory: (segment: string) => `${tag}champion-history:${part('segment', segment, tenantId)}`,
+    /** List: model alerts, newest first, capped. */
+    alerts: `${tag}alerts`,
   };
 }
 

@@ -1,0 +1,121 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { connectTestRedis, scanNode, uniqueTenantId } from '../../test/store/store-test-support.ts';
+import { ALERTS_KEPT, AlertsRepository } from './alerts.repository.ts';
+import { tenantKeys } from './keys.ts';
+import { ModelsRepository, type NewModelVersion, segmentSlug } from './models.repository.ts';
+import { StoreError } from './store-error.ts';
+
+const redis = connectTestRedis();
+const models = new ModelsRepository(redis);
+const alerts = new AlertsRepository(redis);
+const tenants: string[] = [];
+
+function tenant(): string {
+  const id = uniqueTenantId();
+  tenants.push(id);
+  return id;
+}
+
+afterAll(async () => {
+  for (const id of tenants) {
+    const keys = await scanNode(redis, tenantKeys(id).pattern);
+    if (keys.length > 0) await redis.del(...keys);
+  }
+  await redis.quit();
+});
+
+function version(segment: string, createdAt: string): NewModelVersion {
+  return {
+    segment,
+    createdAt,
+    settingsVersion: 3,
+    featureNames: ['a', 'b'],
+    params: { num_leaves: 7, is_unbalance: true },
+    calibrator: { kind: 'platt', input: 'raw_score', slope: 1, intercept: -2 },
+    window: {
+      train: { fromMs: 1, toMs: 2 },
+      valid: { fromMs: 3, toMs: 4 },
+      test: { fromMs: 5, toMs: null },
+    },
+    metrics: { rocAuc: 0.91, ece: null },
+    scale: { percentiles: [0.01, 0.02] },
+  };
+}
+
+describe('model versions in the store', () => {
+  it('numbers versions per segment with readable ids and keeps every field and the text as saved', async () => {
+    const tenantId = tenant();
+    const first = await models.create(tenantId, version('SMB', '2026-03-01T00:00:00.000Z'), 'tree\nA');
+    const second = await models.create(tenantId, version('SMB', '2026-03-08T00:00:00.000Z'), 'tree\nB');
+    const other = await models.create(
+      tenantId,
+      version('Enterprise EMEA', '2026-03-02T00:00:00.000Z'),
+      'tree\nC',
+    );
+    expect([first.id, second.id, other.id]).toEqual(['smb-v1', 'smb-v2', 'enterprise-emea-v1']);
+    expect(await models.get(tenantId, 'smb-v2')).toEqual({
+      meta: { ...version('SMB', '2026-03-08T00:00:00.000Z'), id: 'smb-v2', tenantId },
+      text: 'tree\nB',
+    });
+    expect((await models.list(tenantId)).map((meta) => meta.id)).toEqual([
+      'smb-v1',
+      'enterprise-emea-v1',
+      'smb-v2',
+    ]);
+    expect(await models.get(tenantId, 'smb-v9')).toBeUndefined();
+    expect(segmentSlug('  ')).toBe('segment');
+    const keys = await scanNode(redis, `*${tenantId}*`);
+    expect(keys.every((key) => key.startsWith(`ls:{${tenantId}}:`))).toBe(true);
+  });
+
+  it('promotes, remembers the replaced champion and rolls back to it in one call', async () => {
+    const tenantId = tenant();
+    for (const day of ['01', '08', '15'])
+      await models.create(tenantId, version('smb', `2026-03-${day}T00:00:00.000Z`), 'tree');
+    expect(await models.promote(tenantId, 'smb', 'smb-v1')).toBeUndefined();
+    expect(await models.promote(tenantId, 'smb', 'smb-v1')).toBeUndefined();
+    expect(await models.promote(tenantId, 'smb', 'smb-v2')).toBe('smb-v1');
+    expect(await models.promote(tenantId, 'smb', 'smb-v3')).toBe('smb-v2');
+    expect(await models.championHistory(tenantId, 'smb')).toEqual(['smb-v2', 'smb-v1']);
+    expect(await models.rollback(tenantId, 'smb')).toEqual({ restored: 'smb-v2', replaced: 'smb-v3' });
+    expect(await models.champion(tenantId, 'smb')).toBe('smb-v2');
+    expect(await models.rollback(tenantId, 'smb')).toEqual({ restored: 'smb-v1', replaced: 'smb-v2' });
+    await expect(models.rollback(tenantId, 'smb')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(await models.champion(tenantId, 'smb')).toBe('smb-v1');
+    await expect(models.promote(tenantId, 'smb', 'smb-v7')).rejects.toBeInstanceOf(StoreError);
+    expect(await models.champion(tenantId, 'enterprise')).toBeUndefined();
+  });
+
+  it('refuses a version whose metadata is not valid', async () => {
+    const tenantId = tenant();
+    const bad = { ...version('smb', 'yesterday'), createdAt: 'yesterday' };
+    await expect(models.create(tenantId, bad, 'tree')).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+  });
+});
+
+describe('alerts in the store', () => {
+  it('keeps the newest 100, newest first', async () => {
+    const tenantId = tenant();
+    for (let index = 0; index < ALERTS_KEPT + 5; index += 1) {
+      await alerts.add(tenantId, {
+        kind: 'model_load_failed',
+        message: `alert ${index}`,
+        at: '2026-03-01T00:00:00.000Z',
+        ...(index % 2 === 0 ? { segment: 'smb', modelVersion: `smb-v${index}` } : {}),
+      });
+    }
+    const listed = await alerts.list(tenantId);
+    expect(listed).toHaveLength(100);
+    expect(listed[0]).toEqual({
+      kind: 'model_load_failed',
+      message: 'alert 104',
+      at: '2026-03-01T00:00:00.000Z',
+      segment: 'smb',
+      modelVersion: 'smb-v104',
+    });
+    expect(listed[99].message).toBe('alert 5');
+    await expect(
+      alerts.add(tenantId, { kind: 'Bad Kind', message: 'x', at: '2026-03-01T00:00:00.000Z' }),
+    ).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+  });
+});

@@ -1,0 +1,172 @@
+import { z } from 'zod';
+import { isoDateTime, tenantIdSchema } from '../schemas/common.ts';
+import { tenantKeys } from './keys.ts';
+import { execOrThrow, type RedisClient } from './redis-scripts.ts';
+import { StoreError } from './store-error.ts';
+
+/** Earlier champions a segment remembers for rollback. */
+export const CHAMPION_HISTORY_KEPT = 50;
+
+const timeRangeSchema = z.strictObject({ fromMs: z.number().nullable(), toMs: z.number().nullable() });
+
+/**
+ * Everything about one model version but its model text. The calibrator, parameters, metrics and
+ * scale are JSON the worker reads with its own schemas; the store keeps them as given.
+ */
+export const modelVersionMetaSchema = z.strictObject({
+  /** Readable and deterministic per tenant: `<segment slug>-v<n>`, n counting from 1. */
+  id: z.string().regex(/^[a-z0-9-]{1,40}-v[0-9]{1,9}$/),
+  tenantId: tenantIdSchema,
+  segment: z.string().min(1).max(200),
+  createdAt: isoDateTime,
+  settingsVersion: z.union([z.number(), z.string()]),
+  featureNames: z.array(z.string()),
+  params: z.record(z.string(), z.json()),
+  calibrator: z.json(),
+  window: z.strictObject({ train: timeRangeSchema, valid: timeRangeSchema, test: timeRangeSchema }),
+  metrics: z.json(),
+  /** The score scale of the version (opaque here). */
+  scale: z.json(),
+});
+export type ModelVersionMeta = z.infer<typeof modelVersionMetaSchema>;
+export type NewModelVersion = Omit<ModelVersionMeta, 'id' | 'tenantId'>;
+
+export interface StoredModelVersion {
+  meta: ModelVersionMeta;
+  /** The LightGBM text model, exactly as saved. */
+  text: string;
+}
+
+/** The key-safe part of a version id: lower case letters, digits and dashes. */
+export function segmentSlug(segment: string): string {
+  const slug = segment
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40)
+    .replace(/-+$/, '');
+  return slug === '' ? 'segment' : slug;
+}
+
+/** Makes ARGV[2] the segment's champion and remembers the one it replaces. KEYS: champions, history, version. */
+const PROMOTE = `
+if redis.call('EXISTS', KEYS[3]) == 0 then return redis.error_reply('NOT_FOUND') end
+local current = redis.call('HGET', KEYS[1], ARGV[1])
+if current == ARGV[2] then return current end
+if current then
+  redis.call('LPUSH', KEYS[2], current)
+  redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[3]) - 1)
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+return current or ''
+`;
+
+/** Makes the previous champion current again; returns {restored, replaced} or nil. KEYS: champions, history. */
+const ROLLBACK = `
+local previous = redis.call('LPOP', KEYS[2])
+if not previous then return nil end
+local current = redis.call('HGET', KEYS[1], ARGV[1])
+redis.call('HSET', KEYS[1], ARGV[1], previous)
+return {previous, current or ''}
+`;
+
+/** Model versions of a tenant and the champion of each segment. */
+export class ModelsRepository {
+  constructor(private readonly redis: RedisClient) {}
+
+  /** Saves a new version under the next id of its segment (`smb-v1`, `smb-v2`, ...). */
+  async create(tenantId: string, version: NewModelVersion, text: string): Promise<ModelVersionMeta> {
+    const keys = tenantKeys(tenantId);
+    const slug = segmentSlug(version.segment);
+    // Checked before a number is taken, so a refused version leaves no gap in the numbering.
+    const checked = modelVersionMetaSchema.safeParse({ ...version, id: `${slug}-v1`, tenantId });
+    if (!checked.success) {
+      throw new StoreError(
+        'INVALID_INPUT',
+        `model version of ${tenantId} is invalid: ${checked.error.message}`,
+        { tenantId },
+      );
+    }
+    const number = await this.redis.hincrby(keys.modelCounters, slug, 1);
+    const meta = { ...checked.data, id: `${slug}-v${number}` };
+    const transaction = this.redis.multi();
+    transaction.hset(keys.modelVersion(meta.id), 'meta', JSON.stringify(meta), 'text', text);
+    transaction.zadd(keys.models, Date.parse(meta.createdAt), meta.id);
+    await execOrThrow(transaction, `save model version ${meta.id} of ${tenantId}`);
+    return meta;
+  }
+
+  async get(tenantId: string, versionId: string): Promise<StoredModelVersion | undefined> {
+    const [meta, text] = await this.redis.hmget(tenantKeys(tenantId).modelVersion(versionId), 'meta', 'text');
+    if (meta === null || text === null) return undefined;
+    return { meta: modelVersionMetaSchema.parse(JSON.parse(meta)), text };
+  }
+
+  /** Every version's metadata, oldest first. */
+  async list(tenantId: string): Promise<ModelVersionMeta[]> {
+    const keys = tenantKeys(tenantId);
+    const ids = await this.redis.zrange(keys.models, 0, '-1');
+    const versions: ModelVersionMeta[] = [];
+    for (const id of ids) {
+      const meta = await this.redis.hget(keys.modelVersion(id), 'meta');
+      if (meta !== null) versions.push(modelVersionMetaSchema.parse(JSON.parse(meta)));
+    }
+    return versions;
+  }
+
+  /** The version id of the segment's champion, if it has one. */
+  async champion(tenantId: string, segment: string): Promise<string | undefined> {
+    return (await this.redis.hget(tenantKeys(tenantId).champions, segment)) ?? undefined;
+  }
+
+  /** The segment's earlier champions, newest first. */
+  async championHistory(tenantId: string, segment: string): Promise<string[]> {
+    return this.redis.lrange(tenantKeys(tenantId).championHistory(segment), 0, -1);
+  }
+
+  /** Makes a saved version the segment's champion; returns the champion it replaced. */
+  async promote(tenantId: string, segment: string, versionId: string): Promise<string | undefined> {
+    const keys = tenantKeys(tenantId);
+    try {
+      const replaced = await this.redis.eval(
+        PROMOTE,
+        3,
+        keys.champions,
+        keys.championHistory(segment),
+        keys.modelVersion(versionId),
+        segment,
+        versionId,
+        CHAMPION_HISTORY_KEPT,
+      );
+      return typeof replaced === 'string' && replaced !== '' && replaced !== versionId ? replaced : undefined;
+    } catch (error) {
+      if (error instanceof Error && error.message.includes('NOT_FOUND')) {
+        throw new StoreError('NOT_FOUND', `model version ${versionId} of ${tenantId} does not exist`, {
+          tenantId,
+          recordId: versionId,
+        });
+      }
+      throw error;
+    }
+  }
+
+  /** Makes the previous champion of the segment current again, in one step. */
+  async rollback(
+    tenantId: string,
+    segment: string,
+  ): Promise<{ restored: string; replaced: string | undefined }> {
+    const keys = tenantKeys(tenantId);
+    const result = await this.redis.eval(ROLLBACK, 2, keys.champions, keys.championHistory(segment), segment);
+    if (!Array.isArray(result)) {
+      throw new StoreError(
+        'NOT_FOUND',
+        `segment ${segment} of ${tenantId} has no earlier champion to roll back to`,
+        {
+          tenantId,
+        },
+      );
+    }
+    const [restored, replaced] = result.map(String);
+    return { restored, replaced: replaced === '' ? undefined : replaced };
+  }
+}

@@ -1,9 +1,11 @@
 import type { Job, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConnectorError } from '../../shared/errors.ts';
 import { createLogger } from '../../shared/logger.ts';
 import { BullmqJobQueue } from '../../worker/queues/bullmq-job-queue.ts';
 import { createQueueWorker } from '../../worker/queues/bullmq-worker.ts';
+import { retryPolicy } from '../../worker/queues/queue-names.ts';
 import { RedisTenantControl } from '../../worker/queues/tenant-control.ts';
 import { type ChildWorker, startChildWorker } from './support/child-worker.ts';
 import { type PrivateRedisServer, startPrivateRedis } from './support/private-redis-server.ts';
@@ -95,4 +97,39 @@ describe('scenario 4: a job that stalls twice', () => {
       redis.disconnect();
     }
   }, 120_000);
+
+  it('records the alert once for a job whose attempts are spent, not once per failed attempt', async () => {
+    const redis = new Redis(server.url, { maxRetriesPerRequest: null });
+    const queues = new BullmqJobQueue({ connection: redis, prefix: '{lsq-s4-attempts}', backoffDelayMs: 10 });
+    const alerts: RecordedAlert[] = [];
+    let runs = 0;
+    const worker = createQueueWorker(
+      'score',
+      async () => {
+        runs += 1;
+        throw new ConnectorError('TEMPORARY', '503 Service Unavailable');
+      },
+      {
+        connection: redis,
+        prefix: '{lsq-s4-attempts}',
+        tenants: new RedisTenantControl(redis),
+        logger: createLogger({ level: 'silent' }),
+        onJobFailedForGood: (job, reason) => {
+          alerts.push({ jobId: job.id, tenantId: job.data.tenantId, reason });
+        },
+      },
+    );
+    try {
+      const jobId = await queues.enqueue('score', { tenantId, leadIds: ['L-2'] });
+      await until(() => alerts.length > 0, 'the alert of the failed job', 30_000);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(runs).toBe(retryPolicy.attempts);
+      expect(alerts).toEqual([{ jobId, tenantId, reason: '503 Service Unavailable' }]);
+      expect(await (await queues.queue('score').getJob(jobId))?.getState()).toBe('failed');
+    } finally {
+      await worker.close();
+      await queues.close();
+      redis.disconnect();
+    }
+  }, 60_000);
 });

@@ -33,11 +33,17 @@ export const jobPayloadSchemas = {
     modelVersion: modelVersionSchema,
     leadIds: idList(500),
   }),
-  route: z.strictObject({
-    tenantId: tenantIdSchema,
-    modelVersion: modelVersionSchema,
-    leadId: recordIdSchema,
-  }),
+  route: z
+    .strictObject({
+      tenantId: tenantIdSchema,
+      modelVersion: modelVersionSchema,
+      leadId: recordIdSchema.optional(),
+      /** Leads routed together, so their tasks are created in batches. */
+      leadIds: idList(500).optional(),
+    })
+    .refine((payload) => payload.leadId !== undefined || payload.leadIds !== undefined, {
+      message: 'must name leadId or leadIds',
+    }),
   maintenance: z.strictObject({
     tenantId: tenantIdSchema,
     task: z.enum(['retention', 'drift']),

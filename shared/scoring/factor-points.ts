@@ -58,7 +58,12 @@ export function splitProportionally(total: number, weights: readonly number[]): 
   const parts = shares.map((share) => Math.floor(share));
   let remaining = magnitude - parts.reduce((accumulated, part) => accumulated + part, 0);
   const order = shares
-    .map((share, index) => ({ index, fraction: share - Math.floor(share), weight: effective[index] }))
+    // Remainders are compared to 1e-9 so that float noise (1.2 / 1.6 = 0.7499...) does not break a tie.
+    .map((share, index) => ({
+      index,
+      fraction: Math.round((share - Math.floor(share)) * 1e9),
+      weight: effective[index],
+    }))
     .sort((one, two) => two.fraction - one.fraction || two.weight - one.weight || one.index - two.index);
   for (let at = 0; remaining > 0; at = (at + 1) % order.length) {
     parts[order[at].index] += 1;

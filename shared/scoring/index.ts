@@ -2,6 +2,7 @@
 export * from './factor-points.ts';
 export * from './factor-text.ts';
 export * from './holdout.ts';
+export * from './model-score.ts';
 export * from './recommendation.ts';
 export * from './score-scale.ts';
 export * from './segment-rules.ts';

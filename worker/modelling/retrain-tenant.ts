@@ -1,0 +1,58 @@
+import type { TrainingExamples } from '../features/training-examples.ts';
+import type { ModelRegistry, PromotionDecision } from './registry.ts';
+import {
+  type SegmentAssignment,
+  type TenantTrainingInput,
+  type TrainedSegmentModel,
+  type TrainFunction,
+  trainTenantModels,
+} from './train-tenant.ts';
+
+/** What one tenant's training needs, as the store and the scoring settings provide it. */
+export interface TenantTrainingData {
+  examples: TrainingExamples;
+  segments: readonly string[];
+  segmentOfLead: (leadId: string) => string;
+  /** The settings version the segments and thresholds came from; stored with every model version. */
+  settingsVersion: number | string;
+  thresholds?: TenantTrainingInput['thresholds'];
+  /** The score scale of a trained model, any JSON value; stored with its version. */
+  scaleOf?: (trained: TrainedSegmentModel) => unknown;
+}
+
+export interface RetrainDependencies {
+  trainingData: (tenantId: string) => Promise<TenantTrainingData>;
+  registry: Pick<ModelRegistry, 'register'>;
+  /** Off the event loop unless a test says otherwise. */
+  train?: TrainFunction;
+}
+
+export type RetrainResult =
+  | { kind: 'rules'; leads: number; conversions: number; reason: string }
+  | { kind: 'models'; segments: SegmentAssignment[]; decisions: PromotionDecision[] };
+
+/** Trains the tenant's models and offers each to the registry as a challenger. */
+export async function retrainTenant(deps: RetrainDependencies, tenantId: string): Promise<RetrainResult> {
+  const data = await deps.trainingData(tenantId);
+  const result = await trainTenantModels({
+    examples: data.examples,
+    segments: data.segments,
+    segmentOfLead: data.segmentOfLead,
+    ...(data.thresholds === undefined ? {} : { thresholds: data.thresholds }),
+    ...(deps.train === undefined ? {} : { train: deps.train }),
+  });
+  if (result.kind === 'rules') {
+    return { kind: 'rules', leads: result.leads, conversions: result.conversions, reason: result.reason };
+  }
+  const decisions: PromotionDecision[] = [];
+  for (const trained of result.models) {
+    decisions.push(
+      await deps.registry.register(tenantId, {
+        ...trained,
+        settingsVersion: data.settingsVersion,
+        scale: data.scaleOf?.(trained) ?? null,
+      }),
+    );
+  }
+  return { kind: 'models', segments: result.segments, decisions };
+}

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateDataset } from '../../fixtures/generator/generate-dataset.ts';
 import { featureIds } from '../../shared/features/feature-catalogue.ts';
+import type { Lead } from '../../shared/schemas/lead.ts';
 import type { ScoreRecord } from '../../shared/schemas/score.ts';
 import { defaultSettings } from '../../shared/schemas/settings.ts';
 import { ScoreScale } from '../../shared/scoring/score-scale.ts';
@@ -19,7 +20,7 @@ let history: InMemoryLeadHistory;
 let tenantId: string;
 let pooled: ScoringModel;
 let openIds: string[];
-let leadsById: Map<string, { employees: unknown }>;
+let leadsById: Map<string, Lead>;
 
 beforeAll(async () => {
   const dataset = generateDataset({ leads: 3_000, seed: 8 });
@@ -110,7 +111,7 @@ describe('scoring every open lead of a tenant', () => {
       ]),
     );
     for (const record of records) {
-      const lead = leadsById.get(record.leadId) as Parameters<typeof segmentFor>[1];
+      const lead = leadsById.get(record.leadId) as Lead;
       const segment = segmentFor(settings, lead).id;
       expect(record.segment).toBe(segment);
       expect(record.modelVersion).toBe(segment === 'enterprise' ? 'enterprise-v1' : 'pooled-v1');
@@ -122,8 +123,8 @@ describe('scoring every open lead of a tenant', () => {
 
   it('scores a person known under two records once, on the record created first', async () => {
     const [first, second] = openIds;
-    const firstCreated = Date.parse(String((leadsById.get(first) as { createdAt: string }).createdAt));
-    const secondCreated = Date.parse(String((leadsById.get(second) as { createdAt: string }).createdAt));
+    const firstCreated = Date.parse((leadsById.get(first) as Lead).createdAt);
+    const secondCreated = Date.parse((leadsById.get(second) as Lead).createdAt);
     const owner =
       firstCreated < secondCreated || (firstCreated === secondCreated && first < second) ? first : second;
     const links = new Map([

@@ -45,6 +45,8 @@ export interface WritebackDeps {
   logger: Logger;
   /** Rounds in which retryable per-record failures are sent again, alone. */
   recordRetries?: number;
+  /** Called when a call's answer is in, before its confirmations are recorded (crash tests). */
+  afterCallConfirmed?: (call: number) => Promise<void> | void;
   /** Called after each call's confirmations are recorded (tests place crashes here). */
   afterCallRecorded?: (call: number, written: number) => Promise<void> | void;
 }
@@ -132,6 +134,7 @@ export class WritebackService {
           figures.failed += 1;
           figures.failures.push({ leadId: item.leadId, code, reason });
         });
+        await this.deps.afterCallConfirmed?.(figures.calls);
         await this.deps.state.recordWritten(tenantId, confirmed);
         figures.writes += confirmed.length;
         await this.deps.afterCallRecorded?.(figures.calls, figures.writes);

@@ -4,6 +4,7 @@ import { parseCalibrator } from '../engine/calibration/calibrator.ts';
 import { parseLightGbmModel } from '../engine/io/parse-lightgbm-model.ts';
 import { predictProbability } from '../engine/predict/predict.ts';
 import { historyFromRecords } from '../features/in-memory-history.ts';
+import { TEST, TRAIN } from '../features/time-split.ts';
 import { buildTrainingExamples, type TrainingExamples } from '../features/training-examples.ts';
 import { calibratedProbabilities } from './calibrated-model.ts';
 import { expectedCalibrationError } from './model-metrics.ts';
@@ -63,6 +64,16 @@ describe('training a tenant per segment on 20,000 generated leads', () => {
       expect(entry.conversions).toBeGreaterThanOrEqual(50);
     }
     expect(mostInFlight).toBe(2);
+    const pooled = result.models.find((model) => model.segment === POOLED_SEGMENT);
+    const partnerMetrics = pooled?.servedSegments?.partner;
+    console.log(`pooled model on the partner segment: ${JSON.stringify(partnerMetrics)}`);
+    expect(Object.keys(pooled?.servedSegments ?? {})).toEqual(['partner']);
+    expect(partnerMetrics?.rows).toBe(
+      examples.leadIds.filter(
+        (leadId, row) => examples.split.parts[row] === TEST && segmentOfLead(leadId) === 'partner',
+      ).length,
+    );
+    expect(partnerMetrics?.rocAuc).toBeGreaterThan(0.8);
   });
 
   it('reaches a test AUC above 0.8 and a calibration error of at most 0.03 for every model', () => {
@@ -139,7 +150,8 @@ describe('training a tenant per segment on 20,000 generated leads', () => {
     if (tiny.kind !== 'rules') throw new Error('expected rules');
     expect(tiny.leads).toBeLessThan(1_000);
     expect(tiny.leads).toBe(
-      new Set(rows.filter((row) => examples.split.parts[row] === 0).map((row) => examples.leadIds[row])).size,
+      new Set(rows.filter((row) => examples.split.parts[row] === TRAIN).map((row) => examples.leadIds[row]))
+        .size,
     );
     expect(tiny.reason).toMatch(
       /^\d+ of 1,000 labelled leads, \d+ of 50 converting leads in the training window$/,

@@ -72,6 +72,8 @@ export interface TrainedSegmentModel {
   window: DataWindow;
   /** Calibrated probabilities on the test window. */
   metrics: ModelMetrics;
+  /** The pooled model only: its metrics on the test rows of each segment it serves. */
+  servedSegments?: Record<string, ModelMetrics>;
   counts: {
     trainLeads: number;
     trainConversions: number;
@@ -167,6 +169,20 @@ export async function trainTenantModels(input: TenantTrainingInput): Promise<Ten
       segment === POOLED_SEGMENT ? () => true : (row) => segmentOfRow[row] === segment,
     ),
   );
+  const pooled = models.find((trained) => trained.segment === POOLED_SEGMENT);
+  if (pooled !== undefined) {
+    pooled.servedSegments = {};
+    for (const { segment } of assignments.filter((entry) => entry.servedBy === 'pooled')) {
+      const test = rowsOf(examples, TEST, (row) => segmentOfRow[row] === segment);
+      const probabilities = calibratedProbabilities(pooled.model, pooled.calibrator, test.values);
+      pooled.servedSegments[segment] = evaluateProbabilities(
+        test.labels,
+        probabilities,
+        test.weights,
+        thresholdsFor(input, segment),
+      );
+    }
+  }
   return { kind: 'models', models, segments: assignments };
 }
 

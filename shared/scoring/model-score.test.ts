@@ -7,7 +7,7 @@ import { ScoreScale } from './score-scale.ts';
 
 // Training population: 1,000 calibrated probabilities 0.0005, 0.0010, ..., 0.5000.
 const scale = ScoreScale.fromProbabilities(Array.from({ length: 1000 }, (_, index) => (index + 1) / 2000));
-const identity = (probability: number) => probability;
+const probabilityOf = (raw: number) => 1 / (1 + Math.exp(-raw));
 const [smb] = defaultSettings().segments;
 
 describe('modelScore', () => {
@@ -31,7 +31,7 @@ describe('modelScore', () => {
         country: 'Portugal',
         days_since_last_activity: 2,
       },
-      calibrate: identity,
+      probabilityOf,
       scale,
       scoredAt: '2026-03-01T12:00:00.000Z',
     });

@@ -1,7 +1,7 @@
 import type { FeatureValue } from '../features/feature-definition.ts';
 import type { ScoreRecord } from '../schemas/score.ts';
 import type { Segment } from '../schemas/settings.ts';
-import { type Contribution, explainScore, topFactors } from './factor-points.ts';
+import { type Contribution, explainScore, type PointedContribution, topFactors } from './factor-points.ts';
 import { factorOf } from './factor-text.ts';
 import { recommendationFor } from './recommendation.ts';
 import { type ScoreScale, tierOf } from './score-scale.ts';
@@ -23,37 +23,43 @@ export interface ModelScoreInput {
   contributions: readonly Contribution[];
   /** The lead's feature values the model scored, by catalogue id (labels and recommendation use them). */
   values: Readonly<Record<string, FeatureValue>>;
-  /** The model version's calibration (non-decreasing) from raw probability to calibrated probability. */
-  calibrate: (probability: number) => number;
+  /**
+   * The model version's calibrated probability of a raw score (log-odds), non-decreasing: for a
+   * calibrator fitted on probabilities, `raw => calibrate(sigmoid(raw))`.
+   */
+  probabilityOf: (raw: number) => number;
   /** The model version's score scale for the segment. */
   scale: ScoreScale;
   scoredAt: string;
 }
 
+export interface ExplainedModelScore {
+  record: ScoreRecord;
+  /** Every contribution's whole points (the record keeps the top five and the rest as otherPoints). */
+  points: PointedContribution[];
+  raw: number;
+}
+
 /**
- * A lead's score from its model's exact contributions: probability = calibrate(sigmoid(φ_0 + Σφ_i)),
+ * A lead's score from its model's exact contributions: probability = probabilityOf(φ_0 + Σφ_i),
  * score = the scale's percentile of it, tier from the segment, the five largest factors with whole
  * points (baseline + factors + other = score) and the recommendation line. The one assembly the
  * worker, the API and the panels rely on.
  */
-export function modelScore(input: ModelScoreInput): ScoreRecord {
+export function explainModelScore(input: ModelScoreInput): ExplainedModelScore {
   const raw = input.bias + input.contributions.reduce((sum, { phi }) => sum + phi, 0);
-  const probability = input.calibrate(sigmoid(raw));
-  const explained = explainScore({
-    bias: input.bias,
-    contributions: input.contributions,
-    toScore: (value) => input.scale.scoreOf(input.calibrate(sigmoid(value))),
-  });
+  const toScore = (value: number) => input.scale.scoreOf(input.probabilityOf(value));
+  const explained = explainScore({ bias: input.bias, contributions: input.contributions, toScore });
   const { top, otherPoints } = topFactors(explained.points);
   const factors = top.map(({ featureId, points }) =>
     factorOf(featureId, input.values[featureId] ?? null, points),
   );
   const tier = tierOf(explained.score, input.segment);
-  return {
+  const record: ScoreRecord = {
     leadId: input.leadId,
     modelVersion: input.modelVersion,
     score: explained.score,
-    probability,
+    probability: input.probabilityOf(raw),
     tier,
     segment: input.segment.id,
     factors,
@@ -63,4 +69,9 @@ export function modelScore(input: ModelScoreInput): ScoreRecord {
     scoredAt: input.scoredAt,
     source: input.source,
   };
+  return { record, points: explained.points, raw };
+}
+
+export function modelScore(input: ModelScoreInput): ScoreRecord {
+  return explainModelScore(input).record;
 }

@@ -1,13 +1,12 @@
 import type { FeatureValue } from '../../shared/features/feature-definition.ts';
 import type { ScoreRecord } from '../../shared/schemas/score.ts';
 import type { Segment } from '../../shared/schemas/settings.ts';
-import { explainScore, type PointedContribution, topFactors } from '../../shared/scoring/factor-points.ts';
-import { factorOf } from '../../shared/scoring/factor-text.ts';
+import { type ExplainedModelScore, explainModelScore } from '../../shared/scoring/model-score.ts';
 import { recommendationFor } from '../../shared/scoring/recommendation.ts';
 import { tierOf } from '../../shared/scoring/score-scale.ts';
 import { scoreByRules } from '../../shared/scoring/transparent-rules.ts';
 import { explainContributions } from '../engine/explain/fast-tree-shap.ts';
-import { calibrated, modelValues, type ScoringModel, scoreOfRaw } from './scoring-model.ts';
+import { calibrated, modelValues, type ScoringModel } from './scoring-model.ts';
 
 /** One lead to score: its id, its segment and its feature values in catalogue order. */
 export interface LeadRow {
@@ -40,12 +39,7 @@ export function scoreRowsWithModel(
   return explainRowsWithModel(model, rows, catalogueIds, scoredAt).map((explained) => explained.record);
 }
 
-export interface ExplainedRow {
-  record: ScoreRecord;
-  /** The points of every model feature (the record keeps the top five and the rest as `otherPoints`). */
-  points: PointedContribution[];
-  raw: number;
-}
+export type ExplainedRow = ExplainedModelScore;
 
 /** scoreRowsWithModel, keeping every feature's points and the raw score (tests and diagnostics). */
 export function explainRowsWithModel(
@@ -56,43 +50,27 @@ export function explainRowsWithModel(
 ): ExplainedRow[] {
   const width = model.featureIds.length;
   const matrix = new Float64Array(rows.length * width);
-  const picked = rows.map((row, index) => {
-    const values = modelValues(model, row.values);
-    model.encoder.encode(values, matrix, index * width);
-    return values;
+  rows.forEach((row, index) => {
+    model.encoder.encode(modelValues(model, row.values), matrix, index * width);
   });
   const contributions = explainContributions(model.model, matrix);
   return rows.map((row, index) => {
     const offset = index * (width + 1);
-    const bias = contributions[offset + width];
-    let raw = bias;
-    const phis = model.featureIds.map((featureId, column) => {
-      const phi = contributions[offset + column];
-      raw += phi;
-      return { featureId, phi };
-    });
-    const explanation = explainScore({ bias, contributions: phis, toScore: (at) => scoreOfRaw(model, at) });
-    const { top, otherPoints } = topFactors(explanation.points);
-    const values = picked[index];
-    const factors = top.map((factor) =>
-      factorOf(factor.featureId, values[model.featureIds.indexOf(factor.featureId)] ?? null, factor.points),
-    );
-    const tier = tierOf(explanation.score, row.segment);
-    const record: ScoreRecord = {
+    return explainModelScore({
       leadId: row.leadId,
       modelVersion: model.version,
-      score: explanation.score,
-      probability: calibrated(model, raw),
-      tier,
-      segment: row.segment.id,
-      factors,
-      otherPoints,
-      baseline: explanation.baseline,
-      recommendation: recommendationFor({ tier, values: valuesById(catalogueIds, row.values), factors }),
-      scoredAt,
+      segment: row.segment,
       source: model.source,
-    };
-    return { record, points: explanation.points, raw };
+      bias: contributions[offset + width],
+      contributions: model.featureIds.map((featureId, column) => ({
+        featureId,
+        phi: contributions[offset + column],
+      })),
+      values: valuesById(catalogueIds, row.values),
+      probabilityOf: (raw) => calibrated(model, raw),
+      scale: model.scale,
+      scoredAt,
+    });
   });
 }
 

@@ -17,8 +17,8 @@ import { WritebackStateRepository } from '../../shared/store/writeback-state.rep
 import { WritebackService } from '../../worker/writeback/writeback-service.ts';
 import { testRedisUrl } from '../support/redis.ts';
 
-const salesforceTenant: TenantId = 'sf:00D000000000001AAA';
-const hubspotTenant: TenantId = 'hs:2431623';
+const salesforceTenant: TenantId = 'sf:00D000000000S12AAA';
+const hubspotTenant: TenantId = 'hs:1212121';
 const redis = new Redis(testRedisUrl);
 const store = createStore(redis);
 const state = new WritebackStateRepository(redis);

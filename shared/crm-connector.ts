@@ -71,6 +71,13 @@ export type TaskResult =
       retryAfterMs?: number;
     };
 
+/** A task looked for by the record it is on and its subject (unique per task LeadScore creates). */
+export interface TaskLookup {
+  crmId: string;
+  objectType: CrmObjectType;
+  subject: string;
+}
+
 /** The nurture flag of one lead or contact (the manifest's `nurture` field). */
 export interface NurtureWrite {
   crmId: string;
@@ -144,11 +151,8 @@ export interface CrmConnector {
    * record never fails the others. Never retried blindly: a lost answer may still have created them.
    */
   createTasks(tasks: TaskInput[]): Promise<TaskResult[]>;
-  /** Existing tasks on these records whose subject is one of `subjects` (subject → task id). */
-  findTasks(
-    records: { crmId: string; objectType: CrmObjectType }[],
-    subjects: string[],
-  ): Promise<Map<string, string>>;
+  /** The existing task with this subject on this record, for each lookup that has one (subject → task id). */
+  findTasks(lookups: TaskLookup[]): Promise<Map<string, string>>;
   /** Set or clear the nurture flag; one result per input, in input order, as writeScores. */
   setNurtureFlags(batch: NurtureWrite[]): Promise<ScoreWriteResult[]>;
   describe(): Promise<CrmDescription>;

@@ -57,10 +57,12 @@ describe('batch tasks and the nurture flag against the sandbox CRM', () => {
       Status: 'Not Started',
     });
 
-    const found = await connector.findTasks(leads.slice(0, 3), [
-      tasks[0]!.subject,
-      tasks[2]!.subject,
-      'other',
+    const found = await connector.findTasks([
+      tasks[0]!,
+      tasks[2]!,
+      { ...tasks[1]!, subject: 'other' },
+      // A subject on a record that does not hold it is not found.
+      { ...tasks[3]!, subject: tasks[4]!.subject },
     ]);
     expect(found).toEqual(
       new Map([
@@ -100,7 +102,7 @@ describe('batch tasks and the nurture flag against the sandbox CRM', () => {
     expect(store.associated(leads[0]!.crmId, 'tasks')).toContain(taskId);
     expect(store.typeMap('tasks').get(taskId)?.properties.hs_task_subject).toBe(tasks[0]!.subject);
 
-    const found = await connector.findTasks(leads.slice(0, 2), [tasks[1]!.subject]);
+    const found = await connector.findTasks([tasks[1]!, { ...tasks[0]!, subject: tasks[2]!.subject }]);
     expect(found).toEqual(new Map([[tasks[1]!.subject, results[1]?.ok ? results[1].taskId : '']]));
 
     const flags = await connector.setNurtureFlags([

@@ -182,8 +182,11 @@ export class RoutingService {
     }
     if (toCheck.length > 0) {
       const found = await connector.findTasks(
-        toCheck.map(({ owed: item }) => ({ crmId: item.lead.crmId, objectType: item.lead.objectType })),
-        toCheck.map(({ owed: item }) => item.subject),
+        toCheck.map(({ owed: item }) => ({
+          crmId: item.lead.crmId,
+          objectType: item.lead.objectType,
+          subject: item.subject,
+        })),
       );
       figures.calls += 1;
       for (const { owed: item, raw } of toCheck) {

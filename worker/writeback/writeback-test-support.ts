@@ -3,6 +3,7 @@ import type {
   ScoreWrite,
   ScoreWriteResult,
   TaskInput,
+  TaskLookup,
   TaskResult,
 } from '../../shared/crm-connector.ts';
 import type { ConnectorErrorCode } from '../../shared/errors.ts';
@@ -113,11 +114,11 @@ export class RecordingConnector
     });
   }
 
-  async findTasks(_records: unknown[], subjects: string[]): Promise<Map<string, string>> {
+  async findTasks(lookups: TaskLookup[]): Promise<Map<string, string>> {
     const found = new Map<string, string>();
-    for (const subject of subjects) {
+    for (const { crmId, subject } of lookups) {
       const task = this.tasks.get(subject);
-      if (task) found.set(subject, task.taskId);
+      if (task?.crmId === crmId) found.set(subject, task.taskId);
     }
     return found;
   }

@@ -6,8 +6,9 @@ import type {
   ScoreWrite,
   SyncOptions,
   TaskInput,
+  TaskLookup,
 } from '../../../shared/crm-connector.ts';
-import type { CrmObjectType, Lead } from '../../../shared/schemas/lead.ts';
+import type { Lead } from '../../../shared/schemas/lead.ts';
 import { contactSearchProperties } from './constants.ts';
 import { ContactPageCache } from './contact-stream.ts';
 import { createHubspotTask, describeHubspot, ensureHubspotFields } from './hubspot-admin.ts';
@@ -90,8 +91,8 @@ export class HubspotConnector implements CrmConnector {
     return createHubspotTasks(this.api, tasks);
   }
 
-  findTasks(records: { crmId: string; objectType: CrmObjectType }[], subjects: string[]) {
-    return findHubspotTasks(this.api, records, subjects);
+  findTasks(lookups: TaskLookup[]) {
+    return findHubspotTasks(this.api, lookups);
   }
 
   createTask(task: Parameters<CrmConnector['createTask']>[0]) {

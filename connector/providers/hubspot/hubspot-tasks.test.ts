@@ -156,10 +156,11 @@ describe('HubSpot batch task creation', () => {
         ],
         ...stamp,
       });
-    const found = await unthrottledConnector().findTasks(
-      [{ crmId: '1003', objectType: 'contact' }],
-      [task(3).subject],
-    );
+    const found = await unthrottledConnector().findTasks([
+      { crmId: '1003', objectType: 'contact', subject: task(3).subject },
+      // The same subject on another contact is not this contact's task.
+      { crmId: '1004', objectType: 'contact', subject: task(4).subject },
+    ]);
     expect(found).toEqual(new Map([[task(3).subject, '5502']]));
   });
 });

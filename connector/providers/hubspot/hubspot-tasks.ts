@@ -1,6 +1,5 @@
-import type { TaskInput, TaskResult } from '../../../shared/crm-connector.ts';
+import type { TaskInput, TaskLookup, TaskResult } from '../../../shared/crm-connector.ts';
 import { type ConnectorErrorCode, isConnectorError } from '../../../shared/errors.ts';
-import type { CrmObjectType } from '../../../shared/schemas/lead.ts';
 import { batchUpdateSize, taskToContactAssociationTypeId } from './constants.ts';
 import type { HubspotApi } from './hubspot-api.ts';
 import { batchReadObjects, chunk, readAssociations } from './hubspot-reads.ts';
@@ -120,25 +119,27 @@ function failure(
 }
 
 /**
- * Tasks on these contacts whose subject is one of `subjects` (subject → task id): the contacts'
- * task associations, then the tasks' subjects. Both reads are consistent at once, unlike search.
+ * The task with each lookup's subject on its contact (subject → task id): the contacts' task
+ * associations, then the tasks' subjects. Both reads are consistent at once, unlike search.
  */
-export async function findHubspotTasks(
-  api: HubspotApi,
-  records: { crmId: string; objectType: CrmObjectType }[],
-  subjects: string[],
-): Promise<Map<string, string>> {
+export async function findHubspotTasks(api: HubspotApi, lookups: TaskLookup[]): Promise<Map<string, string>> {
   const found = new Map<string, string>();
-  const contactIds = [...new Set(records.map((record) => record.crmId))];
-  if (contactIds.length === 0 || subjects.length === 0) return found;
-  const associations = await readAssociations(api, 'tasks', contactIds);
-  const taskIds = [...new Set([...associations.values()].flat())];
-  if (taskIds.length === 0) return found;
-  const wanted = new Set(subjects);
-  const tasks = await batchReadObjects(api, 'tasks', taskIds, ['hs_task_subject']);
+  if (lookups.length === 0) return found;
+  const associations = await readAssociations(api, 'tasks', [
+    ...new Set(lookups.map((lookup) => lookup.crmId)),
+  ]);
+  const onContact = new Map<string, string>();
+  for (const lookup of lookups) {
+    for (const taskId of associations.get(lookup.crmId) ?? []) onContact.set(taskId, lookup.crmId);
+  }
+  if (onContact.size === 0) return found;
+  const pairs = new Set(lookups.map((lookup) => `${lookup.crmId}\n${lookup.subject}`));
+  const tasks = await batchReadObjects(api, 'tasks', [...onContact.keys()], ['hs_task_subject']);
   for (const task of tasks.values()) {
     const subject = task.properties.hs_task_subject;
-    if (typeof subject === 'string' && wanted.has(subject)) found.set(subject, String(task.id));
+    const contact = onContact.get(String(task.id));
+    if (typeof subject === 'string' && pairs.has(`${contact}\n${subject}`))
+      found.set(subject, String(task.id));
   }
   return found;
 }

@@ -1,4 +1,4 @@
-import type { TaskInput, TaskResult } from '../../../shared/crm-connector.ts';
+import type { TaskInput, TaskLookup, TaskResult } from '../../../shared/crm-connector.ts';
 import { ConnectorError, isConnectorError } from '../../../shared/errors.ts';
 import type { CrmObjectType } from '../../../shared/schemas/lead.ts';
 import { collectionResultSchema } from './api-schemas.ts';
@@ -102,27 +102,27 @@ export async function createSalesforceTasks(
 
 const quote = (value: string) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
-/** Tasks on these records with one of these subjects (subject → task id), 200 ids per query. */
+/** Lookups per query: ids and subjects keep the query URL well inside Salesforce's 16,384 characters. */
+const lookupsPerQuery = 50;
+
+/** The task with each lookup's subject on its record (subject → task id), 50 lookups per query. */
 export async function findSalesforceTasks(
   client: SalesforceClient,
-  records: { crmId: string; objectType: CrmObjectType }[],
-  subjects: string[],
+  lookups: TaskLookup[],
 ): Promise<Map<string, string>> {
   const found = new Map<string, string>();
-  const ids = [
-    ...new Set(records.filter((record) => isSalesforceObject(record.objectType)).map((r) => r.crmId)),
-  ];
-  if (subjects.length === 0) return found;
-  for (let start = 0; start < ids.length; start += maxCollectionSize) {
-    const who = ids
-      .slice(start, start + maxCollectionSize)
-      .map(quote)
-      .join(', ');
-    const soql = `SELECT Id, Subject FROM Task WHERE WhoId IN (${who}) AND Subject IN (${subjects.map(quote).join(', ')})`;
+  const wanted = lookups.filter((lookup) => isSalesforceObject(lookup.objectType));
+  for (let start = 0; start < wanted.length; start += lookupsPerQuery) {
+    const part = wanted.slice(start, start + lookupsPerQuery);
+    const pairs = new Set(part.map((lookup) => `${lookup.crmId}\n${lookup.subject}`));
+    const who = [...new Set(part.map((lookup) => lookup.crmId))].map(quote).join(', ');
+    const subjects = [...new Set(part.map((lookup) => lookup.subject))].map(quote).join(', ');
+    const soql = `SELECT Id, WhoId, Subject FROM Task WHERE WhoId IN (${who}) AND Subject IN (${subjects})`;
     for await (const page of client.queryPages(soql, 'find tasks by subject')) {
       for (const record of page.records) {
         const subject = record.Subject;
-        if (typeof subject === 'string') found.set(subject, String(record.Id));
+        if (typeof subject === 'string' && pairs.has(`${String(record.WhoId)}\n${subject}`))
+          found.set(subject, String(record.Id));
       }
     }
   }

@@ -10,12 +10,13 @@ import type {
   SyncOptions,
   SyncPage,
   TaskInput,
+  TaskLookup,
   TaskResult,
 } from '../../../shared/crm-connector.ts';
 import { ConnectorError } from '../../../shared/errors.ts';
 import type { UsagePacer } from '../../../shared/rate-limit/salesforce-daily-pacer.ts';
 import type { Activity } from '../../../shared/schemas/activity.ts';
-import { type CrmObjectType, type Lead, leadSchema } from '../../../shared/schemas/lead.ts';
+import { type Lead, leadSchema } from '../../../shared/schemas/lead.ts';
 import type { Outcome } from '../../../shared/schemas/outcome.ts';
 import { screenRecords } from '../../sync/record-hygiene.ts';
 import { describeSObjectSchema, saveResultSchema } from './api-schemas.ts';
@@ -153,11 +154,8 @@ export class SalesforceConnector implements CrmConnector {
     return createSalesforceTasks(this.client, tasks);
   }
 
-  findTasks(
-    records: { crmId: string; objectType: CrmObjectType }[],
-    subjects: string[],
-  ): Promise<Map<string, string>> {
-    return findSalesforceTasks(this.client, records, subjects);
+  findTasks(lookups: TaskLookup[]): Promise<Map<string, string>> {
+    return findSalesforceTasks(this.client, lookups);
   }
 
   async createTask(task: TaskInput): Promise<{ crmId: string }> {

@@ -110,18 +110,22 @@ describe('Salesforce batch task creation', () => {
           {
             attributes: { type: 'Task', url: `${apiBase}/sobjects/Task/${taskId(3)}` },
             Id: taskId(3),
+            WhoId: leadId(3),
             Subject: task(3).subject,
           },
         ],
       });
     const { connector } = testConnector();
     const found = await connector.findTasks(
-      [task(3), task(4)].map((item) => ({ crmId: item.crmId, objectType: 'Lead' as const })),
-      [task(3).subject, task(4).subject],
+      [task(3), task(4)].map((item) => ({
+        crmId: item.crmId,
+        objectType: 'Lead' as const,
+        subject: item.subject,
+      })),
     );
     expect(found).toEqual(new Map([[task(3).subject, taskId(3)]]));
     expect(sent).toEqual([
-      `SELECT Id, Subject FROM Task WHERE WhoId IN ('${leadId(3)}', '${leadId(4)}') AND Subject IN ('${task(3).subject}', '${task(4).subject}')`,
+      `SELECT Id, WhoId, Subject FROM Task WHERE WhoId IN ('${leadId(3)}', '${leadId(4)}') AND Subject IN ('${task(3).subject}', '${task(4).subject}')`,
     ]);
   });
 });

@@ -177,10 +177,9 @@ describe('routing service', () => {
       crashing.route({ tenantId, connector: crm, segments, scores, attemptId: 'job-7' }),
     ).rejects.toThrow('worker killed');
     expect(crm.tasks.size).toBe(2);
-    // Another job inside the claim's lease waits rather than guessing.
-    await expect(
-      service().route({ tenantId, connector: crm, segments, scores, attemptId: 'job-8' }),
-    ).rejects.toMatchObject({ code: 'TEMPORARY' });
+    // Another job inside the claim's lease leaves the tasks to the attempt that claimed them.
+    const other = await service().route({ tenantId, connector: crm, segments, scores, attemptId: 'job-8' });
+    expect(other).toMatchObject({ tasksInFlight: 2, tasksCreated: 0, tasksRecovered: 0 });
     const resumed = await service().route({ tenantId, connector: crm, segments, scores, attemptId: 'job-7' });
     expect(resumed).toMatchObject({ tasksRecovered: 2, tasksCreated: 0 });
     expect(crm.taskCalls).toHaveLength(1);
@@ -203,6 +202,8 @@ describe('routing service', () => {
     await expect(
       service().route({ tenantId, connector: lost, segments, scores, attemptId: 'job-1' }),
     ).rejects.toMatchObject({ code: 'TEMPORARY' });
+    const early = await service().route({ tenantId, connector: crm, segments, scores, attemptId: 'job-2' });
+    expect(early).toMatchObject({ tasksInFlight: 1, tasksCreated: 0 });
     clock += 11 * 60_000;
     const later = await service().route({ tenantId, connector: crm, segments, scores, attemptId: 'job-2' });
     expect(later).toMatchObject({ tasksRecovered: 0, tasksCreated: 1 });

@@ -49,6 +49,8 @@ export interface RoutingFigures {
   tasksRecovered: number;
   /** Crossings whose task an earlier run already created: nothing done. */
   tasksAlreadyCreated: number;
+  /** Crossings another live attempt is creating the task of: left to it (resolved by a later run if it died). */
+  tasksInFlight: number;
   nurtureSet: number;
   nurtureCleared: number;
   skippedHoldout: number;
@@ -101,6 +103,7 @@ export class RoutingService {
       tasksCreated: 0,
       tasksRecovered: 0,
       tasksAlreadyCreated: 0,
+      tasksInFlight: 0,
       nurtureSet: 0,
       nurtureCleared: 0,
       skippedHoldout: 0,
@@ -177,8 +180,9 @@ export class RoutingService {
       } else if (claim.status === 'failed') settle(item.leadId);
       else if (claim.owner === attemptId || now().getTime() - claim.at > leaseMs)
         toCheck.push({ owed: item, raw });
-      // Another live attempt is creating it: leave it to that one, and look again later.
-      else retryLater.push('TEMPORARY');
+      // Another live attempt is creating it: leave it to that one. Its own retry settles it, or a
+      // later run of this lead once the lease has run out.
+      else figures.tasksInFlight += 1;
     }
     if (toCheck.length > 0) {
       const found = await connector.findTasks(
@@ -204,7 +208,7 @@ export class RoutingService {
           subject: item.subject,
         });
         if (retaken) toCreate.push(item);
-        else retryLater.push('TEMPORARY');
+        else figures.tasksInFlight += 1;
       }
     }
     await this.createOwedTasks(input, toCreate, figures, settle, retryLater);

@@ -18,6 +18,11 @@ export interface TenantTrainingData {
   thresholds?: TenantTrainingInput['thresholds'];
   /** The score scale of a trained model, any JSON value; stored with its version. */
   scaleOf?: (trained: TrainedSegmentModel) => unknown;
+  /**
+   * The test-window metrics to store, once the scale is known (precision and recall at the
+   * segment's score thresholds need it); the trainer's own metrics when absent.
+   */
+  metricsOf?: (trained: TrainedSegmentModel, scale: unknown) => TrainedSegmentModel['metrics'];
 }
 
 export interface RetrainDependencies {
@@ -46,11 +51,14 @@ export async function retrainTenant(deps: RetrainDependencies, tenantId: string)
   }
   const decisions: PromotionDecision[] = [];
   for (const trained of result.models) {
+    const scale = data.scaleOf?.(trained) ?? null;
+    const metrics = data.metricsOf?.(trained, scale) ?? trained.metrics;
     decisions.push(
       await deps.registry.register(tenantId, {
         ...trained,
+        metrics,
         settingsVersion: data.settingsVersion,
-        scale: data.scaleOf?.(trained) ?? null,
+        scale,
       }),
     );
   }

@@ -16,6 +16,8 @@ export interface TenantTrainingData {
   /** The settings version the segments and thresholds came from; stored with every model version. */
   settingsVersion: number | string;
   thresholds?: TenantTrainingInput['thresholds'];
+  /** Overrides of the default model parameters. */
+  params?: TenantTrainingInput['params'];
   /** The score scale of a trained model, any JSON value; stored with its version. */
   scaleOf?: (trained: TrainedSegmentModel) => unknown;
   /**
@@ -44,6 +46,7 @@ export async function retrainTenant(deps: RetrainDependencies, tenantId: string)
     segments: data.segments,
     segmentOfLead: data.segmentOfLead,
     ...(data.thresholds === undefined ? {} : { thresholds: data.thresholds }),
+    ...(data.params === undefined ? {} : { params: data.params }),
     ...(deps.train === undefined ? {} : { train: deps.train }),
   });
   if (result.kind === 'rules') {

@@ -11,6 +11,12 @@ import { execOrThrow, MEMBER_SEPARATOR, type RedisClient, splitMember } from './
  * encoding (no JSON, no field names, no per-activity key), which is what keeps an activity near
  * 40-50 bytes. A type without a letter (added to the schema later) is stored by name after `~`.
  * Codes are part of the stored format: never change or reuse one.
+ *
+ * An id that starts with its lead's id and a colon (`hs:1:contact:7:emails:9`, as providers whose
+ * record ids are not globally unique build them) is stored without that prefix, after `\x1e`: the
+ * key already names the lead, and a member over 64 bytes would turn the whole set into Redis's
+ * skiplist encoding, about four times the size. Ids cannot contain control characters, so the
+ * marker never starts a stored id of its own.
  */
 const TYPE_CODES: Readonly<Record<string, string>> = {
   email_open: 'a',
@@ -28,10 +34,21 @@ const TYPE_CODES: Readonly<Record<string, string>> = {
 };
 const TYPES_BY_CODE = new Map(Object.entries(TYPE_CODES).map(([type, code]) => [code, type]));
 const NAMED_TYPE = '~';
+const WITHIN_LEAD = '\x1e';
+
+/** The stored identity of an activity id within its lead's set (see above). */
+function storedIdentity(leadId: string, id: string): string {
+  const prefix = `${leadId}:`;
+  return id.length > prefix.length && id.startsWith(prefix) ? `${WITHIN_LEAD}${id.slice(prefix.length)}` : id;
+}
+
+function activityId(leadId: string, identity: string): string {
+  return identity.startsWith(WITHIN_LEAD) ? `${leadId}:${identity.slice(1)}` : identity;
+}
 
 export function encodeActivityMember(activity: Activity): string {
   const code = TYPE_CODES[activity.type];
-  const head = `${activity.id}${MEMBER_SEPARATOR}`;
+  const head = `${storedIdentity(activity.leadId, activity.id)}${MEMBER_SEPARATOR}`;
   if (code === undefined) {
     return `${head}${NAMED_TYPE}${activity.type}${MEMBER_SEPARATOR}${activity.detail === null ? '' : `=${activity.detail}`}`;
   }
@@ -39,7 +56,8 @@ export function encodeActivityMember(activity: Activity): string {
 }
 
 function decodeMember(tenantId: string, leadId: string, member: string, score: number): Activity {
-  const [id, payload] = splitMember(member);
+  const [identity, payload] = splitMember(member);
+  const id = activityId(leadId, identity);
   const occurredAt = new Date(score).toISOString();
   const first = payload.charAt(0);
   if (first === NAMED_TYPE) {
@@ -118,7 +136,10 @@ export class ActivitiesRepository {
   /** Removes activities deleted in the CRM; returns how many were stored. Unknown ids are ignored. */
   async remove(tenantId: string, leadId: string, activityIds: readonly string[]): Promise<number> {
     if (activityIds.length === 0) return 0;
-    return this.redis.lsRemoveMembers(tenantKeys(tenantId).activities(leadId), ...activityIds);
+    return this.redis.lsRemoveMembers(
+      tenantKeys(tenantId).activities(leadId),
+      ...activityIds.map((id) => storedIdentity(leadId, id)),
+    );
   }
 
   /** The lead's activities with occurredAt < at (epoch ms), oldest first. */

@@ -1,4 +1,5 @@
 import type { RejectedRecord } from '../../../shared/crm-connector.ts';
+import { assetTypeOf, isIntegrationsPage, isTrialSignup } from '../../../shared/features/activity-signals.ts';
 import { type Activity, type ActivityType, activitySchema } from '../../../shared/schemas/activity.ts';
 import type { TenantId } from '../../../shared/schemas/common.ts';
 import { type Lead, leadSchema } from '../../../shared/schemas/lead.ts';
@@ -36,6 +37,28 @@ export function toIso(value: string | Date | null | undefined): string | null {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
   const date = /^\d+$/.test(value) ? new Date(Number(value)) : new Date(value);
   return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}
+
+/**
+ * Characters of an activity's detail worth keeping: with the id, a detail this short keeps a stored
+ * activity under Redis's 64-byte packed-member limit, past which a lead's whole set costs about
+ * four times as much. Features read only the start of a detail (a page path's first segment, the
+ * kind of offer a form names).
+ */
+const detailBudget = 40;
+
+/**
+ * A detail cut to the budget, unless the cut would change what a feature reads from it (an asset
+ * type, a trial, an integrations page): those keep up to the schema's 500 characters.
+ */
+export function compactDetail(detail: string | null): string | null {
+  if (detail === null || detail.length <= detailBudget) return detail;
+  const cut = detail.slice(0, detailBudget).trimEnd();
+  const keepsSignals =
+    assetTypeOf(cut) === assetTypeOf(detail) &&
+    isTrialSignup(cut) === isTrialSignup(detail) &&
+    isIntegrationsPage(cut) === isIntegrationsPage(detail);
+  return keepsSignals ? cut : detail.slice(0, 500);
 }
 
 /** Keeps unparsable numbers visible to the schema (as NaN-free strings) so they are reported, not zeroed. */
@@ -143,7 +166,7 @@ export function mapContactAnalytics(tenantId: TenantId, contact: HubspotObject):
         leadId,
         type: conversionActivityType(name),
         occurredAt: toIso(p[`${which}_conversion_date`]),
-        detail: name.slice(0, 500),
+        detail: compactDetail(name),
       }),
     );
   }
@@ -182,7 +205,7 @@ function engagementDetail(type: EngagementType, p: HubspotObject['properties']):
             ? [text(p.hs_task_type), text(p.hs_task_status)]
             : ['note'];
   const detail = parts.filter((part): part is string => part !== null).join(' · ');
-  return detail ? detail.slice(0, 500) : null;
+  return detail ? compactDetail(detail) : null;
 }
 
 /** One engagement seen from one contact; null when it carries no signal (an unanswered sales email). */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { RejectedRecord } from '../../../shared/crm-connector.ts';
 import { isConnectorError } from '../../../shared/errors.ts';
 import { type Activity, type ActivityType, activitySchema } from '../../../shared/schemas/activity.ts';
@@ -5,7 +6,7 @@ import type { TenantId } from '../../../shared/schemas/common.ts';
 import { validateRecord } from '../../../shared/schemas/validate.ts';
 import { webEventsPageSize, webEventTypes } from './constants.ts';
 import type { HubspotApi } from './hubspot-api.ts';
-import { conversionActivityType, leadIdFor, toIso } from './hubspot-mappers.ts';
+import { compactDetail, conversionActivityType, leadIdFor, toIso } from './hubspot-mappers.ts';
 
 /** One occurrence from the events API, as the SDK hands it over (`occurredAt` parsed to a Date). */
 export interface WebEvent {
@@ -74,10 +75,19 @@ function webEventType(event: WebEvent): { type: ActivityType; detail: string | n
   }
   if (event.eventType === webEventTypes.formSubmission) {
     // The page title names the offer ("Webinar: …", "Download the whitepaper", "Request a demo").
-    const name = p.hs_title ?? p.hs_url ?? 'form';
+    const name = p.hs_title ?? (p.hs_url === undefined ? 'form' : urlPath(p.hs_url));
     return { type: conversionActivityType(name), detail: name };
   }
   return null;
+}
+
+/**
+ * A short, stable stand-in for an event id: HubSpot's are opaque and can run to dozens of characters,
+ * and the store keeps every activity's id. 72 bits of SHA-256 (12 base64url characters) leave a
+ * collision among one contact's events out of reach, so re-listing an event still overwrites it.
+ */
+export function eventKey(eventId: string): string {
+  return createHash('sha256').update(eventId).digest('base64url').slice(0, 12);
 }
 
 /** A page view or form submission of one contact; null for event types the model does not use. */
@@ -90,12 +100,12 @@ export function mapWebEvent(
   const contactId = String(event.objectId);
   const leadId = leadIdFor(tenantId, contactId);
   const result = validateRecord(activitySchema, {
-    id: `${leadId}:events:${event.id}`,
+    id: `${leadId}:events:${eventKey(event.id)}`,
     tenantId,
     leadId,
     type: typed.type,
     occurredAt: toIso(event.occurredAt),
-    detail: typed.detail === null ? null : typed.detail.slice(0, 500),
+    detail: compactDetail(typed.detail),
   });
   if (result.ok) return { value: result.value };
   return { rejected: { object: event.eventType, crmId: event.id, problems: result.problems } };

@@ -12,7 +12,13 @@ import { DEFAULT_REDIS_URL } from '../shared/store/redis-connection.ts';
 import { createStore } from '../shared/store/store.ts';
 import { SyncHygieneRepository } from '../shared/store/sync-hygiene.repository.ts';
 import { tokenKeyRingFromConfig } from '../shared/store/token-crypto.ts';
+import { routeJob } from './jobs/route.job.ts';
+import { scoreJob } from './jobs/score.job.ts';
 import { syncJob } from './jobs/sync.job.ts';
+import { trainJob } from './jobs/train.job.ts';
+import { writebackJob } from './jobs/writeback.job.ts';
+import { upsertWeeklyTrainScheduler } from './modelling/train-schedule.ts';
+import { createWorkerServices } from './pipeline/worker-services.ts';
 import { BullmqJobQueue } from './queues/bullmq-job-queue.ts';
 import { drainOnSignals } from './queues/bullmq-worker.ts';
 import type { JobHandlers } from './queues/job-queue.ts';
@@ -46,51 +52,63 @@ if (salesforceClient) clients.salesforce = salesforceClient;
 const hubspotClient = oauthClient(config.HUBSPOT_CLIENT_ID, config.HUBSPOT_CLIENT_SECRET, 'hubspot');
 if (hubspotClient) clients.hubspot = hubspotClient;
 
+const connectorFor = tenantConnectors({ store, clients, manifest: loadManifest(), logger });
 const sync = new SyncService({
   store,
   hygiene: new SyncHygieneRepository(connection),
-  connectorFor: tenantConnectors({ store, clients, manifest: loadManifest(), logger }),
+  connectorFor,
   logger,
+});
+const services = createWorkerServices({ redis: connection, store, connectorFor, logger });
+// Jobs ask for the next step through this producer (a sync or a training asks for a scoring pass).
+const queues = new BullmqJobQueue({
+  connection,
+  ...(config.QUEUE_PREFIX ? { prefix: config.QUEUE_PREFIX } : {}),
 });
 
 /** Queue name → processor. */
 const handlers: JobHandlers = {
-  sync: syncJob(sync),
+  sync: syncJob(sync, { queue: queues }),
+  train: trainJob(services.training, { queue: queues }),
+  score: scoreJob(services.scoring),
+  writeback: writebackJob(services.writeback),
+  route: routeJob(services.routing),
 };
 
 const workers = await startQueueWorkers({
   connection,
   handlers,
-  tenants: new StoreTenantControl(store.tenants),
+  tenants: services.alertingTenantControl(new StoreTenantControl(store.tenants)),
   logger,
+  onJobFailedForGood: services.onJobFailedForGood,
   ...(config.QUEUE_PREFIX ? { prefix: config.QUEUE_PREFIX } : {}),
 }).catch((error: unknown) => {
   if (!(error instanceof RedisPolicyRefusal)) throw error;
   process.stderr.write(`${error.message}\n`);
   process.exit(2);
 });
-// Every installed tenant keeps its sync schedules; upserting is idempotent, so each start may do it.
-const scheduleQueues = new BullmqJobQueue({
-  connection,
-  ...(config.QUEUE_PREFIX ? { prefix: config.QUEUE_PREFIX } : {}),
-});
+// Every installed tenant keeps its sync and weekly training schedules; upserting is idempotent, so
+// each start may do it.
 const scheduleOptions = {
   incrementalEveryMs: config.SYNC_EVERY_MINUTES * 60_000,
   reconcilePattern: config.SYNC_RECONCILE_CRON,
 };
 for (const tenantId of await store.tenants.list()) {
   const parsed = tenantIdSchema.safeParse(tenantId);
-  if (parsed.success) await upsertSyncSchedulers(scheduleQueues, parsed.data, scheduleOptions);
+  if (!parsed.success) continue;
+  await upsertSyncSchedulers(queues, parsed.data, scheduleOptions);
+  await upsertWeeklyTrainScheduler(queues, parsed.data);
 }
-await scheduleQueues.close();
 
 drainOnSignals(workers, {
   graceMs: config.WORKER_GRACE_MS,
   logger,
   exit: (code) => {
-    logger.info({ code }, 'worker stopped');
-    connection.disconnect();
-    process.exit(code);
+    void queues.close().finally(() => {
+      logger.info({ code }, 'worker stopped');
+      connection.disconnect();
+      process.exit(code);
+    });
   },
 });
 logger.info({ queues: Object.keys(handlers) }, 'worker started');

@@ -11,7 +11,8 @@ export interface RouteJobDeps {
   scoresFor: (tenantId: TenantId, leadIds: string[], modelVersion: string) => Promise<Score[]>;
   /** The tenant's segments as routing sees them, and whether its first scoring routes hot leads. */
   routingFor: (tenantId: TenantId) => Promise<{ segments: SegmentRouting[]; routeAlreadyHot: boolean }>;
-  inHoldout?: (tenantId: TenantId) => (leadId: string) => boolean;
+  /** Which of these scored leads are in the holdout (their share depends on the score's segment). */
+  inHoldout?: (tenantId: TenantId, scores: readonly Score[]) => Promise<(leadId: string) => boolean>;
 }
 
 /** The `route` processor: the job id is the attempt id, the same on every retry of the job. */
@@ -23,6 +24,7 @@ export function routeJob(deps: RouteJobDeps): JobHandler<'route'> {
       context.logger.info({ leads: leadIds.length }, 'route: no current scores');
       return;
     }
+    const held = deps.inHoldout ? await deps.inHoldout(payload.tenantId, scores) : undefined;
     const routing = await deps.routingFor(payload.tenantId);
     const figures = await deps.service.route({
       tenantId: payload.tenantId,
@@ -31,7 +33,7 @@ export function routeJob(deps: RouteJobDeps): JobHandler<'route'> {
       segments: routing.segments,
       routeAlreadyHot: routing.routeAlreadyHot,
       attemptId: context.jobId,
-      ...(deps.inHoldout ? { inHoldout: deps.inHoldout(payload.tenantId) } : {}),
+      ...(held === undefined ? {} : { inHoldout: held }),
     });
     const { failures, ...counts } = figures;
     context.logger.info({ ...counts, failedLeadIds: failures.map((f) => f.leadId) }, 'route finished');

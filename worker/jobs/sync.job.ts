@@ -1,14 +1,22 @@
-import type { JobHandler } from '../queues/job-queue.ts';
+import { scorePassAfter } from '../queues/job-ids.ts';
+import type { JobHandler, JobQueue } from '../queues/job-queue.ts';
 import type { SyncService } from '../sync/sync-service.ts';
 
 /**
  * The `sync` processor: the payload is already parsed (runJob), so it only picks the mode. A
  * `records` sync (webhook-named ids) is the webhook path's work: an incremental sync covers it.
+ * With a queue, a sync that changed the store asks for a scoring pass of the tenant.
  */
-export function syncJob(service: Pick<SyncService, 'syncTenant'>): JobHandler<'sync'> {
+export function syncJob(
+  service: Pick<SyncService, 'syncTenant'>,
+  options: { queue?: Pick<JobQueue, 'enqueue'> } = {},
+): JobHandler<'sync'> {
   return async (payload, context) => {
     const mode = payload.mode === 'full' ? 'full' : 'incremental';
     const results = await service.syncTenant(payload.tenantId, mode);
     context.logger.info({ mode, reason: payload.reason, results }, 'sync finished');
+    const changed = results.some((family) => family.written > 0 || family.deleted > 0);
+    if (options.queue === undefined || !changed) return;
+    await options.queue.enqueue('score', scorePassAfter(payload.tenantId, context.jobId));
   };
 }

@@ -9,7 +9,8 @@ export interface WritebackJobDeps {
   connectorFor: (tenantId: TenantId) => Promise<Pick<CrmConnector, 'provider' | 'writeScores'>>;
   /** The current scores of these leads under this model version; leads without one are absent. */
   scoresFor: (tenantId: TenantId, leadIds: string[], modelVersion: string) => Promise<Score[]>;
-  inHoldout?: (tenantId: TenantId) => (leadId: string) => boolean;
+  /** Which of these scored leads are in the holdout (their share depends on the score's segment). */
+  inHoldout?: (tenantId: TenantId, scores: readonly Score[]) => Promise<(leadId: string) => boolean>;
 }
 
 /** The `writeback` processor: the payload is parsed by runJob; the service does the work. */
@@ -20,11 +21,12 @@ export function writebackJob(deps: WritebackJobDeps): JobHandler<'writeback'> {
       context.logger.info({ leads: payload.leadIds.length }, 'write-back: no current scores');
       return;
     }
+    const held = deps.inHoldout ? await deps.inHoldout(payload.tenantId, scores) : undefined;
     const figures = await deps.service.writeBack({
       tenantId: payload.tenantId,
       connector: await deps.connectorFor(payload.tenantId),
       scores,
-      ...(deps.inHoldout ? { inHoldout: deps.inHoldout(payload.tenantId) } : {}),
+      ...(held === undefined ? {} : { inHoldout: held }),
     });
     const { failures, ...counts } = figures;
     context.logger.info({ ...counts, failedLeadIds: failures.map((f) => f.leadId) }, 'write-back finished');

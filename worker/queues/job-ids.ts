@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { TenantId } from '../../shared/schemas/common.ts';
 import type { JobPayload } from './job-payloads.ts';
 import type { QueueName } from './queue-names.ts';
 
@@ -26,4 +27,12 @@ export function tenantSlug(tenantId: string): string {
 export function jobIdFor<Q extends QueueName>(queue: Q, payload: JobPayload<Q>): string {
   const digest = createHash('sha256').update(canonical(payload)).digest('hex').slice(0, 20);
   return `${queue}.${tenantSlug(payload.tenantId)}.${digest}`;
+}
+
+/**
+ * The tenant-wide scoring pass a finished job asks for: the same payload (so the same job id) on
+ * every retry of that job, a new one for the next sync or training.
+ */
+export function scorePassAfter(tenantId: TenantId, jobId: string): JobPayload<'score'> {
+  return { tenantId, leadIds: [], after: jobId };
 }

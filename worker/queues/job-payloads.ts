@@ -9,6 +9,10 @@ const recordIdSchema = z
 const modelVersionSchema = z
   .string()
   .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be a model version such as m-2026-02-01');
+/** A queue job id (scheduler runs read `repeat:<key>:<time>`): letters, digits and `._:-`. */
+const jobIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9._:-]{1,200}$/, 'must be a job id: 1-200 letters, digits, ".", "_", ":" or "-"');
 const idList = (max: number) =>
   z.array(recordIdSchema).min(1, 'must list at least one id').max(max, `must list at most ${max} ids`);
 
@@ -26,7 +30,13 @@ export const jobPayloadSchemas = {
   }),
   score: z.strictObject({
     tenantId: tenantIdSchema,
-    leadIds: idList(500),
+    /** The leads that asked for a score; empty (or absent): a pass over every open lead of the tenant. */
+    leadIds: z.array(recordIdSchema).max(500, 'must list at most 500 ids').default([]),
+    /**
+     * The job whose success asked for this pass (a sync or a training): its retries ask for the same
+     * pass, the next sync or training for a new one.
+     */
+    after: jobIdSchema.optional(),
   }),
   writeback: z.strictObject({
     tenantId: tenantIdSchema,

@@ -3,6 +3,7 @@ import { connectSalesforceToSandbox } from '../../connector/sandbox/connect-to-s
 import { type RunningSandbox, startSandbox } from '../../connector/sandbox/start-sandbox.ts';
 import { generateDataset } from '../../fixtures/generator/generate-dataset.ts';
 import type { CrmConnector } from '../../shared/crm-connector.ts';
+import { ConnectorError } from '../../shared/errors.ts';
 import { createLogger } from '../../shared/logger.ts';
 import { loadManifest } from '../../shared/manifest.ts';
 import { type TenantId, tenantIdSchema } from '../../shared/schemas/common.ts';
@@ -15,6 +16,7 @@ import { createWorkerServices } from '../pipeline/worker-services.ts';
 import { InlineJobQueue } from '../queues/inline-job-queue.ts';
 import { scorePassAfter } from '../queues/job-ids.ts';
 import type { JobHandlers } from '../queues/job-queue.ts';
+import { InMemoryTenantControl } from '../queues/tenant-control.ts';
 import { SyncService } from '../sync/sync-service.ts';
 import { scoreJob } from './score.job.ts';
 import { syncJob } from './sync.job.ts';
@@ -120,4 +122,35 @@ describe('the score job', () => {
     await queue.runUntilIdle();
     expect([...queue.jobs.values()].map((job) => [job.queue, job.state])).toEqual([['sync', 'completed']]);
   }, 60_000);
+
+  it('pauses a tenant whose CRM revoked access and leaves it an alert that quotes no CRM text', async () => {
+    const revoked = uniqueTenantId();
+    const services = createWorkerServices({
+      redis,
+      store,
+      connectorFor: async () => {
+        throw new ConnectorError('AUTH_REVOKED', 'refresh token revoked for ana@example.com', {
+          context: { tenantId: revoked },
+        });
+      },
+      logger,
+    });
+    const control = new InMemoryTenantControl();
+    const queue = new InlineJobQueue({
+      handlers: { score: scoreJob(services.scoring) },
+      tenants: services.alertingTenantControl(control),
+    });
+    try {
+      await queue.enqueue('score', scorePassAfter(tenantIdSchema.parse(revoked), 'manual.1'));
+      await queue.enqueue('score', scorePassAfter(tenantIdSchema.parse(revoked), 'manual.2'));
+      await queue.runUntilIdle();
+      expect([...queue.jobs.values()].map((job) => job.state)).toEqual(['failed', 'skipped']);
+      expect(control.state(tenantIdSchema.parse(revoked)).status).toBe('auth_revoked');
+      const alerts = await services.alerts.list(revoked);
+      expect(alerts.map((alert) => alert.kind)).toEqual(['tenant_auth_revoked']);
+      expect(alerts[0].message).not.toContain('ana@example.com');
+    } finally {
+      await store.purgeTenant(revoked);
+    }
+  });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDataset } from '../../fixtures/generator/generate-dataset.ts';
+import { tenantIdSchema } from '../../shared/schemas/common.ts';
 import { AlertsRepository } from '../../shared/store/alerts.repository.ts';
 import { tenantKeys } from '../../shared/store/keys.ts';
 import { ModelsRepository } from '../../shared/store/models.repository.ts';
@@ -11,7 +12,9 @@ import { ModelRegistry } from '../modelling/registry.ts';
 import type { TenantTrainingData } from '../modelling/retrain-tenant.ts';
 import type { TrainFunction } from '../modelling/train-tenant.ts';
 import { InlineJobQueue } from '../queues/inline-job-queue.ts';
+import { scorePassAfter } from '../queues/job-ids.ts';
 import type { JobPayload } from '../queues/job-payloads.ts';
+import type { JobHandlers } from '../queues/job-queue.ts';
 import { trainJob } from './train.job.ts';
 
 const redis = connectTestRedis();
@@ -19,6 +22,7 @@ const models = new ModelsRepository(redis);
 const registry = new ModelRegistry({ models, alerts: new AlertsRepository(redis) });
 const bigTenant = uniqueTenantId();
 const smallTenant = uniqueTenantId();
+const chainedTenant = uniqueTenantId();
 let examples: TrainingExamples;
 let employeesOf: Map<string, unknown>;
 
@@ -37,7 +41,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  for (const tenantId of [bigTenant, smallTenant]) {
+  for (const tenantId of [bigTenant, smallTenant, chainedTenant]) {
     const keys = await scanNode(redis, tenantKeys(tenantId).pattern);
     if (keys.length > 0) await redis.del(...keys);
   }
@@ -85,6 +89,29 @@ describe('the train job', () => {
     await queue.runUntilIdle();
     expect([...queue.jobs.values()].map((job) => job.state)).toEqual(['completed']);
     expect(await models.list(smallTenant)).toEqual([]);
+  });
+
+  it('asks for a scoring pass of the tenant after a training that produced models, none while rules stay', async () => {
+    const scored: string[] = [];
+    const handlers: JobHandlers = {
+      score: async (payload) => {
+        scored.push(payload.tenantId);
+      },
+    };
+    const queue = new InlineJobQueue({ handlers });
+    handlers.train = trainJob({ trainingData, registry, train: trainHere }, { queue });
+    const trained = await queue.enqueue('train', { tenantId: chainedTenant, reason: 'schedule' });
+    await queue.enqueue('train', { tenantId: smallTenant, reason: 'schedule' });
+    await queue.runUntilIdle();
+    expect([...queue.jobs.values()].map((job) => [job.queue, job.state])).toEqual([
+      ['train', 'completed'],
+      ['train', 'completed'],
+      ['score', 'completed'],
+    ]);
+    expect([...queue.jobs.values()][2].payload).toEqual(
+      scorePassAfter(tenantIdSchema.parse(chainedTenant), trained),
+    );
+    expect(scored).toEqual([chainedTenant]);
   });
 
   it('refuses a payload with an unknown reason before it is queued', async () => {

@@ -12,14 +12,17 @@ import { inHoldout } from '../../shared/scoring/holdout.ts';
 import { ScoresRepository } from '../../shared/store/scores.repository.ts';
 import { SyncHygieneRepository } from '../../shared/store/sync-hygiene.repository.ts';
 import { connectTestRedis, storeOn, uniqueTenantId } from '../../test/store/store-test-support.ts';
+import { segmentRoutings } from '../pipeline/score-and-deliver.ts';
 import { createWorkerServices } from '../pipeline/worker-services.ts';
 import { InlineJobQueue } from '../queues/inline-job-queue.ts';
 import { scorePassAfter } from '../queues/job-ids.ts';
 import type { JobHandlers } from '../queues/job-queue.ts';
 import { InMemoryTenantControl } from '../queues/tenant-control.ts';
 import { SyncService } from '../sync/sync-service.ts';
+import { routeJob } from './route.job.ts';
 import { scoreJob } from './score.job.ts';
 import { syncJob } from './sync.job.ts';
+import { writebackJob } from './writeback.job.ts';
 
 const redis = connectTestRedis();
 const store = storeOn(redis);
@@ -115,6 +118,54 @@ describe('the score job', () => {
     expect([...queue.jobs.values()].map((job) => job.state)).toEqual(['completed']);
     expect(new Map(sandbox.salesforce.store.scoreWrites)).toEqual(before);
   }, 120_000);
+
+  it('feeds the writeback and route jobs the stored scores of their model version and the routing of the settings', async () => {
+    const { services } = pipeline();
+    const leadIds: string[] = [];
+    for await (const batch of store.leads.scan(tenantId)) leadIds.push(...batch.map((lead) => lead.id));
+    const stored = [...(await scores.get(tenantId, leadIds)).values()].slice(0, 20);
+    const modelVersion = stored[0].modelVersion;
+    const wanted = [...stored.map((score) => score.leadId), 'not-a-lead'];
+    const given: { writeback: string[]; route: string[]; segments: unknown } = {
+      writeback: [],
+      route: [],
+      segments: undefined,
+    };
+    const handlers: JobHandlers = {
+      writeback: writebackJob({
+        ...services.writeback,
+        service: {
+          writeBack: (input) => {
+            given.writeback.push(...input.scores.map((score) => score.leadId));
+            return services.writeback.service.writeBack(input);
+          },
+        },
+      }),
+      route: routeJob({
+        ...services.routing,
+        service: {
+          route: (input) => {
+            given.route.push(...input.scores.map((score) => score.leadId));
+            given.segments = input.segments;
+            return services.routing.service.route(input);
+          },
+        },
+      }),
+    };
+    const queue = new InlineJobQueue({ handlers });
+    const before = new Map(sandbox.salesforce.store.scoreWrites);
+    await queue.enqueue('writeback', { tenantId, modelVersion, leadIds: wanted });
+    await queue.enqueue('route', { tenantId, modelVersion, leadIds: wanted });
+    await queue.enqueue('writeback', { tenantId, modelVersion: 'm-older', leadIds: wanted });
+    await queue.runUntilIdle();
+    expect([...queue.jobs.values()].map((job) => job.state)).toEqual(['completed', 'completed', 'completed']);
+    // The unknown lead and the other model version's job get nothing; the known leads their own scores.
+    expect(given.writeback.sort()).toEqual(stored.map((score) => score.leadId).sort());
+    expect(given.route.sort()).toEqual(stored.map((score) => score.leadId).sort());
+    expect(given.segments).toEqual(segmentRoutings(defaultSettings()));
+    // Nothing changed since the pass: nothing written again.
+    expect(new Map(sandbox.salesforce.store.scoreWrites)).toEqual(before);
+  }, 60_000);
 
   it('asks for no scoring pass after a sync that changed nothing', async () => {
     const { queue } = pipeline();

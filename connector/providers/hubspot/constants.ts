@@ -103,6 +103,13 @@ export const dealProperties = ['dealstage', 'pipeline', 'amount', 'closedate', '
  */
 export const webEventTypes = { pageView: 'e_visited_page', formSubmission: 'e_submitted_form' } as const;
 export const webEventsPageSize = 100;
+/**
+ * Contact groups whose engagement reads run side by side, and contact pages searched ahead of the
+ * one being stored: enough that a call always waits on the budget rather than on a response, and
+ * few enough that the calls in flight (at most this many) keep any 10 s under HubSpot's 110.
+ */
+export const groupsUnderWay = 2;
+export const pagesReadAhead = 2;
 /** HubSpot records analytics events with a delay: each listing re-reads this much before the last one. */
 export const webEventsLagMs = 60 * 60_000;
 

@@ -10,6 +10,8 @@ import {
   dealProperties,
   engagementProperties,
   engagementTypes,
+  groupsUnderWay,
+  pagesReadAhead,
   webEventsLagMs,
   webEventTypes,
 } from './constants.ts';
@@ -30,9 +32,11 @@ import {
   mapConversion,
   mapDeal,
   mapEngagement,
+  type StageOutcome,
   toIso,
 } from './hubspot-mappers.ts';
 import { batchReadObjects, listArchivedContacts, readAssociations, readDealStages } from './hubspot-reads.ts';
+import { mapInOrder } from './map-in-order.ts';
 import { listWebEvents, mapWebEvent } from './web-events.ts';
 
 export interface SyncDeps {
@@ -102,13 +106,13 @@ export async function* syncHubspotLeads(
 ): AsyncGenerator<SyncPage<Lead>> {
   const start = parseCursor(options.cursor, 'contact');
   let position = start.contacts;
-  for await (const page of streamChangedContacts(
-    deps.api,
-    position,
-    deps.cache,
-    deps.now,
-    deps.scoredAtProperty,
-  )) {
+  // The next search goes out while the caller stores this page.
+  const pages = mapInOrder(
+    streamChangedContacts(deps.api, position, deps.cache, deps.now, deps.scoredAtProperty),
+    async (page) => page,
+    pagesReadAhead,
+  );
+  for await (const page of pages) {
     throwIfAborted(options.signal);
     const records: Lead[] = [];
     const rejected: RejectedRecord[] = [];
@@ -179,8 +183,23 @@ async function* webEventPages(
   cursor: string,
 ): AsyncGenerator<SyncPage<Activity>, boolean> {
   const occurredAfter = since === undefined ? undefined : new Date(since - webEventsLagMs);
-  for (const eventType of Object.values(webEventTypes)) {
-    const events = await listWebEvents(deps.api, eventType, occurredAfter);
+  // The listings share the call budget side by side, the others starting once the first page shows
+  // the portal has web analytics (a portal without them costs one refused call, as before); their
+  // pages are still handed over in order.
+  let granted = () => {};
+  const access = new Promise<void>((resolve) => {
+    granted = resolve;
+  });
+  const listings = Object.values(webEventTypes).map((eventType, index) => {
+    const listing =
+      index === 0
+        ? listWebEvents(deps.api, eventType, occurredAfter, granted)
+        : access.then(() => listWebEvents(deps.api, eventType, occurredAfter));
+    listing.catch(() => undefined);
+    return { eventType, listing };
+  });
+  for (const { eventType, listing } of listings) {
+    const events = await listing;
     if (events === null) {
       deps.logger.warn(
         { eventType },
@@ -201,6 +220,45 @@ async function* webEventPages(
   return true;
 }
 
+/** The engagements of one group of contacts (and, without web events, their analytics properties). */
+async function activityPage(
+  deps: SyncDeps,
+  group: { contacts: HubspotObject[]; nextCursor: string },
+  webEvents: boolean,
+): Promise<SyncPage<Activity>> {
+  const records: Activity[] = [];
+  const rejected: RejectedRecord[] = [];
+  const take = (item: { value: Activity } | { rejected: RejectedRecord } | null) => {
+    if (item === null) return;
+    if ('value' in item) records.push(item.value);
+    else rejected.push(item.rejected);
+  };
+  // Without web events, the contact's analytics properties are the only trace of its visits and forms.
+  if (!webEvents)
+    for (const contact of group.contacts)
+      for (const item of mapContactAnalytics(deps.tenantId, contact)) take(item);
+  const contactIds = group.contacts.map((contact) => contact.id);
+  let withoutSignal = 0;
+  for (const type of contactIds.length > 0 ? engagementTypes : []) {
+    const associations = await readAssociations(deps.api, type, contactIds);
+    const engagementIds = [...associations.values()].flat();
+    if (engagementIds.length === 0) continue;
+    const engagements = await batchReadObjects(deps.api, type, engagementIds, engagementProperties[type]);
+    for (const [contactId, ids] of associations) {
+      for (const id of ids) {
+        const engagement = engagements.get(id);
+        if (!engagement) continue;
+        const mapped = mapEngagement(deps.tenantId, contactId, type, engagement);
+        if (mapped === null) withoutSignal += 1;
+        take(mapped);
+      }
+    }
+  }
+  if (withoutSignal > 0)
+    deps.logger.debug({ withoutSignal }, 'HubSpot emails without opens, clicks or replies');
+  return { records, rejected, deletedCrmIds: [], nextCursor: group.nextCursor };
+}
+
 export async function* syncHubspotActivities(
   deps: SyncDeps,
   options: SyncOptions,
@@ -210,70 +268,62 @@ export async function* syncHubspotActivities(
   // Until the listing is complete the cursor keeps its old position, so a resumed run lists again.
   const unchanged = serialize(start.contacts, start.deletedSince, start.events);
   const webEvents = yield* webEventPages(deps, start.events, unchanged);
-  for await (const group of contactGroups(deps, options, webEvents ? listedAt : undefined)) {
-    const records: Activity[] = [];
-    const rejected: RejectedRecord[] = [];
-    const take = (item: { value: Activity } | { rejected: RejectedRecord } | null) => {
-      if (item === null) return;
-      if ('value' in item) records.push(item.value);
-      else rejected.push(item.rejected);
-    };
-    // Without web events, the contact's analytics properties are the only trace of its visits and forms.
-    if (!webEvents)
-      for (const contact of group.contacts)
-        for (const item of mapContactAnalytics(deps.tenantId, contact)) take(item);
-    const contactIds = group.contacts.map((contact) => contact.id);
-    let withoutSignal = 0;
-    for (const type of contactIds.length > 0 ? engagementTypes : []) {
-      const associations = await readAssociations(deps.api, type, contactIds);
-      const engagementIds = [...associations.values()].flat();
-      if (engagementIds.length === 0) continue;
-      const engagements = await batchReadObjects(deps.api, type, engagementIds, engagementProperties[type]);
-      for (const [contactId, ids] of associations) {
-        for (const id of ids) {
-          const engagement = engagements.get(id);
-          if (!engagement) continue;
-          const mapped = mapEngagement(deps.tenantId, contactId, type, engagement);
-          if (mapped === null) withoutSignal += 1;
-          take(mapped);
-        }
+  yield* mapInOrder(
+    contactGroups(deps, options, webEvents ? listedAt : undefined),
+    (group) => activityPage(deps, group, webEvents),
+    groupsUnderWay,
+  );
+}
+
+/** The conversion and the closed deals of each contact of one group. */
+async function outcomePage(
+  deps: SyncDeps,
+  group: { contacts: HubspotObject[]; nextCursor: string },
+  stagesOnce: () => Promise<Map<string, StageOutcome>>,
+): Promise<SyncPage<Outcome>> {
+  const records: Outcome[] = [];
+  const rejected: RejectedRecord[] = [];
+  const take = (item: { value: Outcome } | { rejected: RejectedRecord } | null) => {
+    if (item === null) return;
+    if ('value' in item) records.push(item.value);
+    else rejected.push(item.rejected);
+  };
+  for (const contact of group.contacts) take(mapConversion(deps.tenantId, contact));
+  const contactIds = group.contacts.map((contact) => contact.id);
+  const associations =
+    contactIds.length > 0
+      ? await readAssociations(deps.api, 'deals', contactIds)
+      : new Map<string, string[]>();
+  const dealIds = [...associations.values()].flat();
+  if (dealIds.length > 0) {
+    const stages = await stagesOnce();
+    const deals = await batchReadObjects(deps.api, 'deals', dealIds, dealProperties);
+    for (const [contactId, ids] of associations) {
+      for (const id of ids) {
+        const deal = deals.get(id);
+        if (deal) take(mapDeal(deps.tenantId, contactId, deal, stages.get(deal.properties.dealstage ?? '')));
       }
     }
-    if (withoutSignal > 0)
-      deps.logger.debug({ withoutSignal }, 'HubSpot emails without opens, clicks or replies');
-    yield { records, rejected, deletedCrmIds: [], nextCursor: group.nextCursor };
   }
+  return { records, rejected, deletedCrmIds: [], nextCursor: group.nextCursor };
 }
 
 export async function* syncHubspotOutcomes(
   deps: SyncDeps,
   options: SyncOptions,
 ): AsyncGenerator<SyncPage<Outcome>> {
-  let stages: Awaited<ReturnType<typeof readDealStages>> | null = null;
-  for await (const group of contactGroups(deps, options)) {
-    const records: Outcome[] = [];
-    const rejected: RejectedRecord[] = [];
-    const take = (item: { value: Outcome } | { rejected: RejectedRecord } | null) => {
-      if (item === null) return;
-      if ('value' in item) records.push(item.value);
-      else rejected.push(item.rejected);
-    };
-    for (const contact of group.contacts) take(mapConversion(deps.tenantId, contact));
-    const contactIds = group.contacts.map((contact) => contact.id);
-    const associations =
-      contactIds.length > 0 ? await readAssociations(deps.api, 'deals', contactIds) : new Map();
-    const dealIds = [...associations.values()].flat();
-    if (dealIds.length > 0) {
-      stages ??= await readDealStages(deps.api);
-      const deals = await batchReadObjects(deps.api, 'deals', dealIds, dealProperties);
-      for (const [contactId, ids] of associations) {
-        for (const id of ids as string[]) {
-          const deal = deals.get(id);
-          if (deal)
-            take(mapDeal(deps.tenantId, contactId, deal, stages.get(deal.properties.dealstage ?? '')));
-        }
-      }
-    }
-    yield { records, rejected, deletedCrmIds: [], nextCursor: group.nextCursor };
-  }
+  // One read of the pipelines, shared by groups under way together; a failed read is tried again.
+  let stages: Promise<Map<string, StageOutcome>> | null = null;
+  const stagesOnce = () => {
+    stages ??= readDealStages(deps.api).catch((error: unknown) => {
+      stages = null;
+      throw error;
+    });
+    return stages;
+  };
+  yield* mapInOrder(
+    contactGroups(deps, options),
+    (group) => outcomePage(deps, group, stagesOnce),
+    groupsUnderWay,
+  );
 }

@@ -27,6 +27,8 @@ export async function listWebEvents(
   api: HubspotApi,
   eventType: string,
   occurredAfter: Date | undefined,
+  /** Called once the first page came back: the portal does have web analytics. */
+  onAccess: () => void = () => {},
 ): Promise<WebEvent[] | null> {
   const events: WebEvent[] = [];
   let after: string | undefined;
@@ -49,6 +51,7 @@ export async function listWebEvents(
           options,
         ),
       );
+      if (events.length === 0) onAccess();
       events.push(...(page.results as WebEvent[]));
       after = page.paging?.next?.after;
     } while (after !== undefined);

@@ -64,13 +64,17 @@ export function advanceCursor(cursor: ContactCursor, contact: HubspotObject): Co
   return cursor;
 }
 
-/** Pages already fetched in this process, so leads, activities and outcomes share one search per page. */
+/**
+ * Pages already fetched in this process, so leads, activities and outcomes share one search per page.
+ * Sized for a first load of 200,000 contacts (1,000 pages of 200) that takes up to an hour at
+ * HubSpot's pace: a smaller cache made each later step repeat every search once it overflowed.
+ */
 export class ContactPageCache {
   private readonly pages = new Map<string, { page: ContactPage; storedAt: number }>();
 
   constructor(
-    private readonly maxPages = 500,
-    private readonly ttlMs = 15 * 60_000,
+    private readonly maxPages = 1_000,
+    private readonly ttlMs = 60 * 60_000,
   ) {}
 
   get(cursor: ContactCursor, now: number): ContactPage | undefined {

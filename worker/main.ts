@@ -7,6 +7,7 @@ import { Redis } from 'ioredis';
 import { loadConfigOrExit } from '../shared/config.ts';
 import { createLogger } from '../shared/logger.ts';
 import { loadManifest } from '../shared/manifest.ts';
+import { RedisRollingBucket } from '../shared/rate-limit/redis-rolling-bucket.ts';
 import { tenantIdSchema } from '../shared/schemas/common.ts';
 import { DEFAULT_REDIS_URL } from '../shared/store/redis-connection.ts';
 import { createStore } from '../shared/store/store.ts';
@@ -52,7 +53,13 @@ if (salesforceClient) clients.salesforce = salesforceClient;
 const hubspotClient = oauthClient(config.HUBSPOT_CLIENT_ID, config.HUBSPOT_CLIENT_SECRET, 'hubspot');
 if (hubspotClient) clients.hubspot = hubspotClient;
 
-const connectorFor = tenantConnectors({ store, clients, manifest: loadManifest(), logger });
+const connectorFor = tenantConnectors({
+  store,
+  clients,
+  manifest: loadManifest(),
+  logger,
+  rateLimits: { bucket: new RedisRollingBucket(connection) },
+});
 const sync = new SyncService({
   store,
   hygiene: new SyncHygieneRepository(connection),

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { SalesforceConnector } from '../../connector/providers/salesforce/salesforce-connector.ts';
 import { createLogger } from '../../shared/logger.ts';
 import { loadManifest } from '../../shared/manifest.ts';
+import { RedisRollingBucket } from '../../shared/rate-limit/redis-rolling-bucket.ts';
 import type { TenantId } from '../../shared/schemas/common.ts';
 import { connectTestRedis, storeOn, uniqueTenantId } from '../../test/store/store-test-support.ts';
 import { tenantConnectors } from './tenant-connector.ts';
@@ -49,6 +50,22 @@ describe('the connector of a stored tenant', () => {
     expect((await store.tenants.get(tenantId))?.integrationUserId).toBeNull();
     const connector = (await connectorFor(tenantId)) as SalesforceConnector;
     expect(connector.auth.userId).toBeNull();
+  });
+
+  it('paces through the budgets in Redis when the worker gives them, keeping the integration user', async () => {
+    const paced = tenantConnectors({
+      store,
+      clients: {
+        salesforce: { clientId: 'id', clientSecret: 'secret', redirectUri: 'https://app.example/cb' },
+      },
+      manifest: loadManifest(),
+      logger: createLogger({ level: 'silent' }),
+      rateLimits: { bucket: new RedisRollingBucket(redis) },
+    });
+    const tenantId = await salesforceTenant('005000000000043AAA');
+    const connector = await paced(tenantId);
+    expect(connector).toBeInstanceOf(SalesforceConnector);
+    expect((connector as SalesforceConnector).auth.userId).toBe('005000000000043AAA');
   });
 
   it('refuses a tenant the store does not know', async () => {

@@ -1,7 +1,12 @@
+import { HubspotConnector } from '../../connector/providers/hubspot/hubspot-connector.ts';
 import { getConnector } from '../../connector/providers/registry.ts';
-import type { CrmConnector } from '../../shared/crm-connector.ts';
+import { SalesforceConnector } from '../../connector/providers/salesforce/salesforce-connector.ts';
+import type { ConnectorContext, CrmConnector } from '../../shared/crm-connector.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { Manifest } from '../../shared/manifest.ts';
+import { hubspotPacers } from '../../shared/rate-limit/provider-budgets.ts';
+import type { RedisRollingBucket } from '../../shared/rate-limit/redis-rolling-bucket.ts';
+import { salesforceDailyPacer } from '../../shared/rate-limit/salesforce-daily-pacer.ts';
 import type { Provider, TenantId } from '../../shared/schemas/common.ts';
 import type { Store } from '../../shared/store/store.ts';
 
@@ -15,8 +20,16 @@ export interface OAuthClient {
  * The connector of a stored tenant: its provider from the profile, its tokens decrypted from the
  * store, refreshed tokens saved back (encrypted). A tenant the store does not know cannot sync.
  */
+/** LeadScore's share of a Salesforce org's daily API limit, unless the worker is told otherwise. */
+export const DEFAULT_SALESFORCE_DAILY_SHARE = 0.2;
+
 export function tenantConnectors(options: {
   store: Store;
+  /**
+   * The per-tenant budgets in Redis, shared by every worker process: HubSpot's 10-second and search
+   * budgets, and a share of the Salesforce org's daily limit. Without it each process paces alone.
+   */
+  rateLimits?: { bucket: RedisRollingBucket; salesforceDailyShare?: number };
   clients: Partial<Record<Provider, OAuthClient>>;
   manifest: Manifest;
   logger: Logger;
@@ -30,7 +43,7 @@ export function tenantConnectors(options: {
     if (profile === undefined || tokens === undefined) throw new Error(`tenant ${tenantId} is not installed`);
     const client = options.clients[profile.provider];
     if (client === undefined) throw new Error(`the worker has no OAuth client for ${profile.provider}`);
-    return getConnector(profile.provider, {
+    const context: ConnectorContext = {
       tenantId,
       tokens: {
         accessToken: tokens.accessToken,
@@ -49,6 +62,17 @@ export function tenantConnectors(options: {
       ...client,
       logger: options.logger.child({ tenantId }),
       manifest: options.manifest,
+    };
+    const limits = options.rateLimits;
+    if (limits === undefined) return getConnector(profile.provider, context);
+    if (profile.provider === 'hubspot')
+      return new HubspotConnector(context, hubspotPacers(limits.bucket, tenantId));
+    return new SalesforceConnector(context, {
+      dailyPacer: salesforceDailyPacer(
+        limits.bucket,
+        tenantId,
+        limits.salesforceDailyShare ?? DEFAULT_SALESFORCE_DAILY_SHARE,
+      ),
     });
   };
 }

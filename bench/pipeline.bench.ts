@@ -153,6 +153,12 @@ try {
       truth: dataset.truth,
     });
     const { first, rerun } = delivery;
+    // What scoring adds per lead: current scores, score history, write-back and routing state.
+    const after = await bytesByFamily(redis, store, tenantId);
+    const scoringFamilies = ['scores', 'score-history', 'writeback', 'routing', 'routing-tasks'];
+    const scoringBytes = scoringFamilies.reduce((sum, name) => sum + (after.get(name) ?? 0), 0);
+    const scoringBytesPerLead = scoringBytes / Math.max(stored.leads, 1);
+    const extrapolatedWithScores = memory.extrapolatedBytes + 1_000_000 * scoringBytesPerLead;
     const writeCalls = first.writeback.calls;
     const writebackFloorSeconds = provider === 'hubspot' ? writeCalls / hubspotCallsPerSecond : 0;
     const training = delivery.training;
@@ -172,6 +178,9 @@ try {
       `routing: ${first.routing?.crossings ?? 0} hot crossings, ${first.routing?.tasksCreated ?? 0} tasks, ${first.routing?.nurtureSet ?? 0} nurture flags, ${first.routing?.calls ?? 0} calls, in ${first.seconds.routing.toFixed(1)} s`,
     );
     print(
+      `scores in Redis: ${scoringBytesPerLead.toFixed(1)} B per lead (${scoringFamilies.map((name) => `${name} ${((after.get(name) ?? 0) / 1024 ** 2).toFixed(1)} MB`).join(', ')}); 1M leads + 10M activities with scores: ${(extrapolatedWithScores / GB).toFixed(2)} GB`,
+    );
+    print(
       `rerun with nothing changed: ${rerun.writeback.writes} writes (${thousands(rerun.writeback.skippedUnchanged)} unchanged), ${rerun.routing?.tasksCreated ?? 0} tasks`,
     );
     if (delivery.testExamples === 0)
@@ -184,6 +193,7 @@ try {
       syncTarget,
       ['features < 60 s', features.seconds < 60],
       ['Redis extrapolation < 2 GB', memory.extrapolatedBytes < 2 * GB],
+      ['with scores < 2 GB', extrapolatedWithScores < 2 * GB],
       ['leakCheckAuc ≤ oracleAuc', check.leakCheckAuc <= check.oracleAuc],
       ['leakCheckAuc ≥ 0.8 × oracleAuc', check.leakCheckAuc >= 0.8 * check.oracleAuc],
       ['train < 120 s', delivery.trainSeconds < 120],
@@ -219,6 +229,8 @@ try {
         bytesPerLead: round(memory.bytesPerLead, 1),
         bytesPerActivity: round(memory.bytesPerActivity, 1),
         extrapolatedBytes: Math.round(memory.extrapolatedBytes),
+        scoringBytesPerLead: round(scoringBytesPerLead, 1),
+        extrapolatedBytesWithScores: Math.round(extrapolatedWithScores),
         leakCheckAuc: round(check.leakCheckAuc, 4),
         oracleAuc: round(check.oracleAuc, 4),
         trainSeconds: round(delivery.trainSeconds, 1),

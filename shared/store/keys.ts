@@ -55,8 +55,11 @@ export function tenantKeys(tenantId: string) {
     settingsHistory: `${tag}settings-versions`,
     /** Hash: lead id → the lead's current score (compact encoding, see scores.repository.ts). */
     scores: `${tag}scores`,
-    /** List, newest first, at most 20: the lead's score changes as `epochSeconds|score|modelVersion`. */
-    scoreHistory: (leadId: string) => `${tag}score-history:${part('lead id', leadId, tenantId)}`,
+    /**
+     * Hash: lead id → the lead's last 20 score changes, newest first, `epochSeconds|score|modelVersion`
+     * joined by `;`. One hash field per lead, not a list key each: a key costs more than its entries.
+     */
+    scoreHistory: `${tag}score-history`,
     /** Hash: lead id → encoded lead. */
     leads: `${tag}leads`,
     /** Sorted set (all scores 0): lead ids in lexical order, for stable batch scans. */

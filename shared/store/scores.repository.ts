@@ -14,7 +14,7 @@ const BATCH = 500;
  * Writes one lead's score, skipping a replay of what is stored and refusing a score older than the
  * stored one (a retried job must not undo a newer score), and appends to the history only when the
  * score differs from the last recorded one. Both keys carry the tenant's hash tag: one slot.
- * KEYS: scores hash, the lead's history list. ARGV: lead id, encoding, scoredAt (epoch ms),
+ * KEYS: scores hash, history hash. ARGV: lead id, encoding, scoredAt (epoch ms),
  * history entry, score, history length.
  * Returns 0 unchanged, -1 stale, 1 written, 2 written and the history grew.
  */
@@ -26,11 +26,19 @@ if current then
   if at and at > tonumber(ARGV[3]) then return -1 end
 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-local head = redis.call('LINDEX', KEYS[2], 0)
-local headScore = head and string.match(head, '^%d+|(%d+)|')
+local history = redis.call('HGET', KEYS[2], ARGV[1])
+local headScore = history and string.match(history, '^%d+|(%d+)|')
 if headScore ~= ARGV[5] then
-  redis.call('LPUSH', KEYS[2], ARGV[4])
-  redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[6]) - 1)
+  local kept = ARGV[4]
+  if history then
+    local count = 1
+    for entry in string.gmatch(history, '[^;]+') do
+      if count >= tonumber(ARGV[6]) then break end
+      kept = kept .. ';' .. entry
+      count = count + 1
+    end
+  end
+  redis.call('HSET', KEYS[2], ARGV[1], kept)
   return 2
 end
 return 1
@@ -148,7 +156,7 @@ export interface PutScoresResult {
 
 /**
  * Current scores (one hash per tenant, lead id → compact encoding) and each lead's last 20 score
- * changes (a capped list per lead, entries `epochSeconds|score|modelVersion`, newest first).
+ * changes (one hash per tenant, lead id → entries `epochSeconds|score|modelVersion`, newest first).
  */
 export class ScoresRepository {
   constructor(private readonly redis: RedisClient) {
@@ -183,7 +191,7 @@ export class ScoresRepository {
         const entry = `${Math.floor(scoredAtMs / 1000)}|${score.score}|${score.modelVersion}`;
         pipeline.lsPutScore(
           keys.scores,
-          keys.scoreHistory(score.leadId),
+          keys.scoreHistory,
           score.leadId,
           encoded,
           String(scoredAtMs),
@@ -223,7 +231,8 @@ export class ScoresRepository {
 
   /** The lead's last score changes, newest first. */
   async history(tenantId: string, leadId: string): Promise<ScoreChange[]> {
-    const entries = await this.redis.lrange(tenantKeys(tenantId).scoreHistory(leadId), 0, -1);
+    const joined = await this.redis.hget(tenantKeys(tenantId).scoreHistory, leadId);
+    const entries = joined === null ? [] : joined.split(';');
     return entries.map((entry) => {
       const match = /^(\d+)\|(\d+)\|(.+)$/s.exec(entry);
       if (match === null) {
@@ -251,8 +260,10 @@ export class ScoresRepository {
     for (let start = 0; start < leadIds.length; start += BATCH) {
       const batch = leadIds.slice(start, start + BATCH);
       if (batch.length === 0) continue;
-      const pipeline = this.redis.pipeline().hdel(keys.scores, ...batch);
-      for (const leadId of batch) pipeline.del(keys.scoreHistory(leadId));
+      const pipeline = this.redis
+        .pipeline()
+        .hdel(keys.scores, ...batch)
+        .hdel(keys.scoreHistory, ...batch);
       const [deleted] = await execOrThrow(pipeline, `removing scores of ${tenantId}`);
       removed += Number(deleted);
     }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { createHash } from 'node:crypto';
 import { assertRecordId, tenantKeys } from './keys.ts';
 import type { RedisClient } from './redis-scripts.ts';
 import { StoreError } from './store-error.ts';
@@ -12,7 +12,24 @@ export interface WrittenState {
   idempotencyKey: string;
 }
 
-const storedSchema = z.tuple([z.string().min(1), z.string().min(1), z.string().min(1)]);
+/** The idempotency key of one write: the same tenant, lead, model version and content write once. */
+export function writeIdempotencyKey(
+  tenantId: string,
+  leadId: string,
+  modelVersion: string,
+  contentHash: string,
+): string {
+  return createHash('sha256')
+    .update(JSON.stringify([tenantId, leadId, modelVersion, contentHash]))
+    .digest('hex')
+    .slice(0, 32);
+}
+
+/**
+ * Stored per lead as `<content hash>|<model version>`; the idempotency key follows from them (and
+ * the tenant and lead), so it is computed on read rather than kept: a few bytes per lead, not 90.
+ */
+const storedPattern = /^([^|]+)\|(.+)$/;
 
 /** Per lead, the last write-back the CRM confirmed; recorded only after that confirmation. */
 export class WritebackStateRepository {
@@ -25,14 +42,20 @@ export class WritebackStateRepository {
     const values = await this.redis.hmget(tenantKeys(tenantId).writeback, ...leadIds);
     values.forEach((value, index) => {
       if (value === null) return;
-      const parsed = storedSchema.safeParse(JSON.parse(value));
-      if (!parsed.success) {
+      const parsed = storedPattern.exec(value);
+      if (parsed === null) {
         throw new StoreError('INVALID_INPUT', `write-back state of lead ${leadIds[index]} is unreadable`, {
           tenantId,
         });
       }
-      const [contentHash, modelVersion, idempotencyKey] = parsed.data;
-      found.set(leadIds[index]!, { contentHash, modelVersion, idempotencyKey });
+      const contentHash = parsed[1] ?? '';
+      const modelVersion = parsed[2] ?? '';
+      const leadId = leadIds[index] ?? '';
+      found.set(leadId, {
+        contentHash,
+        modelVersion,
+        idempotencyKey: writeIdempotencyKey(tenantId, leadId, modelVersion, contentHash),
+      });
     });
     return found;
   }
@@ -45,7 +68,16 @@ export class WritebackStateRepository {
     const fields: string[] = [];
     for (const { leadId, state } of entries) {
       assertRecordId(tenantId, 'lead id', leadId);
-      fields.push(leadId, JSON.stringify([state.contentHash, state.modelVersion, state.idempotencyKey]));
+      if (state.contentHash.includes('|') || state.contentHash === '' || state.modelVersion === '') {
+        throw new StoreError(
+          'INVALID_INPUT',
+          `write-back state of lead ${leadId} needs a content hash without "|" and a model version`,
+          {
+            tenantId,
+          },
+        );
+      }
+      fields.push(leadId, `${state.contentHash}|${state.modelVersion}`);
     }
     await this.redis.hset(tenantKeys(tenantId).writeback, ...fields);
   }

@@ -79,7 +79,9 @@ describe('scores repository on Redis', () => {
       { at: at(2), score: 35, modelVersion: 'smb-v3' },
       { at: at(0), score: 30, modelVersion: 'smb-v3' },
     ]);
-    expect(await redis.lindex(tenantKeys(tenantId).scoreHistory(lead), 0)).toBe('1772366640|30|smb-v4');
+    expect((await redis.hget(tenantKeys(tenantId).scoreHistory, lead))?.split(';')[0]).toBe(
+      '1772366640|30|smb-v4',
+    );
   });
 
   it('keeps the last 20 changes only', async () => {
@@ -156,8 +158,7 @@ describe('scores repository on Redis', () => {
     const keys = await scanNode(redis, tenantKeys(tenantId).pattern);
     expect(keys).toEqual(
       [
-        tenantKeys(tenantId).scoreHistory('00Q10'),
-        tenantKeys(tenantId).scoreHistory('00Q9'),
+        tenantKeys(tenantId).scoreHistory,
         tenantKeys(tenantId).scores,
         tenantKeys(tenantId).settings,
         tenantKeys(tenantId).settingsHistory,

@@ -15,15 +15,4 @@ export function scoreContentHash(score: Pick<Score, 'score' | 'tier' | 'factors'
   return createHash('sha256').update(content).digest('hex').slice(0, 32);
 }
 
-/** The idempotency key of one write: the same tenant, lead, model version and content write once. */
-export function writeIdempotencyKey(
-  tenantId: string,
-  leadId: string,
-  modelVersion: string,
-  contentHash: string,
-): string {
-  return createHash('sha256')
-    .update(JSON.stringify([tenantId, leadId, modelVersion, contentHash]))
-    .digest('hex')
-    .slice(0, 32);
-}
+export { writeIdempotencyKey } from '../../shared/store/writeback-state.repository.ts';

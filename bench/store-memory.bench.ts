@@ -12,8 +12,8 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { streamDataset } from '../fixtures/generator/generate-dataset.ts';
-import { tenantTag } from '../shared/store/keys.ts';
 import { createStore } from '../shared/store/store.ts';
+import { bytesByFamily } from './pipeline/redis-bytes.ts';
 
 function argument(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`);
@@ -35,24 +35,6 @@ async function usedMemory(): Promise<number> {
   return Number(/used_memory:(\d+)/.exec(info)?.[1] ?? Number.NaN);
 }
 
-/** MEMORY USAGE of every key of the tenant, summed per key family (the part after the tag). */
-async function bytesByFamily(): Promise<Map<string, number>> {
-  const tag = tenantTag(tenantId);
-  const families = new Map<string, number>();
-  const keys = await store.keysOf(tenantId);
-  for (let start = 0; start < keys.length; start += 1000) {
-    const pipeline = redis.pipeline();
-    const chunk = keys.slice(start, start + 1000);
-    for (const key of chunk) pipeline.memory('USAGE', key, 'SAMPLES', '0');
-    const results = (await pipeline.exec()) ?? [];
-    chunk.forEach((key, index) => {
-      const family = key.slice(tag.length).split(':')[0];
-      families.set(family, (families.get(family) ?? 0) + Number(results[index]?.[1] ?? 0));
-    });
-  }
-  return families;
-}
-
 const MB = 1024 * 1024;
 
 try {
@@ -67,7 +49,7 @@ try {
   }
   const loadSeconds = (performance.now() - started) / 1000;
   const after = await usedMemory();
-  const families = await bytesByFamily();
+  const families = await bytesByFamily(redis, store, tenantId);
   const family = (name: string) => families.get(name) ?? 0;
   const leadBytes = family('leads') + family('lead-ids') + family('account');
   const activityBytes = family('act');

@@ -1,22 +1,8 @@
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Redis } from 'ioredis';
-import { type ResolvedRedis, resolveRedis } from '../../connector/server/local-redis.ts';
+import { answersPing, type ResolvedRedis, resolveRedis } from '../../connector/server/local-redis.ts';
 import { createLogger } from '../../shared/logger.ts';
 import { DEFAULT_REDIS_URL } from '../../shared/store/redis-connection.ts';
-
-async function answers(url: string): Promise<boolean> {
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    return (await client.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    client.disconnect();
-  }
-}
 
 /**
  * The Redis a benchmark runs on: REDIS_URL, else the local one on 6379, else a private
@@ -25,7 +11,7 @@ async function answers(url: string): Promise<boolean> {
 export async function benchRedis(): Promise<ResolvedRedis> {
   const configured = process.env.REDIS_URL;
   if (configured !== undefined && configured !== '') return resolveRedis(configured, createLogger(), '');
-  if (await answers(DEFAULT_REDIS_URL)) {
+  if (await answersPing(DEFAULT_REDIS_URL, 1_000)) {
     return { url: DEFAULT_REDIS_URL, description: 'the local Redis at 127.0.0.1:6379', stop: async () => {} };
   }
   const resolved = await resolveRedis(
@@ -33,7 +19,7 @@ export async function benchRedis(): Promise<ResolvedRedis> {
     createLogger({ level: 'warn' }),
     path.join(tmpdir(), `leadscore-bench-redis-${process.pid}`),
   );
-  if (!(await answers(resolved.url))) {
+  if (!(await answersPing(resolved.url, 1_000))) {
     throw new Error(
       'no Redis: install redis-server (Debian/Ubuntu: apt-get install -y redis-server; macOS: brew install redis) or set REDIS_URL',
     );

@@ -34,7 +34,8 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function answersPing(url: string, timeoutMs: number): Promise<boolean> {
+/** Whether a Redis answers PING at the URL within the timeout. */
+export async function answersPing(url: string, timeoutMs: number): Promise<boolean> {
   const client = new Redis(url, {
     lazyConnect: true,
     enableOfflineQueue: false,

@@ -176,11 +176,12 @@ export async function buildTrainingExamples(
 export function examplesOfPart(
   examples: TrainingExamples,
   part: SplitPart,
+  keep: (row: number) => boolean = () => true,
 ): TrainingData & { weights: Float64Array; snapshotTimes: Float64Array; leadIds: string[] } {
   const width = examples.featureNames.length;
   const rowsInPart: number[] = [];
   for (let row = 0; row < examples.numRows; row += 1)
-    if (examples.split.parts[row] === part) rowsInPart.push(row);
+    if (examples.split.parts[row] === part && keep(row)) rowsInPart.push(row);
   const values = new Float64Array(rowsInPart.length * width);
   const labels = new Uint8Array(rowsInPart.length);
   const weights = new Float64Array(rowsInPart.length);

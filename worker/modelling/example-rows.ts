@@ -1,6 +1,6 @@
 import type { TrainingData } from '../engine/boosting/train.ts';
 import type { SplitPart } from '../features/time-split.ts';
-import type { TrainingExamples } from '../features/training-examples.ts';
+import { examplesOfPart, type TrainingExamples } from '../features/training-examples.ts';
 
 /** Some rows of the training examples, as the trainer and the metrics take them. */
 export interface ExampleRows extends TrainingData {
@@ -18,33 +18,8 @@ export function rowsOf(
   part: SplitPart,
   keep: (row: number) => boolean = () => true,
 ): ExampleRows {
-  const width = examples.featureNames.length;
-  const selected: number[] = [];
-  for (let row = 0; row < examples.numRows; row += 1) {
-    if (examples.split.parts[row] === part && keep(row)) selected.push(row);
-  }
-  const values = new Float64Array(selected.length * width);
-  const labels = new Uint8Array(selected.length);
-  const weights = new Float64Array(selected.length);
-  const snapshotTimes = new Float64Array(selected.length);
-  const leadIds: string[] = [];
-  selected.forEach((row, index) => {
-    values.set(examples.values.subarray(row * width, (row + 1) * width), index * width);
-    labels[index] = examples.labels[row];
-    weights[index] = examples.weights[row];
-    snapshotTimes[index] = examples.snapshotTimes[row];
-    leadIds.push(examples.leadIds[row]);
-  });
-  return {
-    matrix: { numRows: selected.length, numFeatures: width, values },
-    values,
-    labels,
-    featureNames: examples.featureNames,
-    categorical: examples.categorical,
-    weights,
-    snapshotTimes,
-    leadIds,
-  };
+  const rows = examplesOfPart(examples, part, keep);
+  return { ...rows, values: rows.matrix.values as Float64Array, featureNames: examples.featureNames };
 }
 
 /** Distinct leads among the rows, and distinct leads with at least one positive row. */

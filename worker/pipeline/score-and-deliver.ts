@@ -9,7 +9,11 @@ import type { SegmentRouting } from '../routing/routing-decisions.ts';
 import type { RoutingFigures, RoutingService } from '../routing/routing-service.ts';
 import { scoreTenant, type TenantScoringResult } from '../scoring/score-tenant.ts';
 import type { ScoringModel } from '../scoring/scoring-model.ts';
-import type { WritebackFigures, WritebackService } from '../writeback/writeback-service.ts';
+import {
+  emptyWritebackFigures,
+  type WritebackFigures,
+  type WritebackService,
+} from '../writeback/writeback-service.ts';
 
 /** What routing does in each segment, from the settings RevOps saved; a segment that does nothing is left out. */
 export function segmentRoutings(settings: Settings): SegmentRouting[] {
@@ -81,15 +85,7 @@ export async function scoreAndDeliver(
   const segmentOf = new Map<string, string>();
   const held = (leadId: string) =>
     inHoldout(tenantId, leadId, holdoutShare.get(segmentOf.get(leadId) ?? '') ?? 0);
-  const writeback: WritebackFigures = {
-    writes: 0,
-    skippedUnchanged: 0,
-    skippedHoldout: 0,
-    skippedUnknown: 0,
-    failed: 0,
-    failures: [],
-    calls: 0,
-  };
+  const writeback = emptyWritebackFigures();
   const seconds = { score: 0, writeback: 0, routing: 0 };
   const all: ScoreRecord[] = [];
   let changed = 0;

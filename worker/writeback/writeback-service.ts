@@ -39,6 +39,18 @@ export interface WritebackFigures {
   calls: number;
 }
 
+export function emptyWritebackFigures(): WritebackFigures {
+  return {
+    writes: 0,
+    skippedUnchanged: 0,
+    skippedHoldout: 0,
+    skippedUnknown: 0,
+    failed: 0,
+    failures: [],
+    calls: 0,
+  };
+}
+
 export interface WritebackDeps {
   state: WritebackStateRepository;
   leads: { get(tenantId: string, leadId: string): Promise<Lead | undefined> };
@@ -70,15 +82,7 @@ export class WritebackService {
 
   async writeBack(input: WritebackInput): Promise<WritebackFigures> {
     const { tenantId, connector } = input;
-    const figures: WritebackFigures = {
-      writes: 0,
-      skippedUnchanged: 0,
-      skippedHoldout: 0,
-      skippedUnknown: 0,
-      failed: 0,
-      failures: [],
-      calls: 0,
-    };
+    const figures = emptyWritebackFigures();
     // The last score of a lead wins when a batch names it twice.
     const latest = new Map<string, Score>();
     for (const score of input.scores) {

@@ -96,7 +96,7 @@ export async function connectHubspotToSandbox(
   options: SandboxInstallOptions,
 ): Promise<HubspotConnector> {
   const tokens = await sandboxHubspotTokens(sandbox);
-  // Budgets of its own, still at HubSpot's pace (4 searches per second, 100 other calls per 10 s),
+  // Budgets of its own, still at HubSpot's pace (4 searches per second, 105 other calls per 10 s),
   // so runs do not share one and never trip the sandbox's 110-per-10-s limit.
   return new HubspotConnector(
     { ...baseContext(options, tokens, 'hubspot'), baseUrls: { api: sandbox.baseUrl } },

@@ -6,7 +6,7 @@ import type { CallBudget, RedisRollingBucket } from './redis-rolling-bucket.ts';
  * apps about 110 calls per 10 s per portal and about 5 searches per second, apart.
  */
 export const hubspotBudgets = {
-  calls: { name: 'hubspot-calls', capacity: 100, intervalMs: 10_000 },
+  calls: { name: 'hubspot-calls', capacity: 105, intervalMs: 10_000 },
   searches: { name: 'hubspot-searches', capacity: 4, intervalMs: 1_000 },
 } as const satisfies Record<string, CallBudget>;
 

@@ -1,7 +1,7 @@
 import { searchRequestsPerSecond, tenSecondlyWindowMs } from './constants.ts';
 
-/** OAuth apps get about 110 calls per rolling 10 s per portal (searches apart); 100 leaves room. */
-export const generalRequestsPerTenSeconds = 100;
+/** OAuth apps get about 110 calls per rolling 10 s per portal (searches apart); 105 leaves room for calls in flight. */
+export const generalRequestsPerTenSeconds = 105;
 
 /** Time source; tests swap in fake timers, which replace both Date.now and setTimeout. */
 export interface Clock {

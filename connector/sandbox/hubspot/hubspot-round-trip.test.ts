@@ -27,7 +27,7 @@ async function install(options: SandboxOptions) {
     tokens: { ...tokens, expiresAt: Date.now() - 1_000 },
     baseUrls: { api: sandbox.baseUrl },
   });
-  // Fresh budgets per test, still at HubSpot's pace: 4 searches per second, 100 other calls per 10 s.
+  // Fresh budgets per test, still at HubSpot's pace: 4 searches per second, 105 other calls per 10 s.
   const connector = new HubspotConnector(context, {
     searchBucket: new RollingTokenBucket(4, 1_000),
     callBucket: new RollingTokenBucket(100, 10_000),

@@ -111,7 +111,7 @@ describe('sandbox HubSpot ten-secondly budget', () => {
     for (let call = 0; call < 250; call += 1) await connector.fetchLeads([String(call + 1)]);
     expect(connector.api.calls).toBe(250);
     expect(sandbox.hubspot.state.rejected.tenSecondly).toBe(0);
-    // 250 calls at 100 per 10 s: two full waits of one window each.
+    // 250 calls at 105 per 10 s: two full waits of one window each.
     expect(clock.slept).toBe(20_000);
   });
 

@@ -53,6 +53,9 @@ function decodeState(value: string, tenantId: string, what: string): LeadRouting
   });
 }
 
+/** Leads per Redis command when reading or writing many states. */
+const CHUNK = 1_000;
+
 /** Braces never appear in a lead id, so this field cannot collide with one. */
 const BASELINE_FIELD = '{baseline}';
 
@@ -74,22 +77,30 @@ export class RoutingStateRepository {
     const found = new Map<string, LeadRoutingState>();
     if (leadIds.length === 0) return found;
     for (const leadId of leadIds) assertRecordId(tenantId, 'lead id', leadId);
-    const values = await this.redis.hmget(tenantKeys(tenantId).routing, ...leadIds);
-    values.forEach((value, index) => {
-      const leadId = leadIds[index]!;
-      if (value !== null) found.set(leadId, decodeState(value, tenantId, `routing state of ${leadId}`));
-    });
+    // In chunks: one command per 1,000 leads, not a hundred thousand arguments in one call.
+    for (let start = 0; start < leadIds.length; start += CHUNK) {
+      const chunk = leadIds.slice(start, start + CHUNK);
+      const values = await this.redis.hmget(tenantKeys(tenantId).routing, ...chunk);
+      values.forEach((value, index) => {
+        const leadId = chunk[index] ?? '';
+        if (value !== null) found.set(leadId, decodeState(value, tenantId, `routing state of ${leadId}`));
+      });
+    }
     return found;
   }
 
   async saveStates(tenantId: string, states: ReadonlyMap<string, LeadRoutingState>): Promise<void> {
     if (states.size === 0) return;
-    const fields: string[] = [];
+    let fields: string[] = [];
     for (const [leadId, state] of states) {
       assertRecordId(tenantId, 'lead id', leadId);
       fields.push(leadId, encodeState(leadRoutingSchema.parse(state)));
+      if (fields.length === 2 * CHUNK) {
+        await this.redis.hset(tenantKeys(tenantId).routing, ...fields);
+        fields = [];
+      }
     }
-    await this.redis.hset(tenantKeys(tenantId).routing, ...fields);
+    if (fields.length > 0) await this.redis.hset(tenantKeys(tenantId).routing, ...fields);
   }
 
   async hasBaseline(tenantId: string): Promise<boolean> {

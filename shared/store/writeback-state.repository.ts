@@ -29,6 +29,9 @@ export function writeIdempotencyKey(
  * Stored per lead as `<content hash>|<model version>`; the idempotency key follows from them (and
  * the tenant and lead), so it is computed on read rather than kept: a few bytes per lead, not 90.
  */
+/** Leads per Redis command when reading many states. */
+const CHUNK = 1_000;
+
 const storedPattern = /^([^|]+)\|(.+)$/;
 
 /** Per lead, the last write-back the CRM confirmed; recorded only after that confirmation. */
@@ -39,24 +42,28 @@ export class WritebackStateRepository {
     const found = new Map<string, WrittenState>();
     if (leadIds.length === 0) return found;
     for (const leadId of leadIds) assertRecordId(tenantId, 'lead id', leadId);
-    const values = await this.redis.hmget(tenantKeys(tenantId).writeback, ...leadIds);
-    values.forEach((value, index) => {
-      if (value === null) return;
-      const parsed = storedPattern.exec(value);
-      if (parsed === null) {
-        throw new StoreError('INVALID_INPUT', `write-back state of lead ${leadIds[index]} is unreadable`, {
-          tenantId,
+    // In chunks: one command per 1,000 leads, not a hundred thousand arguments in one call.
+    for (let start = 0; start < leadIds.length; start += CHUNK) {
+      const chunk = leadIds.slice(start, start + CHUNK);
+      const values = await this.redis.hmget(tenantKeys(tenantId).writeback, ...chunk);
+      values.forEach((value, index) => {
+        if (value === null) return;
+        const leadId = chunk[index] ?? '';
+        const parsed = storedPattern.exec(value);
+        if (parsed === null) {
+          throw new StoreError('INVALID_INPUT', `write-back state of lead ${leadId} is unreadable`, {
+            tenantId,
+          });
+        }
+        const contentHash = parsed[1] ?? '';
+        const modelVersion = parsed[2] ?? '';
+        found.set(leadId, {
+          contentHash,
+          modelVersion,
+          idempotencyKey: writeIdempotencyKey(tenantId, leadId, modelVersion, contentHash),
         });
-      }
-      const contentHash = parsed[1] ?? '';
-      const modelVersion = parsed[2] ?? '';
-      const leadId = leadIds[index] ?? '';
-      found.set(leadId, {
-        contentHash,
-        modelVersion,
-        idempotencyKey: writeIdempotencyKey(tenantId, leadId, modelVersion, contentHash),
       });
-    });
+    }
     return found;
   }
 

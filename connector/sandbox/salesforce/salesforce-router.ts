@@ -232,15 +232,12 @@ function mountRest(
       DailyApiRequests: { Max: state.dailyApiLimit, Remaining: state.dailyApiLimit - state.apiUsed },
     });
   });
-  router.post('/services/data/:version/sobjects/Task', express.json(), (request, response) => {
-    const body = request.body as Record<string, unknown>;
-    if (typeof body.WhoId !== 'string' || !store.get(body.WhoId)) {
-      return restError(response, 400, 'INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id');
-    }
+  /** A Task created by the integration user, stamped as Salesforce stamps new records; its id. */
+  const insertTask = (fields: Record<string, unknown>): string => {
     const id = store.newId('Task');
     const at = store.stamp();
     store.put('Task', {
-      ...body,
+      ...fields,
       Id: id,
       CreatedDate: at,
       CreatedById: state.userId,
@@ -248,22 +245,34 @@ function mountRest(
       LastModifiedById: state.userId,
       SystemModstamp: at,
     });
+    return id;
+  };
+  /** The records of an sObject Collections body; undefined once a body over 200 records was refused. */
+  const collectionRecords = (body: unknown, response: Response) => {
+    const records = (body as { records?: Record<string, unknown>[] }).records ?? [];
+    if (records.length <= 200) return records;
+    restError(
+      response,
+      400,
+      'EXCEEDED_ID_LIMIT',
+      'record limit reached. cannot submit more than 200 records into this call',
+    );
+    return undefined;
+  };
+  router.post('/services/data/:version/sobjects/Task', express.json(), (request, response) => {
+    const body = request.body as Record<string, unknown>;
+    if (typeof body.WhoId !== 'string' || !store.get(body.WhoId)) {
+      return restError(response, 400, 'INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id');
+    }
+    const id = insertTask(body);
     response.status(201).json({ id, success: true, errors: [] });
   });
   router.post(
     '/services/data/:version/composite/sobjects',
     express.json({ limit: '5mb' }),
     (request, response) => {
-      const body = request.body as { allOrNone?: boolean; records?: Record<string, unknown>[] };
-      const records = body.records ?? [];
-      if (records.length > 200) {
-        return restError(
-          response,
-          400,
-          'EXCEEDED_ID_LIMIT',
-          'record limit reached. cannot submit more than 200 records into this call',
-        );
-      }
+      const records = collectionRecords(request.body, response);
+      if (records === undefined) return;
       // allOrNone false: each record stands alone; only Task creation is emulated.
       response.json(
         records.map((record) => {
@@ -281,18 +290,7 @@ function mountRest(
               ],
             };
           }
-          const id = store.newId('Task');
-          const at = store.stamp();
-          store.put('Task', {
-            ...fields,
-            Id: id,
-            CreatedDate: at,
-            CreatedById: state.userId,
-            LastModifiedDate: at,
-            LastModifiedById: state.userId,
-            SystemModstamp: at,
-          });
-          return { id, success: true, errors: [] };
+          return { id: insertTask(fields), success: true, errors: [] };
         }),
       );
     },
@@ -301,16 +299,8 @@ function mountRest(
     '/services/data/:version/composite/sobjects',
     express.json({ limit: '5mb' }),
     (request, response) => {
-      const body = request.body as { allOrNone?: boolean; records?: Record<string, unknown>[] };
-      const records = body.records ?? [];
-      if (records.length > 200) {
-        return restError(
-          response,
-          400,
-          'EXCEEDED_ID_LIMIT',
-          'record limit reached. cannot submit more than 200 records into this call',
-        );
-      }
+      const records = collectionRecords(request.body, response);
+      if (records === undefined) return;
       response.json(
         records.map((record) => {
           const { attributes: _attributes, id, ...fields } = record;

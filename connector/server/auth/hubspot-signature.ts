@@ -26,8 +26,8 @@ const DECODED_ESCAPES: Record<string, string> = {
 };
 
 export function normaliseSignedUri(uri: string): string {
-  return uri.replace(/%(3A|2F|3F|40|21|24|27|28|29|2A|2C|3B)/gi, (escape) => {
-    return DECODED_ESCAPES[escape.toUpperCase()] ?? escape;
+  return uri.replace(/%(3A|2F|3F|40|21|24|27|28|29|2A|2C|3B)/gi, (encoded) => {
+    return DECODED_ESCAPES[encoded.toUpperCase()] ?? encoded;
   });
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, loadConfig, sessionSigningKey } from './config.ts';
 
 function errorFor(env: NodeJS.ProcessEnv): ConfigError {
   try {
@@ -21,6 +21,7 @@ describe('loadConfig', () => {
       WORKER_GRACE_MS: 30_000,
       SYNC_EVERY_MINUTES: 15,
       SYNC_RECONCILE_CRON: '0 2 * * *',
+      TENANT_RETENTION_DAYS: 30,
     });
   });
 
@@ -86,10 +87,41 @@ describe('loadConfig', () => {
     expect(error.message).not.toContain('my-super-secret-key');
   });
 
-  it('requires the token encryption key in production', () => {
+  it('requires the token encryption key and the session signing key in production', () => {
     expect(errorFor({ NODE_ENV: 'production' }).variable).toBe('TOKEN_ENCRYPTION_KEY');
-    expect(loadConfig({ NODE_ENV: 'production', TOKEN_ENCRYPTION_KEY: 'ab'.repeat(32) }).NODE_ENV).toBe(
-      'production',
+    const withTokenKey = { NODE_ENV: 'production', TOKEN_ENCRYPTION_KEY: 'ab'.repeat(32) };
+    expect(errorFor(withTokenKey).message).toBe(
+      'Invalid configuration: SESSION_SIGNING_KEY is required when NODE_ENV=production: 64 hex characters from `openssl rand -hex 32`',
     );
+    expect(loadConfig({ ...withTokenKey, SESSION_SIGNING_KEY: 'cd'.repeat(32) }).NODE_ENV).toBe('production');
+  });
+
+  it('validates the install settings and hides their secrets', () => {
+    expect(loadConfig({ TENANT_RETENTION_DAYS: '90' }).TENANT_RETENTION_DAYS).toBe(90);
+    expect(errorFor({ TENANT_RETENTION_DAYS: '0' }).message).toBe(
+      'Invalid configuration: TENANT_RETENTION_DAYS must be a whole number of days between 1 and 3650 (got "0")',
+    );
+    expect(errorFor({ TENANT_RETENTION_DAYS: '4000' }).variable).toBe('TENANT_RETENTION_DAYS');
+    const badKey = errorFor({ SESSION_SIGNING_KEY: 'not-hex-secret-value' });
+    expect(badKey.message).toContain('SESSION_SIGNING_KEY must be 64 hex characters');
+    expect(badKey.message).toContain('(value hidden)');
+    expect(badKey.message).not.toContain('not-hex-secret-value');
+    expect(
+      loadConfig({ SALESFORCE_CANVAS_CONSUMER_SECRET: 'canvas' }).SALESFORCE_CANVAS_CONSUMER_SECRET,
+    ).toBe('canvas');
+  });
+
+  it('makes one random signing key per process outside production, with one warning', () => {
+    const warnings: string[] = [];
+    const first = sessionSigningKey({ NODE_ENV: 'development' }, (line) => warnings.push(line));
+    const second = sessionSigningKey({ NODE_ENV: 'test' }, (line) => warnings.push(line));
+    expect(first.length).toBe(32);
+    expect(second.equals(first)).toBe(true);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('SESSION_SIGNING_KEY is not set');
+    expect(
+      sessionSigningKey({ NODE_ENV: 'production', SESSION_SIGNING_KEY: 'ef'.repeat(32) }).toString('hex'),
+    ).toBe('ef'.repeat(32));
+    expect(() => sessionSigningKey({ NODE_ENV: 'production' })).toThrow(/SESSION_SIGNING_KEY is required/);
   });
 });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -45,6 +46,26 @@ export const configSchema = z.object({
   SALESFORCE_CLIENT_SECRET: z.string().min(1).optional(),
   HUBSPOT_CLIENT_ID: z.string().min(1).optional(),
   HUBSPOT_CLIENT_SECRET: z.string().min(1).optional(),
+  /** The Connected App's consumer secret: Salesforce signs Canvas requests with it (HMAC-SHA256). */
+  SALESFORCE_CANVAS_CONSUMER_SECRET: z.string().min(1).optional(),
+  /**
+   * Signs OAuth `state` values and panel session tokens. Required in production; elsewhere a random
+   * key is made per process (see sessionSigningKey), so states and sessions die with the process.
+   */
+  SESSION_SIGNING_KEY: z
+    .string()
+    .regex(
+      /^[0-9a-fA-F]{64}$/,
+      'must be 64 hex characters (a 256-bit key): generate one with `openssl rand -hex 32`',
+    )
+    .optional(),
+  /** Days a paused or disconnected tenant's data is kept before it is purged. */
+  TENANT_RETENTION_DAYS: z.coerce
+    .number({ error: 'must be a whole number of days between 1 and 3650' })
+    .int('must be a whole number of days between 1 and 3650')
+    .min(1, 'must be a whole number of days between 1 and 3650')
+    .max(3650, 'must be a whole number of days between 1 and 3650')
+    .default(30),
   PUBLIC_URL: z
     .url({
       protocol: /^https?$/,
@@ -80,7 +101,15 @@ const SECRET_VARIABLES = new Set([
   'TOKEN_ENCRYPTION_KEYS_PREVIOUS',
   'SALESFORCE_CLIENT_SECRET',
   'HUBSPOT_CLIENT_SECRET',
+  'SALESFORCE_CANVAS_CONSUMER_SECRET',
+  'SESSION_SIGNING_KEY',
 ]);
+
+/** Variables production cannot run without, and how to make each. */
+const REQUIRED_IN_PRODUCTION = {
+  TOKEN_ENCRYPTION_KEY: 'is required when NODE_ENV=production: 64 hex characters from `openssl rand -hex 32`',
+  SESSION_SIGNING_KEY: 'is required when NODE_ENV=production: 64 hex characters from `openssl rand -hex 32`',
+} as const;
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -101,11 +130,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   );
   const result = configSchema.safeParse(present);
   if (result.success) {
-    if (result.data.NODE_ENV === 'production' && result.data.TOKEN_ENCRYPTION_KEY === undefined) {
-      throw new ConfigError(
-        'TOKEN_ENCRYPTION_KEY',
-        'is required when NODE_ENV=production: 64 hex characters from `openssl rand -hex 32`',
-      );
+    if (result.data.NODE_ENV === 'production') {
+      for (const [variable, problem] of Object.entries(REQUIRED_IN_PRODUCTION)) {
+        if (result.data[variable as keyof typeof REQUIRED_IN_PRODUCTION] === undefined) {
+          throw new ConfigError(variable, problem);
+        }
+      }
     }
     return result.data;
   }
@@ -132,4 +162,29 @@ export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
     }
     throw error;
   }
+}
+
+/** Made once per process when SESSION_SIGNING_KEY is unset outside production. */
+let processSigningKey: Buffer | undefined;
+
+/**
+ * The key that signs OAuth states and session tokens. Without SESSION_SIGNING_KEY (never in
+ * production: loadConfig refuses that) a random key lives as long as the process, and `warn` says so
+ * once: states and sessions then do not survive a restart nor work across several server processes.
+ */
+export function sessionSigningKey(
+  config: Pick<Config, 'SESSION_SIGNING_KEY' | 'NODE_ENV'>,
+  warn: (message: string) => void = () => {},
+): Buffer {
+  if (config.SESSION_SIGNING_KEY !== undefined) return Buffer.from(config.SESSION_SIGNING_KEY, 'hex');
+  if (config.NODE_ENV === 'production') {
+    throw new ConfigError('SESSION_SIGNING_KEY', REQUIRED_IN_PRODUCTION.SESSION_SIGNING_KEY);
+  }
+  if (processSigningKey === undefined) {
+    processSigningKey = randomBytes(32);
+    warn(
+      'SESSION_SIGNING_KEY is not set: using a random key for this process; OAuth states and panel sessions end when it stops',
+    );
+  }
+  return processSigningKey;
 }

@@ -239,7 +239,7 @@ function mountBatches(router: Router, store: HubspotStore, faults: FaultPlan, no
         locked.push(input.id);
         continue;
       }
-      const updated = store.update('contacts', input.id, input.properties, new Date(now()));
+      const updated = store.update('contacts', input.id, input.properties, new Date(now()), 'INTEGRATION');
       if (!updated) {
         missing.push(input.id);
         continue;
@@ -434,7 +434,7 @@ function mountAdmin(router: Router, store: HubspotStore, now: () => number) {
         updatedAt: at,
         archived: false,
       };
-      store.put('tasks', task);
+      store.put('tasks', task, 'INTEGRATION');
       for (const association of input.associations ?? [])
         store.associate(String(association.to.id), 'tasks', id);
       return project(task, Object.keys(input.properties));
@@ -456,7 +456,7 @@ function mountAdmin(router: Router, store: HubspotStore, now: () => number) {
       updatedAt: at,
       archived: false,
     };
-    store.put('tasks', task);
+    store.put('tasks', task, 'INTEGRATION');
     for (const association of body.associations ?? [])
       store.associate(String(association.to.id), 'tasks', id);
     response.status(201).json(project(task, Object.keys(body.properties)));

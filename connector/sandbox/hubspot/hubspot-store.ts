@@ -36,7 +36,22 @@ export interface StoredWebEvent {
   properties: Record<string, string>;
 }
 
+/**
+ * One write to a portal object, for the sandbox's webhooks. `source` is HubSpot's changeSource:
+ * writes through the API are 'INTEGRATION'; people and simulated activity default to 'CRM_UI'.
+ */
+export interface HubspotObjectChange {
+  type: string;
+  change: 'creation' | 'propertyChange' | 'deletion' | 'privacyDeletion';
+  object: StoredObject;
+  /** Properties whose value the write changed (all set ones for a creation). */
+  properties: string[];
+  source: string;
+}
+
 export class HubspotStore {
+  /** Called after every creation, property change and archive made through this class. */
+  readonly changeListeners = new Set<(change: HubspotObjectChange) => void>();
   /** Web analytics events in the order they were recorded (Enterprise portals). */
   readonly webEvents: StoredWebEvent[] = [];
   /** Objects by type (contacts, emails, meetings, calls, notes, tasks, deals), then id. */
@@ -123,9 +138,23 @@ export class HubspotStore {
     return String(this.nextId);
   }
 
-  put(type: string, object: StoredObject): void {
+  put(type: string, object: StoredObject, source = 'CRM_UI'): void {
+    const existed = this.typeMap(type).has(object.id);
     this.typeMap(type).set(object.id, object);
     this.revision += 1;
+    const properties = Object.keys(object.properties).filter((name) => object.properties[name] !== null);
+    this.emitChange({ type, change: existed ? 'propertyChange' : 'creation', object, properties, source });
+  }
+
+  /** Subscribes to object changes; returns the unsubscribe. */
+  onChange(listener: (change: HubspotObjectChange) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  /** Tells listeners of a change made outside put, update and archive (a privacy deletion). */
+  emitChange(change: HubspotObjectChange): void {
+    for (const listener of this.changeListeners) listener(change);
   }
 
   associate(contactId: string, toType: string, toId: string): void {
@@ -144,23 +173,32 @@ export class HubspotStore {
   }
 
   /** Sets properties as HubSpot does: lastmodifieddate moves to the time of the write. */
-  update(type: string, id: string, properties: Record<string, string>, now: Date): StoredObject | undefined {
+  update(
+    type: string,
+    id: string,
+    properties: Record<string, string>,
+    now: Date,
+    source = 'CRM_UI',
+  ): StoredObject | undefined {
     const object = this.typeMap(type).get(id);
     if (!object || object.archived) return undefined;
+    const changed = Object.keys(properties).filter((name) => object.properties[name] !== properties[name]);
     Object.assign(object.properties, properties);
     this.revision += 1;
     const stamp = now.toISOString();
     object.updatedAt = stamp;
     if (type === 'contacts') object.properties.lastmodifieddate = stamp;
     else object.properties.hs_lastmodifieddate = stamp;
+    this.emitChange({ type, change: 'propertyChange', object, properties: changed, source });
     return object;
   }
 
-  archive(type: string, id: string, now: Date): void {
+  archive(type: string, id: string, now: Date, source = 'CRM_UI'): void {
     const object = this.typeMap(type).get(id);
     if (!object) return;
     object.archived = true;
     this.revision += 1;
     object.archivedAt = now.toISOString();
+    this.emitChange({ type, change: 'deletion', object, properties: [], source });
   }
 }

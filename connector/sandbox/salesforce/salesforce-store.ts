@@ -45,7 +45,20 @@ const prefixes: Record<string, string> = {
   '701': 'Campaign',
 };
 
+/** One write to a record, as an Apex trigger would see it: for the sandbox's change webhooks. */
+export interface SfRecordChange {
+  object: string;
+  change: 'insert' | 'update' | 'delete';
+  /** The record after the write (before it, for a delete). */
+  record: SfRecord;
+  /** The fields the write set: every field of an inserted or deleted record. */
+  fields: string[];
+  modifiedById: string;
+}
+
 export class SalesforceStore {
+  /** Called after every insert, update and delete made through put, update and delete. */
+  readonly changeListeners = new Set<(change: SfRecordChange) => void>();
   readonly objects = new Map<string, Map<string, SfRecord>>();
   readonly deleted = new Map<string, { id: string; deletedDate: string }[]>();
   /** Effective score writes per record id (Collections updates that succeeded). */
@@ -77,7 +90,20 @@ export class SalesforceStore {
   }
 
   put(object: string, record: SfRecord): void {
+    const change = this.table(object).has(record.Id) ? 'update' : 'insert';
     this.table(object).set(record.Id, record);
+    const modifiedById = typeof record.LastModifiedById === 'string' ? record.LastModifiedById : humanUserId;
+    this.emitChange({ object, change, record, fields: Object.keys(record), modifiedById });
+  }
+
+  /** Subscribes to record changes; returns the unsubscribe. */
+  onChange(listener: (change: SfRecordChange) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  private emitChange(change: SfRecordChange): void {
+    for (const listener of this.changeListeners) listener(change);
   }
 
   keyPrefixOf(object: string): string | null {
@@ -108,15 +134,22 @@ export class SalesforceStore {
       SystemModstamp: stamp,
       LastModifiedById: modifiedById,
     });
+    const object = this.objectOf(id) ?? 'Unknown';
+    this.emitChange({ object, change: 'update', record, fields: Object.keys(fields), modifiedById });
     return record;
   }
 
-  delete(id: string): void {
+  delete(id: string, deletedById = humanUserId): void {
     const object = this.objectOf(id);
+    const record = object ? this.objects.get(object)?.get(id) : undefined;
     if (!object || !this.objects.get(object)?.delete(id)) return;
     const list = this.deleted.get(object) ?? [];
     list.push({ id, deletedDate: this.stamp() });
     this.deleted.set(object, list);
+    if (record) {
+      const fields = Object.keys(record);
+      this.emitChange({ object, change: 'delete', record, fields, modifiedById: deletedById });
+    }
   }
 
   count(object: string): number {

@@ -31,6 +31,84 @@ export const modelVersionMetaSchema = z.strictObject({
 export type ModelVersionMeta = z.infer<typeof modelVersionMetaSchema>;
 export type NewModelVersion = Omit<ModelVersionMeta, 'id' | 'tenantId'>;
 
+/**
+ * One test-window example of a version as the threshold preview reads it: the lead, the segment the
+ * lead was in at training time, the 0-100 score the version gives the example, its label, its snapshot
+ * time and its weight (1 unless negatives were sampled down).
+ */
+export interface TestWindowExample {
+  leadId: string;
+  segment: string;
+  score: number;
+  label: 0 | 1;
+  snapshotAtMs: number;
+  weight: number;
+}
+
+/**
+ * Stored columnar in the version's hash (field `test-window`): lead ids and segments once each, then
+ * one small integer per example and column; snapshot times in epoch seconds (snapshot grids are whole
+ * days); weights only when one is not 1. About 12 bytes per example.
+ */
+const storedTestWindowSchema = z.strictObject({
+  leads: z.array(z.string()),
+  segments: z.array(z.string()),
+  lead: z.array(z.number().int().nonnegative()),
+  segment: z.array(z.number().int().nonnegative()),
+  score: z.array(z.number().int().min(0).max(100)),
+  label: z.array(z.union([z.literal(0), z.literal(1)])),
+  at: z.array(z.number().int()),
+  weight: z.array(z.number().positive()).optional(),
+});
+type StoredTestWindow = z.infer<typeof storedTestWindowSchema>;
+
+const TEST_WINDOW_FIELD = 'test-window';
+
+function encodeTestWindow(examples: readonly TestWindowExample[]): StoredTestWindow {
+  const leads = new Map<string, number>();
+  const segments = new Map<string, number>();
+  const indexOf = (map: Map<string, number>, value: string) => {
+    let index = map.get(value);
+    if (index === undefined) {
+      index = map.size;
+      map.set(value, index);
+    }
+    return index;
+  };
+  const stored: StoredTestWindow = {
+    leads: [],
+    segments: [],
+    lead: [],
+    segment: [],
+    score: [],
+    label: [],
+    at: [],
+  };
+  for (const example of examples) {
+    stored.lead.push(indexOf(leads, example.leadId));
+    stored.segment.push(indexOf(segments, example.segment));
+    stored.score.push(example.score);
+    stored.label.push(example.label);
+    stored.at.push(Math.round(example.snapshotAtMs / 1000));
+  }
+  if (examples.some((example) => example.weight !== 1))
+    stored.weight = examples.map((example) => example.weight);
+  stored.leads = [...leads.keys()];
+  stored.segments = [...segments.keys()];
+  return stored;
+}
+
+function decodeTestWindow(stored: StoredTestWindow): TestWindowExample[] {
+  return stored.lead.map((leadIndex, row) => ({
+    leadId: stored.leads[leadIndex] ?? '',
+    segment: stored.segments[stored.segment[row] ?? 0] ?? '',
+    score: stored.score[row] ?? 0,
+    label: stored.label[row] ?? 0,
+    snapshotAtMs: (stored.at[row] ?? 0) * 1000,
+    weight: stored.weight?.[row] ?? 1,
+  }));
+}
+
 export interface StoredModelVersion {
   meta: ModelVersionMeta;
   /** The LightGBM text model, exactly as saved. */
@@ -75,7 +153,12 @@ export class ModelsRepository {
   constructor(private readonly redis: RedisClient) {}
 
   /** Saves a new version under the next id of its segment (`smb-v1`, `smb-v2`, ...). */
-  async create(tenantId: string, version: NewModelVersion, text: string): Promise<ModelVersionMeta> {
+  async create(
+    tenantId: string,
+    version: NewModelVersion,
+    text: string,
+    options: { testWindow?: readonly TestWindowExample[] } = {},
+  ): Promise<ModelVersionMeta> {
     const keys = tenantKeys(tenantId);
     const slug = segmentSlug(version.segment);
     // Checked before a number is taken, so a refused version leaves no gap in the numbering.
@@ -92,6 +175,13 @@ export class ModelsRepository {
     const transaction = this.redis.multi();
     transaction.hset(keys.modelVersion(meta.id), 'meta', JSON.stringify(meta), 'text', text);
     transaction.zadd(keys.models, Date.parse(meta.createdAt), meta.id);
+    if (options.testWindow !== undefined) {
+      transaction.hset(
+        keys.modelVersion(meta.id),
+        TEST_WINDOW_FIELD,
+        JSON.stringify(encodeTestWindow(options.testWindow)),
+      );
+    }
     await execOrThrow(transaction, `save model version ${meta.id} of ${tenantId}`);
     return meta;
   }
@@ -100,6 +190,51 @@ export class ModelsRepository {
     const [meta, text] = await this.redis.hmget(tenantKeys(tenantId).modelVersion(versionId), 'meta', 'text');
     if (meta === null || text === null) return undefined;
     return { meta: modelVersionMetaSchema.parse(JSON.parse(meta)), text };
+  }
+
+  /** The version's test-window examples (scores by that version), or undefined when none were stored. */
+  async testWindow(tenantId: string, versionId: string): Promise<TestWindowExample[] | undefined> {
+    const stored = await this.redis.hget(tenantKeys(tenantId).modelVersion(versionId), TEST_WINDOW_FIELD);
+    return stored === null ? undefined : decodeTestWindow(this.readTestWindow(tenantId, versionId, stored));
+  }
+
+  /**
+   * Removes one lead's examples from every stored test window (privacy erasure); returns how many
+   * examples went. Versions never change after they are saved, so a rewrite races with nothing but
+   * another erasure, which removes the same entries.
+   */
+  async eraseLeadFromTestWindows(tenantId: string, leadId: string): Promise<number> {
+    const keys = tenantKeys(tenantId);
+    let removed = 0;
+    for (const versionId of await this.redis.zrange(keys.models, 0, '-1')) {
+      const stored = await this.redis.hget(keys.modelVersion(versionId), TEST_WINDOW_FIELD);
+      if (stored === null) continue;
+      const examples = decodeTestWindow(this.readTestWindow(tenantId, versionId, stored));
+      const kept = examples.filter((example) => example.leadId !== leadId);
+      if (kept.length === examples.length) continue;
+      removed += examples.length - kept.length;
+      await this.redis.hset(
+        keys.modelVersion(versionId),
+        TEST_WINDOW_FIELD,
+        JSON.stringify(encodeTestWindow(kept)),
+      );
+    }
+    return removed;
+  }
+
+  private readTestWindow(tenantId: string, versionId: string, stored: string): StoredTestWindow {
+    const parsed = storedTestWindowSchema.safeParse(JSON.parse(stored));
+    if (!parsed.success) {
+      throw new StoreError(
+        'INVALID_INPUT',
+        `stored test window of model version ${versionId} is unreadable`,
+        {
+          tenantId,
+          recordId: versionId,
+        },
+      );
+    }
+    return parsed.data;
   }
 
   /** Every version's metadata, oldest first. */

@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import type { AlertsRepository } from '../../shared/store/alerts.repository.ts';
-import type { ModelsRepository, ModelVersionMeta } from '../../shared/store/models.repository.ts';
+import type {
+  ModelsRepository,
+  ModelVersionMeta,
+  TestWindowExample,
+} from '../../shared/store/models.repository.ts';
 import { type Calibrator, parseCalibrator } from '../engine/calibration/calibrator.ts';
 import type { Model } from '../engine/io/model.ts';
 import { parseLightGbmModel } from '../engine/io/parse-lightgbm-model.ts';
@@ -53,6 +57,8 @@ export type RegisterInput = Pick<
   scale?: unknown;
   /** The newest test window to judge on; the model's own test window when absent. */
   judgeOn?: JudgingRows;
+  /** The test window's examples with their scores, stored with the version (threshold preview). */
+  testWindow?: readonly TestWindowExample[];
 };
 
 function asJson(value: unknown) {
@@ -121,6 +127,7 @@ export class ModelRegistry {
         scale: asJson(input.scale),
       },
       input.modelText,
+      input.testWindow === undefined ? {} : { testWindow: input.testWindow },
     );
     const championId = await models.champion(tenantId, input.segment);
     let challenger: LoadedModelVersion;

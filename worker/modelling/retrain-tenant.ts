@@ -1,5 +1,6 @@
 import type { TrainingExamples } from '../features/training-examples.ts';
 import type { ModelRegistry, PromotionDecision } from './registry.ts';
+import { testWindowOf } from './test-window.ts';
 import {
   type SegmentAssignment,
   type TenantTrainingInput,
@@ -56,12 +57,15 @@ export async function retrainTenant(deps: RetrainDependencies, tenantId: string)
   for (const trained of result.models) {
     const scale = data.scaleOf?.(trained) ?? null;
     const metrics = data.metricsOf?.(trained, scale) ?? trained.metrics;
+    // Kept with the version so the settings page can preview thresholds on the champion's test window.
+    const testWindow = testWindowOf(trained, scale, data.segmentOfLead);
     decisions.push(
       await deps.registry.register(tenantId, {
         ...trained,
         metrics,
         settingsVersion: data.settingsVersion,
         scale,
+        ...(testWindow === undefined ? {} : { testWindow }),
       }),
     );
   }

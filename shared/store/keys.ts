@@ -53,6 +53,8 @@ export function tenantKeys(tenantId: string) {
     settings: `${tag}settings`,
     /** Hash: settings version → the settings saved as that version (JSON), the current one included. */
     settingsHistory: `${tag}settings-versions`,
+    /** List: settings changes (who, when, field paths old → new), newest first, capped. */
+    settingsAudit: `${tag}settings-audit`,
     /** Hash: lead id → the lead's current score (compact encoding, see scores.repository.ts). */
     scores: `${tag}scores`,
     /**
@@ -94,6 +96,21 @@ export function tenantKeys(tenantId: string) {
     championHistory: (segment: string) => `${tag}champion-history:${part('segment', segment, tenantId)}`,
     /** List: model alerts, newest first, capped. */
     alerts: `${tag}alerts`,
+    /** String with a TTL: a HubSpot webhook event id already taken (de-duplication of deliveries). */
+    webhookEvent: (eventId: string) => `${tag}webhook-event:${part('event id', eventId, tenantId)}`,
+    /** String with a TTL: a Salesforce change batch id already taken (de-duplication of retries). */
+    webhookBatch: (batchId: string) => `${tag}webhook-batch:${part('batch id', batchId, tenantId)}`,
+    /** Sorted set: CRM ids of leads waiting for a real-time rescore, scored by their first event's receive time (epoch ms). */
+    rescorePending: `${tag}rescore-pending`,
+    /** String with a short TTL: start (epoch ms) of the tenant's open coalescing window. */
+    rescoreWindow: `${tag}rescore-window`,
+    /** Sorted set: the leads a window's rescore job took from the pending set, kept until the job succeeds. */
+    rescoreTaken: (windowStart: string) => `${tag}rescore-taken:${part('window', windowStart, tenantId)}`,
+    /**
+     * Hash: the tenant's operational counters, added to by every worker process (HINCRBY): scores
+     * written, and the API budget limits the workers last saw (`budget-limit:<name>`).
+     */
+    metrics: `${tag}metrics`,
   };
 }
 
@@ -101,6 +118,28 @@ export type TenantKeys = ReturnType<typeof tenantKeys>;
 
 /** Sorted set (scores 0) of every installed tenant id. */
 export const tenantRegistryKey = `${PREFIX}:{registry}:tenants`;
+
+/**
+ * Keys of operating the service (worker heartbeats, process-wide metrics). They share one slot of
+ * their own (`{ops}`), so reading every heartbeat is one slot-safe MGET on a cluster.
+ */
+export const opsKeys = {
+  /** Hash: worker id → epoch ms of its last heartbeat (kept after the worker stops, for the message). */
+  workers: `${PREFIX}:{ops}:workers`,
+  /** String with a TTL: present while the worker is alive. */
+  worker: (workerId: string) => `${PREFIX}:{ops}:worker:${opsPart('worker id', workerId)}`,
+  /** Hash: histogram of one queue's job durations (bucket counts, sum, count). */
+  jobSeconds: (queue: string) => `${PREFIX}:{ops}:metrics:job-seconds:${opsPart('queue', queue)}`,
+  /** Hash: histogram of event-to-write seconds of one provider's tenants. */
+  eventToWrite: (provider: string) =>
+    `${PREFIX}:{ops}:metrics:event-to-write:${opsPart('provider', provider)}`,
+};
+
+function opsPart(kind: string, value: string): string {
+  const problem = recordIdProblem(value);
+  if (problem !== null) throw new StoreError('INVALID_INPUT', `${kind} "${value.slice(0, 40)}" ${problem}`);
+  return value;
+}
 
 /** Validates a record id the way key building would, for ids stored inside values (links, indexes). */
 export function assertRecordId(tenantId: string, kind: string, value: string): void {
@@ -112,4 +151,18 @@ export function recordIdProblem(value: string): string | null {
   return value.length === 0 || value.length > 512 || FORBIDDEN_IN_ID.test(value)
     ? 'must be 1-512 characters without spaces, braces, glob characters or control characters'
     : null;
+}
+
+/** What an OAuth state nonce may be: base64url, 16-64 characters (the issuer makes 22). */
+const NONCE_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
+
+/**
+ * String with a 10-minute TTL: one issued OAuth `state` nonce, consumed once by the callback. It
+ * belongs to no tenant (the tenant does not exist before the install), so it has its own hash tag.
+ */
+export function oauthStateKey(nonce: string): string {
+  if (!NONCE_PATTERN.test(nonce)) {
+    throw new StoreError('INVALID_INPUT', 'OAuth state nonce must be 16-64 base64url characters');
+  }
+  return `${PREFIX}:{oauth}:state:${nonce}`;
 }

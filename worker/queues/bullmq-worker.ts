@@ -21,7 +21,11 @@ export interface QueueWorkerOptions {
    * stalled more often than BullMQ allows. The worker's entry point records an alert with it.
    */
   onJobFailedForGood?: (job: Job, reason: string) => void | Promise<void>;
+  /** Called after every run of a job, whatever its outcome, with its duration (job-duration metrics). */
+  onJobFinished?: JobFinishedHook;
 }
+
+export type JobFinishedHook = (queue: QueueName, seconds: number) => void;
 
 function asError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
@@ -36,13 +40,20 @@ function asError(error: unknown): Error {
 export function queueProcessor<Q extends QueueName>(
   queue: Q,
   handler: JobHandler<Q>,
-  deps: { tenants: TenantControl; logger: Logger },
+  deps: { tenants: TenantControl; logger: Logger; onJobFinished?: JobFinishedHook },
 ) {
   return async (job: Job, token?: string): Promise<string> => {
+    const started = performance.now();
     const outcome = await runJob(queue, job.data, handler, deps, {
       jobId: job.id ?? '',
       attemptsMade: job.attemptsMade,
     });
+    try {
+      deps.onJobFinished?.(queue, (performance.now() - started) / 1_000);
+    } catch (error) {
+      // A metric is never a reason to fail or retry the job.
+      deps.logger.warn({ err: error, queue }, 'job duration not recorded');
+    }
     switch (outcome.kind) {
       case 'completed':
       case 'skipped':

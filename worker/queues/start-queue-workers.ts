@@ -2,7 +2,7 @@ import type { Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../shared/logger.ts';
 import { checkRedisPolicy } from '../../shared/store/redis-policy.ts';
-import { createQueueWorker } from './bullmq-worker.ts';
+import { createQueueWorker, type JobFinishedHook } from './bullmq-worker.ts';
 import type { JobHandler, JobHandlers } from './job-queue.ts';
 import { type QueueName, queueNames } from './queue-names.ts';
 import type { TenantControl } from './tenant-control.ts';
@@ -24,6 +24,8 @@ export interface StartQueueWorkersOptions {
   concurrency?: number;
   /** A job failed for good (attempts spent, stopped, or stalled too often): record an alert. */
   onJobFailedForGood?: (job: Job, reason: string) => void | Promise<void>;
+  /** After every job run, with its duration: pass `(queue, s) => void metrics.jobFinished(queue, s)`. */
+  onJobFinished?: JobFinishedHook;
 }
 
 /**

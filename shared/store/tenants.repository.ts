@@ -20,6 +20,12 @@ export interface TenantProfile {
    * skip changes made by this user, i.e. LeadScore's own score writes. Null for HubSpot.
    */
   integrationUserId: string | null;
+  /**
+   * Salesforce: the namespace of the LeadScore managed package when the org has it installed
+   * (`leadscore`: its fields are `leadscore__LeadScore_Score__c`...), null for an OAuth-only
+   * connection and for HubSpot.
+   */
+  namespace: string | null;
   settings: Settings;
   installedAt: string;
   status: TenantStatus;
@@ -39,6 +45,7 @@ export interface NewTenant {
   provider: Provider;
   instanceUrl?: string;
   integrationUserId?: string;
+  namespace?: string | null;
   tokens: PlainTokens;
   settings?: Settings;
   installedAt?: string;
@@ -110,6 +117,7 @@ export class TenantsRepository {
         provider: tenant.provider,
         instanceUrl: tenant.instanceUrl ?? null,
         integrationUserId: input.integrationUserId ?? null,
+        namespace: input.namespace ?? null,
         installedAt: tenant.installedAt,
       }),
     );
@@ -134,6 +142,7 @@ export class TenantsRepository {
       provider: Provider;
       instanceUrl: string | null;
       integrationUserId?: string | null;
+      namespace?: string | null;
       installedAt: string;
     };
     return {
@@ -141,6 +150,7 @@ export class TenantsRepository {
       provider: profile.provider,
       instanceUrl: profile.instanceUrl,
       integrationUserId: profile.integrationUserId ?? null,
+      namespace: profile.namespace ?? null,
       installedAt: profile.installedAt,
       settings: settingsSchema.parse(JSON.parse(fields.settings ?? 'null')),
       status: (fields.status ?? 'active') as TenantStatus,
@@ -199,6 +209,66 @@ export class TenantsRepository {
   async saveTokens(tenantId: string, tokens: PlainTokens): Promise<void> {
     await this.require(tenantId);
     await this.redis.hset(tenantKeys(tenantId).tenant, 'tokens', this.seal(tenantId, tokens));
+  }
+
+  /**
+   * A reinstall of an existing tenant (reconnect): new tokens, the connection's instance, user and
+   * namespace, and the status back to active. Settings, data and the webhook secret stay.
+   */
+  async reconnect(
+    tenantId: string,
+    input: Pick<NewTenant, 'tokens' | 'instanceUrl' | 'integrationUserId' | 'namespace'>,
+  ): Promise<TenantProfile> {
+    const key = tenantKeys(tenantId).tenant;
+    const raw = await this.redis.hget(key, 'profile');
+    if (raw === null) throw new StoreError('NOT_FOUND', `tenant ${tenantId} does not exist`, { tenantId });
+    const profile = JSON.parse(raw) as Record<string, unknown>;
+    await this.redis.hset(key, {
+      profile: JSON.stringify({
+        ...profile,
+        instanceUrl: input.instanceUrl ?? profile.instanceUrl ?? null,
+        integrationUserId: input.integrationUserId ?? profile.integrationUserId ?? null,
+        namespace: input.namespace ?? null,
+      }),
+      tokens: this.seal(tenantId, input.tokens),
+      status: 'active',
+      statusReason: '',
+      statusChangedAt: new Date().toISOString(),
+    });
+    await this.redis.zadd(tenantRegistryKey, 0, tenantId);
+    return this.require(tenantId);
+  }
+
+  /**
+   * Stores the secret the CRM signs change webhooks with (sealed like the tokens). Only when the
+   * tenant has none, unless `replace`: a reconnect keeps the secret the package already holds.
+   * Returns whether it was stored.
+   */
+  async saveWebhookSecret(
+    tenantId: string,
+    secret: string,
+    options: { replace?: boolean } = {},
+  ): Promise<boolean> {
+    if (secret.length < 32) {
+      throw new StoreError('INVALID_INPUT', `webhook secret of ${tenantId} must be at least 32 characters`, {
+        tenantId,
+      });
+    }
+    await this.require(tenantId);
+    const key = tenantKeys(tenantId).tenant;
+    const sealed = JSON.stringify(this.ring().seal(secret, `${tenantId}:webhookSecret`));
+    if (options.replace === true) {
+      await this.redis.hset(key, 'webhookSecret', sealed);
+      return true;
+    }
+    return (await this.redis.hsetnx(key, 'webhookSecret', sealed)) === 1;
+  }
+
+  /** The tenant's webhook signing secret in clear, or undefined when it has none. */
+  async webhookSecret(tenantId: string): Promise<string | undefined> {
+    const value = await this.redis.hget(tenantKeys(tenantId).tenant, 'webhookSecret');
+    if (value === null) return undefined;
+    return this.ring().open(JSON.parse(value) as SealedSecret, `${tenantId}:webhookSecret`);
   }
 
   /** The tenant's tokens in clear, or undefined when it has none stored. */

@@ -170,3 +170,29 @@ export class HubspotTokenManager {
     return next;
   }
 }
+
+/**
+ * Deletes a refresh token (`DELETE /oauth/v1/refresh-tokens/:token`): the app loses access to the
+ * portal and the token can no longer be refreshed. Used on uninstall.
+ */
+export async function revokeHubspotRefreshToken(refreshToken: string, apiBase?: string): Promise<void> {
+  const url = new URL(
+    `/oauth/v1/refresh-tokens/${encodeURIComponent(refreshToken)}`,
+    apiBase ?? hubspotDefaults.apiBase,
+  );
+  let response: Response;
+  try {
+    response = await fetch(url, { method: 'DELETE', signal: AbortSignal.timeout(30_000) });
+  } catch (error) {
+    throw parseHubspotError(error, { context: { operation: 'revoke refresh token' } });
+  }
+  if (response.ok) return;
+  const body = (await response.json().catch(() => ({}))) as { status?: string; message?: string };
+  throw new ConnectorError(
+    response.status === 401 || response.status === 403 || response.status === 404
+      ? 'AUTH_REVOKED'
+      : 'UNKNOWN',
+    `HubSpot refused to revoke the refresh token (${response.status}${body.status ? ` ${body.status}` : ''})`,
+    { context: { provider: 'hubspot', operation: 'revoke refresh token', httpStatus: response.status } },
+  );
+}

@@ -11,8 +11,31 @@ interface SaveResult {
   errors?: { statusCode?: string; message?: string } | { statusCode?: string; message?: string }[];
 }
 
-/** The permission set that grants the written fields to the integration user. */
-export const permissionSetName = 'LeadScore_Fields';
+/**
+ * The permission sets an OAuth-only connection creates (the managed package brings its own, with
+ * the same names): users read the fields, admins (and the integration user) read and edit them.
+ * Holding LeadScore_Admin is what makes a Salesforce user a LeadScore admin.
+ */
+export const permissionSetNames = { user: 'LeadScore_User', admin: 'LeadScore_Admin' } as const;
+
+/** Metadata API PermissionSets for the given fields (`Object.Field` full names). */
+export function permissionSetMetadata(fullNames: readonly string[]): Record<string, unknown>[] {
+  return [
+    {
+      fullName: permissionSetNames.user,
+      label: 'LeadScore User',
+      description: 'Lets a user see the LeadScore score, tier and factors on leads and contacts.',
+      fieldPermissions: fullNames.map((field) => ({ field, readable: true, editable: false })),
+    },
+    {
+      fullName: permissionSetNames.admin,
+      label: 'LeadScore Admin',
+      description:
+        'Lets a user change LeadScore settings, and the integration user write the LeadScore fields.',
+      fieldPermissions: fullNames.map((field) => ({ field, readable: true, editable: true })),
+    },
+  ];
+}
 
 /** Metadata API CustomField for one manifest field. */
 export function customFieldMetadata(object: string, field: FieldSpec): Record<string, unknown> {
@@ -66,8 +89,9 @@ function succeeded(result: SaveResult): boolean {
 
 /**
  * Creates the manifest's fields on Lead and Contact through the Metadata API (at most 10 per call,
- * so one call per object), then grants read/edit on them through a permission set: new fields are
- * invisible to API users until field-level security allows them.
+ * so one call per object), then the permission sets LeadScore_User (read) and LeadScore_Admin
+ * (read and edit): new fields are invisible to API users until field-level security allows them.
+ * Only for an OAuth-only connection: with the managed package the org already has all of it.
  */
 export async function ensureFields(
   client: SalesforceClient,
@@ -101,22 +125,25 @@ export async function ensureFields(
       }
     });
   }
-  let grant: SaveResult;
+  let grants: SaveResult[];
   try {
-    grant = (await client.connection.metadata.upsert('PermissionSet', {
-      fullName: permissionSetName,
-      label: 'LeadScore fields',
-      description: 'Lets the LeadScore integration user read and write the LeadScore fields.',
-      fieldPermissions: fullNames.map((field) => ({ field, readable: true, editable: true })),
-    })) as SaveResult;
+    grants = asList(
+      (await client.connection.metadata.upsert('PermissionSet', permissionSetMetadata(fullNames))) as
+        | SaveResult
+        | SaveResult[],
+    );
   } catch (error) {
     throw client.mapError(error, 'grant field access');
   }
-  if (!succeeded(grant)) {
-    const reason = asList(grant.errors)
+  const refused = grants.find((grant) => !succeeded(grant));
+  if (refused !== undefined || grants.length === 0) {
+    const reason = asList(refused?.errors)
       .map((error) => `${error.statusCode}: ${error.message}`)
       .join('; ');
-    throw new ConnectorError('INVALID_INPUT', `Could not grant access to the LeadScore fields: ${reason}`);
+    throw new ConnectorError(
+      'INVALID_INPUT',
+      `Could not create the LeadScore permission sets${refused?.fullName ? ` (${refused.fullName})` : ''}: ${reason || 'no answer'}`,
+    );
   }
   return result;
 }

@@ -157,6 +157,18 @@ export class SalesforceAuth {
     });
   }
 
+  /**
+   * Revokes a token at the login host (`POST /services/oauth2/revoke`): revoking the refresh token
+   * ends the whole grant, its access tokens included. Used on uninstall.
+   */
+  async revoke(token: string): Promise<void> {
+    try {
+      await this.oauth2().revokeToken(token);
+    } catch (error) {
+      throw parseSalesforceError(error, { context: { operation: 'revoke token' } });
+    }
+  }
+
   /** A jsforce connection for a tenant whose tokens were stored at install. */
   connect(tokens: OAuthTokens, onRefreshed: (tokens: OAuthTokens) => Promise<void> | void): Connection {
     if (!tokens.instanceUrl) {

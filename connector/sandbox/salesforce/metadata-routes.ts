@@ -1,4 +1,5 @@
 import type { Router } from 'express';
+import { ensurePermissionSetRecord } from './permission-routes.ts';
 import type { SalesforceStore } from './salesforce-store.ts';
 
 const envelope = (body: string) =>
@@ -36,10 +37,19 @@ export function mountMetadataRoutes(router: Router, store: SalesforceStore): voi
       );
     }
     if (xml.includes('<upsertMetadata>')) {
-      const results = names.map((fullName) => {
+      // One <metadata> block per permission set: each keeps its own field permissions.
+      const blocks = xml.split(/<metadata[\s>]/).slice(1);
+      const results = names.map((fullName, index) => {
         const created = !store.permissionSets.has(fullName);
-        const fields = [...xml.matchAll(/<field>([^<]+)<\/field>/g)].map((match) => match[1]!);
+        const block = blocks[index] ?? '';
+        const fields = [...block.matchAll(/<field>([^<]+)<\/field>/g)].map((match) => match[1]!);
         store.permissionSets.set(fullName, fields);
+        const editable = [...block.matchAll(/<fieldPermissions>(.*?)<\/fieldPermissions>/gs)]
+          .filter((match) => /<editable>true<\/editable>/.test(match[1] ?? ''))
+          .map((match) => /<field>([^<]+)<\/field>/.exec(match[1] ?? '')?.[1])
+          .filter((field): field is string => field !== undefined);
+        store.editablePermissions.set(fullName, editable);
+        ensurePermissionSetRecord(store, fullName);
         return `<result><created>${created}</created><fullName>${fullName}</fullName><success>true</success></result>`;
       });
       return void response.send(

@@ -3,6 +3,7 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import type { CallCounter, FaultPlan } from '../faults.ts';
 import { mountBulkRoutes } from './bulk-routes.ts';
 import { mountMetadataRoutes } from './metadata-routes.ts';
+import { mountPermissionRoutes, mountRevokeRoute } from './permission-routes.ts';
 import { executeSoql } from './query-executor.ts';
 import type { SalesforceStore } from './salesforce-store.ts';
 import { SoqlError } from './soql.ts';
@@ -33,10 +34,35 @@ export class SalesforceSandboxState {
     this.dailyApiLimit = options.dailyApiLimit ?? 1_000_000;
   }
 
-  issueAccessToken(): string {
+  /** Refresh token → the access tokens issued under it: revoking the grant ends them all. */
+  readonly grants = new Map<string, Set<string>>();
+  /** Tokens revoked through /services/oauth2/revoke, in order. */
+  readonly revoked: string[] = [];
+
+  issueAccessToken(refreshToken?: string): string {
     const token = `${this.orgId}!${randomBytes(24).toString('base64url')}`;
     this.accessTokens.add(token);
+    if (refreshToken !== undefined) {
+      const grant = this.grants.get(refreshToken) ?? new Set<string>();
+      grant.add(token);
+      this.grants.set(refreshToken, grant);
+    }
     return token;
+  }
+
+  /** As Salesforce: a refresh token ends its grant and every access token of it; an access token ends alone. */
+  revoke(token: string): boolean {
+    if (this.refreshTokens.delete(token)) {
+      for (const access of this.grants.get(token) ?? []) this.accessTokens.delete(access);
+      this.grants.delete(token);
+      this.revoked.push(token);
+      return true;
+    }
+    if (this.accessTokens.delete(token)) {
+      this.revoked.push(token);
+      return true;
+    }
+    return false;
   }
 }
 
@@ -130,7 +156,7 @@ function mountOAuth(router: Router, state: SalesforceSandboxState, calls: CallCo
       return;
     }
     response.json({
-      access_token: state.issueAccessToken(),
+      access_token: state.issueAccessToken(refreshToken ?? body.refresh_token),
       ...(refreshToken ? { refresh_token: refreshToken } : {}),
       signature: randomBytes(32).toString('base64'),
       scope: 'refresh_token api',
@@ -344,10 +370,12 @@ export function salesforceRouter(
   const state = new SalesforceSandboxState(options);
   const router = express.Router();
   mountOAuth(router, state, calls);
+  mountRevokeRoute(router, state, calls);
   router.use(['/services/data', '/services/Soap'], express.text({ type: ['text/xml', 'application/xml'] }));
   router.use(['/services/data', '/services/Soap'], apiGate(state, faults, calls));
   mountRest(router, store, state, faults);
   mountBulkRoutes(router, store);
   mountMetadataRoutes(router, store);
+  mountPermissionRoutes(router, store, state);
   return { router, state };
 }

@@ -43,6 +43,8 @@ const prefixes: Record<string, string> = {
   '00U': 'Event',
   '00v': 'CampaignMember',
   '701': 'Campaign',
+  '0PS': 'PermissionSet',
+  '0Pa': 'PermissionSetAssignment',
 };
 
 /** One write to a record, as an Apex trigger would see it: for the sandbox's change webhooks. */
@@ -65,6 +67,8 @@ export class SalesforceStore {
   readonly scoreWrites = new Map<string, number>();
   readonly customFields = new Set<string>();
   permissionSets = new Map<string, string[]>();
+  /** Permission set → the fields it lets users edit (the others in permissionSets are read-only). */
+  readonly editablePermissions = new Map<string, string[]>();
   /** Campaigns by type and name, and campaign|person pairs: a person joins a campaign once. */
   readonly campaignIds = new Map<string, string>();
   readonly campaignMembers = new Set<string>();

@@ -79,6 +79,13 @@ function mountOAuth(
     const status = form.grant_type === 'refresh_token' ? 'BAD_REFRESH_TOKEN' : 'BAD_AUTH_CODE';
     response.status(400).json({ error: 'invalid_grant', error_description: message, status, message });
   });
+  // Deleting a refresh token uninstalls the app: refreshing with it then answers 400 BAD_REFRESH_TOKEN.
+  router.delete('/oauth/v1/refresh-tokens/:token', (request, response) => {
+    if (!state.refreshTokens.delete(request.params.token)) {
+      return hubspotError(response, 404, 'OBJECT_NOT_FOUND', 'Refresh token not found');
+    }
+    response.status(204).end();
+  });
   router.get('/oauth/v1/access-tokens/:token', (request, response) => {
     const expiresAt = state.accessTokens.get(request.params.token);
     if (expiresAt === undefined) return hubspotError(response, 404, 'OBJECT_NOT_FOUND', 'Token not found');

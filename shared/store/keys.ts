@@ -90,6 +90,8 @@ export function tenantKeys(tenantId: string) {
     modelVersion: (versionId: string) => `${tag}model:${part('model version', versionId, tenantId)}`,
     /** Hash: segment slug → number of its last model version (version ids such as smb-v3). */
     modelCounters: `${tag}model-counters`,
+    /** Hash: what the last training found (labelled and converting leads, when, models or rules). */
+    trainingCounts: `${tag}training-counts`,
     /** Hash: segment → version id of its champion. */
     champions: `${tag}champions`,
     /** List: the segment's earlier champions, newest first (a rollback pops the head). */

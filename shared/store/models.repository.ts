@@ -109,6 +109,15 @@ function decodeTestWindow(stored: StoredTestWindow): TestWindowExample[] {
   }));
 }
 
+/** What the tenant's last training found in its training window (the panel's data-sufficiency state). */
+export interface TrainingCounts {
+  labelledLeads: number;
+  convertingLeads: number;
+  at: string;
+  /** `rules`: below the minimums, no model was trained. */
+  outcome: 'models' | 'rules';
+}
+
 export interface StoredModelVersion {
   meta: ModelVersionMeta;
   /** The LightGBM text model, exactly as saved. */
@@ -190,6 +199,32 @@ export class ModelsRepository {
     const [meta, text] = await this.redis.hmget(tenantKeys(tenantId).modelVersion(versionId), 'meta', 'text');
     if (meta === null || text === null) return undefined;
     return { meta: modelVersionMetaSchema.parse(JSON.parse(meta)), text };
+  }
+
+  async recordTrainingCounts(tenantId: string, counts: TrainingCounts): Promise<void> {
+    await this.redis.hset(
+      tenantKeys(tenantId).trainingCounts,
+      'labelled',
+      String(counts.labelledLeads),
+      'converting',
+      String(counts.convertingLeads),
+      'at',
+      counts.at,
+      'outcome',
+      counts.outcome,
+    );
+  }
+
+  async trainingCounts(tenantId: string): Promise<TrainingCounts | undefined> {
+    const fields = await this.redis.hgetall(tenantKeys(tenantId).trainingCounts);
+    if (fields.labelled === undefined || fields.converting === undefined || fields.at === undefined)
+      return undefined;
+    return {
+      labelledLeads: Number(fields.labelled),
+      convertingLeads: Number(fields.converting),
+      at: fields.at,
+      outcome: fields.outcome === 'rules' ? 'rules' : 'models',
+    };
   }
 
   /** The version's test-window examples (scores by that version), or undefined when none were stored. */

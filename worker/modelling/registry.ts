@@ -177,6 +177,17 @@ export class ModelRegistry {
     };
   }
 
+  /** What a training found in its window, for the panels' data-sufficiency state. */
+  async recordTrainingCounts(
+    tenantId: string,
+    counts: { labelledLeads: number; convertingLeads: number; outcome: 'models' | 'rules' },
+  ): Promise<void> {
+    await this.repositories.models.recordTrainingCounts(tenantId, {
+      ...counts,
+      at: this.now().toISOString(),
+    });
+  }
+
   /** Makes the segment's previous champion current again; returns the restored and replaced ids. */
   rollback(tenantId: string, segment: string): Promise<{ restored: string; replaced: string | undefined }> {
     return this.repositories.models.rollback(tenantId, segment);

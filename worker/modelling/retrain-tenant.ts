@@ -2,6 +2,7 @@ import type { TrainingExamples } from '../features/training-examples.ts';
 import type { ModelRegistry, PromotionDecision } from './registry.ts';
 import { testWindowOf } from './test-window.ts';
 import {
+  POOLED_SEGMENT,
   type SegmentAssignment,
   type TenantTrainingInput,
   type TrainedSegmentModel,
@@ -30,7 +31,8 @@ export interface TenantTrainingData {
 
 export interface RetrainDependencies {
   trainingData: (tenantId: string) => Promise<TenantTrainingData>;
-  registry: Pick<ModelRegistry, 'register'>;
+  /** With `recordTrainingCounts`, what each training found is kept for the panels (cold start). */
+  registry: Pick<ModelRegistry, 'register'> & Partial<Pick<ModelRegistry, 'recordTrainingCounts'>>;
   /** Off the event loop unless a test says otherwise. */
   train?: TrainFunction;
 }
@@ -51,6 +53,11 @@ export async function retrainTenant(deps: RetrainDependencies, tenantId: string)
     ...(deps.train === undefined ? {} : { train: deps.train }),
   });
   if (result.kind === 'rules') {
+    await deps.registry.recordTrainingCounts?.(tenantId, {
+      labelledLeads: result.leads,
+      convertingLeads: result.conversions,
+      outcome: 'rules',
+    });
     return { kind: 'rules', leads: result.leads, conversions: result.conversions, reason: result.reason };
   }
   const decisions: PromotionDecision[] = [];
@@ -69,5 +76,23 @@ export async function retrainTenant(deps: RetrainDependencies, tenantId: string)
       }),
     );
   }
+  // Every lead is in one segment, so the segments' distinct counts add up to the tenant's.
+  const segmentTotals = result.segments.reduce(
+    (sum, segment) => ({
+      leads: sum.leads + segment.leads,
+      conversions: sum.conversions + segment.conversions,
+    }),
+    { leads: 0, conversions: 0 },
+  );
+  const pooled = result.models.find((trained) => trained.segment === POOLED_SEGMENT);
+  const totals =
+    result.segments.length === 0 && pooled !== undefined
+      ? { leads: pooled.counts.trainLeads, conversions: pooled.counts.trainConversions }
+      : segmentTotals;
+  await deps.registry.recordTrainingCounts?.(tenantId, {
+    labelledLeads: totals.leads,
+    convertingLeads: totals.conversions,
+    outcome: 'models',
+  });
   return { kind: 'models', segments: result.segments, decisions };
 }

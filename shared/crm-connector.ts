@@ -141,6 +141,15 @@ export interface CrmConnector {
   syncOutcomes(options: SyncOptions): AsyncIterable<SyncPage<Outcome>>;
   /** Fetch specific leads by CRM id (for real-time rescoring); unknown ids are absent from the result. */
   fetchLeads(crmIds: string[]): Promise<{ records: Lead[]; rejected: RejectedRecord[] }>;
+  /**
+   * Activities of these leads (CRM ids, as fetchLeads) changed at or after `since` (ISO), for
+   * real-time rescoring: a few batched reads, never a scan of the tenant. Ids unknown to the CRM
+   * simply have none.
+   */
+  activitiesForLeads(
+    crmIds: string[],
+    since: string,
+  ): Promise<{ records: Activity[]; rejected: RejectedRecord[] }>;
   /** Create the fields of manifest.json when missing; safe to call again. */
   ensureFields(): Promise<EnsureFieldsResult>;
   /** Write scores; one result per input, in input order. Retryable per-record failures are retried alone. */

@@ -38,6 +38,25 @@ export const jobPayloadSchemas = {
      */
     after: jobIdSchema.optional(),
   }),
+  /**
+   * Real-time rescoring of the leads CRM events named. The job of one coalescing window: its payload
+   * (hence its job id) is the same for every event of the window, and the lead ids wait in the
+   * tenant's pending set (see worker/rescore/pending-rescores.ts), so no list grows in job data.
+   * `leadIds` are CRM ids (a Salesforce Lead/Contact id, a HubSpot contact id), what fetchLeads and
+   * activitiesForLeads take; given, they are rescored besides the pending set's (manual requests).
+   */
+  rescore: z.strictObject({
+    tenantId: tenantIdSchema,
+    /**
+     * Epoch ms the window opened: the receive time of its first (oldest) event, for the event →
+     * write latency. A time, not personal data.
+     */
+    window: z.number().int('must be whole epoch milliseconds').nonnegative('must be epoch milliseconds'),
+    /** Activities changed at or after this time (ISO) are read for the leads. */
+    since: z.iso.datetime({ message: 'must be an ISO date-time such as 2026-02-01T10:00:00.000Z' }),
+    reason: z.enum(['webhook', 'manual']),
+    leadIds: idList(500).optional(),
+  }),
   writeback: z.strictObject({
     tenantId: tenantIdSchema,
     modelVersion: modelVersionSchema,

@@ -1,5 +1,8 @@
-/** The worker's queues, in pipeline order; `maintenance` runs retention and drift checks. */
-export const queueNames = ['sync', 'train', 'score', 'writeback', 'route', 'maintenance'] as const;
+/**
+ * The worker's queues, in pipeline order; `rescore` is the real-time path (CRM events → a few leads
+ * scored, written back and routed); `maintenance` runs retention and drift checks.
+ */
+export const queueNames = ['sync', 'train', 'score', 'rescore', 'writeback', 'route', 'maintenance'] as const;
 export type QueueName = (typeof queueNames)[number];
 
 /**

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+
+/**
+ * One event of a HubSpot webhook delivery (a POST carries a JSON array of up to 100). Extra fields
+ * HubSpot adds later are kept out of the way, not refused.
+ */
+export const hubspotEventSchema = z.object({
+  eventId: z.union([z.number().int().nonnegative(), z.string().regex(/^\d{1,20}$/)]),
+  subscriptionId: z.number().int().nonnegative(),
+  portalId: z.number().int().positive(),
+  appId: z.number().int().nonnegative(),
+  occurredAt: z.number().int().nonnegative(),
+  subscriptionType: z.string().regex(/^[a-z_]{1,40}\.[A-Za-z_]{1,40}$/),
+  attemptNumber: z.number().int().nonnegative(),
+  objectId: z.number().int().positive(),
+  propertyName: z.string().max(200).optional(),
+  propertyValue: z.string().max(10_000).optional(),
+  changeSource: z.string().max(100).optional(),
+});
+export type HubspotEvent = z.infer<typeof hubspotEventSchema>;
+
+/** A delivery holds at most this many events (HubSpot sends up to 100). */
+export const maxEventsPerDelivery = 1_000;
+
+/** What LeadScore does with an event of each subscription it asks for (manifest.json). */
+export type EventAction = 'rescore' | 'erase' | 'ignore';
+
+export function actionFor(event: HubspotEvent): EventAction {
+  switch (event.subscriptionType) {
+    case 'contact.creation':
+    case 'contact.propertyChange':
+    case 'contact.associationChange':
+    case 'contact.restore':
+      return 'rescore';
+    case 'contact.deletion':
+    case 'contact.privacyDeletion':
+      return 'erase';
+    default:
+      return 'ignore';
+  }
+}
+
+export type ParsedDelivery =
+  | { ok: true; events: HubspotEvent[]; rejected: { index: number; problems: string[] }[] }
+  | { ok: false; problem: string };
+
+/** The events of a raw body; a bad event is reported by index and skipped, never failing the others. */
+export function parseDelivery(rawBody: Buffer): ParsedDelivery {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(rawBody.toString('utf8'));
+  } catch {
+    return { ok: false, problem: 'the body must be a JSON array of HubSpot webhook events' };
+  }
+  if (!Array.isArray(parsed)) return { ok: false, problem: 'the body must be a JSON array of events' };
+  if (parsed.length > maxEventsPerDelivery)
+    return { ok: false, problem: `a delivery may hold at most ${maxEventsPerDelivery} events` };
+  const events: HubspotEvent[] = [];
+  const rejected: { index: number; problems: string[] }[] = [];
+  parsed.forEach((item: unknown, index) => {
+    const result = hubspotEventSchema.safeParse(item);
+    if (result.success) events.push(result.data);
+    else
+      rejected.push({
+        index,
+        // Paths and messages only: never the values, which may be personal data.
+        problems: result.error.issues.map((issue) => `${issue.path.join('.') || 'event'}: ${issue.message}`),
+      });
+  });
+  return { ok: true, events, rejected };
+}

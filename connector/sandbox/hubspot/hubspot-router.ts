@@ -6,6 +6,7 @@ import { mountEventsRoutes } from './hubspot-events-routes.ts';
 import { hubspotError, rateLimitBody } from './hubspot-responses.ts';
 import { type HubspotSeed, seedHubspot } from './hubspot-seed.ts';
 import { HubspotStore } from './hubspot-store.ts';
+import { mountUsersRoutes } from './hubspot-users-routes.ts';
 
 export interface HubspotSandboxOptions {
   /** `expires_in` of issued access tokens; HubSpot's are 1,800 s. */
@@ -211,5 +212,6 @@ export function hubspotRouter(
   mountCrmRoutes(router, store, faults, options.now ?? Date.now);
   router.use('/events/v3', gate);
   mountEventsRoutes(router, store, { webAnalytics: options.webAnalytics });
+  mountUsersRoutes(router, store, gate);
   return { router, store, state };
 }

@@ -1,4 +1,6 @@
 import express, { type Express } from 'express';
+import { sandboxEventRoutes } from './events/sandbox-event-routes.ts';
+import { SandboxEvents, type SandboxEventsOptions } from './events/sandbox-events.ts';
 import { CallCounter, type FaultOptions, FaultPlan } from './faults.ts';
 import {
   type HubspotSandboxOptions,
@@ -23,6 +25,8 @@ export interface SandboxOptions {
   faults?: FaultOptions;
   salesforce?: SalesforceSandboxOptions;
   hubspot?: HubspotSandboxOptions;
+  /** Batching, retries and concurrency of the change webhooks (targets are set later). */
+  events?: SandboxEventsOptions;
 }
 
 export interface SandboxApp {
@@ -31,6 +35,8 @@ export interface SandboxApp {
   faults: FaultPlan;
   salesforce: { store: SalesforceStore; state: SalesforceSandboxState };
   hubspot: { store: HubspotStore; state: HubspotSandboxState };
+  /** The change webhooks both CRMs send: `events.configure({ hubspot, salesforce })` to switch them on. */
+  events: SandboxEvents;
 }
 
 /**
@@ -52,11 +58,24 @@ export function createSandboxApp(options: SandboxOptions = {}): SandboxApp {
   app.use(salesforce.router);
   const hubspot = hubspotRouter(options.seed?.hubspot, faults, calls, options.hubspot);
   app.use(hubspot.router);
+  // Listening starts after seeding: seeded records are history, not changes to report.
+  const events = new SandboxEvents(options.events);
+  events.watchSalesforce(store, salesforce.state.userId);
+  events.watchHubspot(hubspot.store);
+  app.use(
+    sandboxEventRoutes({
+      events,
+      salesforce: store,
+      hubspot: hubspot.store,
+      now: options.hubspot?.now ?? Date.now,
+    }),
+  );
   return {
     app,
     calls,
     faults,
     salesforce: { store, state: salesforce.state },
     hubspot: { store: hubspot.store, state: hubspot.state },
+    events,
   };
 }

@@ -24,7 +24,12 @@ export async function startSandbox(options: SandboxOptions = {}, port = 0): Prom
     ...sandbox,
     baseUrl: `http://${host}`,
     host,
-    close: () =>
-      new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
+    // Webhook timers, retries and POSTs in flight stop first, then the server.
+    close: async () => {
+      await sandbox.events.close();
+      await new Promise<void>((resolve, reject) =>
+        server.close((error) => (error ? reject(error) : resolve())),
+      );
+    },
   };
 }

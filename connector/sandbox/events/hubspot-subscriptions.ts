@@ -1,0 +1,53 @@
+import { loadManifest, type Manifest } from '../../../shared/manifest.ts';
+import { engagementTypes } from '../../providers/hubspot/constants.ts';
+import type { HubspotSubscriptionSpec } from './event-targets.ts';
+
+/**
+ * The contact properties whose changes move a score (page views, last email open or click, recent
+ * conversion, last sales activity, lifecycle stage): the app subscribes to their changes.
+ */
+export const behaviourProperties = [
+  'hs_analytics_num_page_views',
+  'hs_email_last_open_date',
+  'hs_email_last_click_date',
+  'recent_conversion_date',
+  'hs_last_sales_activity_timestamp',
+  'lifecyclestage',
+] as const;
+
+/** HubSpot's object type ids, which object.creation events carry. */
+export const objectTypeIds: Record<string, string> = {
+  contacts: '0-1',
+  emails: '0-49',
+  meetings: '0-47',
+  calls: '0-48',
+  notes: '0-46',
+  tasks: '0-27',
+};
+
+export interface HubspotSubscription extends HubspotSubscriptionSpec {
+  id: number;
+}
+
+function key(spec: HubspotSubscriptionSpec): string {
+  return `${spec.subscriptionType}|${spec.propertyName ?? ''}|${spec.objectType ?? ''}`;
+}
+
+/** The manifest's subscriptions, the behaviour properties and engagement creation, each once. */
+export function defaultHubspotSubscriptions(manifest: Manifest = loadManifest()): HubspotSubscriptionSpec[] {
+  const specs: HubspotSubscriptionSpec[] = [
+    ...manifest.hubspot.webhooks.map((webhook) => ({ ...webhook })),
+    ...behaviourProperties.map((propertyName) => ({
+      subscriptionType: 'contact.propertyChange' as const,
+      propertyName,
+    })),
+    ...engagementTypes.map((objectType) => ({ subscriptionType: 'object.creation' as const, objectType })),
+  ];
+  const seen = new Set<string>();
+  return specs.filter((spec) => !seen.has(key(spec)) && Boolean(seen.add(key(spec))));
+}
+
+/** Subscription ids are stable for a given list: its position, offset like HubSpot's numbers. */
+export function numberSubscriptions(specs: HubspotSubscriptionSpec[]): HubspotSubscription[] {
+  return specs.map((spec, index) => ({ ...spec, id: 100_001 + index }));
+}

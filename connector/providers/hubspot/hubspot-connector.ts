@@ -11,9 +11,10 @@ import type {
 import type { Lead } from '../../../shared/schemas/lead.ts';
 import { contactSearchProperties } from './constants.ts';
 import { ContactPageCache } from './contact-stream.ts';
+import { hubspotActivitiesForLeads } from './hubspot-activities-for-leads.ts';
 import { createHubspotTask, describeHubspot, ensureHubspotFields } from './hubspot-admin.ts';
 import { HubspotApi, type HubspotApiOptions } from './hubspot-api.ts';
-import { mapContactToLead } from './hubspot-mappers.ts';
+import { type HubspotObject, mapContactToLead } from './hubspot-mappers.ts';
 import { HubspotTokenManager } from './hubspot-oauth.ts';
 import { batchReadObjects } from './hubspot-reads.ts';
 import {
@@ -26,12 +27,20 @@ import { createHubspotTasks, findHubspotTasks } from './hubspot-tasks.ts';
 import { writeHubspotNurtureFlags, writeHubspotScores } from './hubspot-writeback.ts';
 import { systemClock } from './search-rate-limiter.ts';
 
+/** How long contacts read by fetchLeads stand in for activitiesForLeads' own read of them. */
+const reuseContactsForMs = 5_000;
+
 /** HubSpot behind the CrmConnector contract; vendor details stay in this folder. */
 export class HubspotConnector implements CrmConnector {
   readonly provider = 'hubspot' as const;
   readonly api: HubspotApi;
   readonly tokens: HubspotTokenManager;
   private readonly deps: SyncDeps;
+  /**
+   * The contacts fetchLeads read last: a rescore reads the same contacts' behaviour properties right
+   * after, and one HubSpot call is a tenth of a second's budget.
+   */
+  private lastContacts: { key: string; at: number; contacts: Map<string, HubspotObject> } | null = null;
 
   constructor(
     private readonly context: ConnectorContext,
@@ -65,6 +74,7 @@ export class HubspotConnector implements CrmConnector {
 
   async fetchLeads(crmIds: string[]): Promise<{ records: Lead[]; rejected: RejectedRecord[] }> {
     const contacts = await batchReadObjects(this.api, 'contacts', crmIds, contactSearchProperties);
+    this.lastContacts = { key: [...new Set(crmIds)].sort().join(','), at: this.deps.now(), contacts };
     const records: Lead[] = [];
     const rejected: RejectedRecord[] = [];
     for (const contact of contacts.values()) {
@@ -73,6 +83,16 @@ export class HubspotConnector implements CrmConnector {
       else rejected.push(mapped.rejected);
     }
     return { records, rejected };
+  }
+
+  activitiesForLeads(crmIds: string[], since: string) {
+    const recent = this.lastContacts;
+    this.lastContacts = null;
+    const reusable =
+      recent !== null &&
+      recent.key === [...new Set(crmIds)].sort().join(',') &&
+      this.deps.now() - recent.at < reuseContactsForMs;
+    return hubspotActivitiesForLeads(this.deps, crmIds, since, reusable ? recent.contacts : undefined);
   }
 
   ensureFields() {

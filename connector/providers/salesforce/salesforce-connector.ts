@@ -19,6 +19,7 @@ import type { Activity } from '../../../shared/schemas/activity.ts';
 import { type Lead, leadSchema } from '../../../shared/schemas/lead.ts';
 import type { Outcome } from '../../../shared/schemas/outcome.ts';
 import { screenRecords } from '../../sync/record-hygiene.ts';
+import { salesforceActivitiesForLeads } from './activities-for-leads.ts';
 import { describeSObjectSchema, saveResultSchema } from './api-schemas.ts';
 import { contactFields, defaultSalesforceOptions, leadFields, type SalesforceOptions } from './constants.ts';
 import { createSalesforceTasks, findSalesforceTasks } from './create-tasks.ts';
@@ -134,6 +135,13 @@ export class SalesforceConnector implements CrmConnector {
       }
     }
     return out;
+  }
+
+  activitiesForLeads(
+    crmIds: string[],
+    since: string,
+  ): Promise<{ records: Activity[]; rejected: RejectedRecord[] }> {
+    return salesforceActivitiesForLeads(this.client, this.context.tenantId, crmIds, since);
   }
 
   ensureFields(): Promise<EnsureFieldsResult> {

@@ -1,6 +1,7 @@
 import { HubspotConnector } from '../../connector/providers/hubspot/hubspot-connector.ts';
 import { getConnector } from '../../connector/providers/registry.ts';
 import { SalesforceConnector } from '../../connector/providers/salesforce/salesforce-connector.ts';
+import { manifestForNamespace } from '../../connector/providers/salesforce/salesforce-namespace.ts';
 import type { ConnectorContext, CrmConnector } from '../../shared/crm-connector.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { Manifest } from '../../shared/manifest.ts';
@@ -33,6 +34,12 @@ export function tenantConnectors(options: {
   clients: Partial<Record<Provider, OAuthClient>>;
   manifest: Manifest;
   logger: Logger;
+  /**
+   * The sandbox CRM when the worker runs against it (npm start, tests, benchmarks): its base URL is
+   * the Salesforce login host and the HubSpot API base, its `host:port` an accepted instance host.
+   * Absent in production.
+   */
+  sandbox?: { baseUrl: string; host: string };
 }): (tenantId: TenantId) => Promise<CrmConnector> {
   return async (tenantId) => {
     const { store } = options;
@@ -61,7 +68,20 @@ export function tenantConnectors(options: {
         }),
       ...client,
       logger: options.logger.child({ tenantId }),
-      manifest: options.manifest,
+      // A Salesforce org with the managed package names the fields with its namespace.
+      manifest:
+        profile.provider === 'salesforce'
+          ? manifestForNamespace(options.manifest, profile.namespace)
+          : options.manifest,
+      ...(options.sandbox === undefined
+        ? {}
+        : {
+            baseUrls:
+              profile.provider === 'salesforce'
+                ? { login: options.sandbox.baseUrl }
+                : { api: options.sandbox.baseUrl },
+            allowedInstanceHosts: [options.sandbox.host],
+          }),
     };
     const limits = options.rateLimits;
     if (limits === undefined) return getConnector(profile.provider, context);

@@ -1,6 +1,6 @@
 import type { Logger } from '../logger.ts';
 import { tenantIdSchema } from '../schemas/common.ts';
-import { opsKeys, tenantKeys } from '../store/keys.ts';
+import { type OpsKeys, opsKeys, tenantKeys } from '../store/keys.ts';
 import type { RedisClient } from '../store/redis-scripts.ts';
 import { eventToWriteBuckets, histogramIncrements, jobSecondsBuckets, sumField } from './histogram-fields.ts';
 
@@ -51,17 +51,24 @@ export class RedisWorkerMetrics implements WorkerMetrics {
   constructor(
     private readonly redis: RedisClient,
     private readonly logger: Logger,
+    /** Where process-wide figures go; tests pass `opsKeysIn('ops-<suffix>')`. */
+    private readonly keys: OpsKeys = opsKeys,
   ) {}
 
   jobFinished(queue: string, seconds: number): Promise<void> {
-    return this.observe('job duration', () => opsKeys.jobSeconds(queue), jobSecondsBuckets, [seconds]);
+    return this.observe('job duration', () => this.keys.jobSeconds(queue), jobSecondsBuckets, [seconds]);
   }
 
   eventToWrite(tenantId: string, seconds: readonly number[]): Promise<void> {
     const provider = providerOfTenant(tenantId);
     if (provider === null)
       return this.dropped('event to write', `unknown tenant id ${tenantId.slice(0, 40)}`);
-    return this.observe('event to write', () => opsKeys.eventToWrite(provider), eventToWriteBuckets, seconds);
+    return this.observe(
+      'event to write',
+      () => this.keys.eventToWrite(provider),
+      eventToWriteBuckets,
+      seconds,
+    );
   }
 
   async scoresWritten(tenantId: string, count: number): Promise<void> {

@@ -123,19 +123,32 @@ export const tenantRegistryKey = `${PREFIX}:{registry}:tenants`;
 
 /**
  * Keys of operating the service (worker heartbeats, process-wide metrics). They share one slot of
- * their own (`{ops}`), so reading every heartbeat is one slot-safe MGET on a cluster.
+ * their own (`{ops}`), so reading every heartbeat is one slot-safe MGET on a cluster. Tests pass
+ * their own namespace (`ops-<suffix>`) so they never see another test's workers or figures.
  */
-export const opsKeys = {
-  /** Hash: worker id → epoch ms of its last heartbeat (kept after the worker stops, for the message). */
-  workers: `${PREFIX}:{ops}:workers`,
-  /** String with a TTL: present while the worker is alive. */
-  worker: (workerId: string) => `${PREFIX}:{ops}:worker:${opsPart('worker id', workerId)}`,
-  /** Hash: histogram of one queue's job durations (bucket counts, sum, count). */
-  jobSeconds: (queue: string) => `${PREFIX}:{ops}:metrics:job-seconds:${opsPart('queue', queue)}`,
-  /** Hash: histogram of event-to-write seconds of one provider's tenants. */
-  eventToWrite: (provider: string) =>
-    `${PREFIX}:{ops}:metrics:event-to-write:${opsPart('provider', provider)}`,
-};
+export function opsKeysIn(namespace: string) {
+  if (!/^ops(-[a-z0-9]{1,40})?$/.test(namespace)) {
+    throw new StoreError(
+      'INVALID_INPUT',
+      `ops namespace "${namespace.slice(0, 40)}" must be "ops" or "ops-<a-z0-9>"`,
+    );
+  }
+  const tag = `${PREFIX}:{${namespace}}:`;
+  return {
+    /** Hash: worker id → epoch ms of its last heartbeat (kept after the worker stops, for the message). */
+    workers: `${tag}workers`,
+    /** String with a TTL: present while the worker is alive. */
+    worker: (workerId: string) => `${tag}worker:${opsPart('worker id', workerId)}`,
+    /** Hash: histogram of one queue's job durations (per-bucket counts and sum). */
+    jobSeconds: (queue: string) => `${tag}metrics:job-seconds:${opsPart('queue', queue)}`,
+    /** Hash: histogram of event-to-write seconds of one provider's tenants. */
+    eventToWrite: (provider: string) => `${tag}metrics:event-to-write:${opsPart('provider', provider)}`,
+  };
+}
+
+export type OpsKeys = ReturnType<typeof opsKeysIn>;
+export const defaultOpsNamespace = 'ops';
+export const opsKeys: OpsKeys = opsKeysIn(defaultOpsNamespace);
 
 function opsPart(kind: string, value: string): string {
   const problem = recordIdProblem(value);

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type { Logger } from '../../shared/logger.ts';
-import { opsKeys } from '../../shared/store/keys.ts';
+import { type OpsKeys, opsKeys } from '../../shared/store/keys.ts';
 import type { RedisClient } from '../../shared/store/redis-scripts.ts';
 
 export interface HeartbeatOptions {
@@ -9,6 +9,8 @@ export interface HeartbeatOptions {
   /** How often to beat (default 5 s). The key lives three intervals, so one missed beat is no outage. */
   intervalMs?: number;
   logger?: Logger;
+  /** Tests pass `opsKeysIn('ops-<suffix>')`, so they never see another test's workers. */
+  keys?: OpsKeys;
 }
 
 export const defaultHeartbeatIntervalMs = 5_000;
@@ -31,12 +33,13 @@ export async function startHeartbeat(
 ): Promise<() => Promise<void>> {
   const id = options.id ?? defaultWorkerId();
   const intervalMs = options.intervalMs ?? defaultHeartbeatIntervalMs;
-  const key = opsKeys.worker(id);
+  const keys = options.keys ?? opsKeys;
+  const key = keys.worker(id);
   const ttlMs = intervalMs * 3;
   const beat = async () => {
     const now = Date.now();
     // Both keys are in the {ops} slot: one MULTI, slot-safe on a cluster.
-    await redis.multi().set(key, String(now), 'PX', ttlMs).hset(opsKeys.workers, id, String(now)).exec();
+    await redis.multi().set(key, String(now), 'PX', ttlMs).hset(keys.workers, id, String(now)).exec();
   };
   await beat();
   let stopped = false;

@@ -1,0 +1,3 @@
+export { type OpsOptions, opsRouter } from './ops-router.ts';
+export { bullmqQueueInspector, type QueueInspector } from './queue-inspector.ts';
+export { requestLogger } from './request-logger.ts';

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateDataset } from '../../../fixtures/generator/generate-dataset.ts';
-import type { SyncPage } from '../../../shared/crm-connector.ts';
+import type { SyncPage, TaskInput } from '../../../shared/crm-connector.ts';
 import { connectSalesforceToSandbox } from '../connect-to-sandbox.ts';
 import { humanUserId } from '../salesforce/salesforce-store.ts';
 import { scoreWritesFor } from '../sandbox-test-support.ts';
@@ -62,6 +62,14 @@ async function simulate(sandbox: RunningSandbox, leadId: string, body: unknown) 
     body: JSON.stringify(body),
   });
 }
+
+const taskFor = (crmId: string): TaskInput => ({
+  crmId,
+  objectType: 'Lead',
+  subject: `LeadScore hot lead ${crmId}`,
+  body: 'Score 90/100, now hot in segment smb.',
+  dueDate: '2026-12-02',
+});
 
 async function drain<T>(pages: AsyncIterable<SyncPage<T>>): Promise<{ records: T[]; cursor: string }> {
   const records: T[] = [];
@@ -138,6 +146,11 @@ describe('Salesforce change webhooks from the sandbox CRM', () => {
     const results = await connector.writeScores(scoreWritesFor(leads.records));
     expect(results.filter((result) => !result.ok)).toEqual([]);
     expect(sandbox.salesforce.store.scoreWrites.size).toBe(60);
+    // Routing's tasks are the integration user's inserts: the trigger skips them too.
+    const tasks = await connector.createTasks(leads.records.slice(0, 3).map((lead) => taskFor(lead.crmId)));
+    expect(tasks.filter((task) => !task.ok)).toEqual([]);
+    const task = await connector.createTask(taskFor(leads.records[3]!.crmId));
+    expect(sandbox.salesforce.store.get(task.crmId)?.WhoId).toBe(leads.records[3]!.crmId);
     // A LeadScore field changed by a person is still only ours: the trigger skips it too.
     sandbox.salesforce.store.update(leads.records[1]!.crmId, { LeadScore_Score__c: 12 });
     await sandbox.events.idle();

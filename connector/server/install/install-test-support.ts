@@ -8,6 +8,7 @@ import { type Config, loadConfig } from '../../../shared/config.ts';
 import { createLogger, type Logger } from '../../../shared/logger.ts';
 import { loadManifest } from '../../../shared/manifest.ts';
 import type { TenantId } from '../../../shared/schemas/common.ts';
+import { oauthStateKey } from '../../../shared/store/keys.ts';
 import { createStore, type Store } from '../../../shared/store/store.ts';
 import { createTokenKeyRing } from '../../../shared/store/token-crypto.ts';
 import { testRedisUrl } from '../../../test/support/redis.ts';
@@ -119,22 +120,49 @@ export async function startInstallHarness(
   return harness;
 }
 
-/** Every key LeadScore could have written for an install: the tenant's, OAuth states, the registry entry. */
-export async function installKeys(redis: Redis, tenantIds: readonly TenantId[]): Promise<string[]> {
+/** The nonce inside a state this server issued (`<base64url JSON>.<signature>`). */
+export function nonceOf(state: string): string {
+  const payload = JSON.parse(Buffer.from(state.split('.')[0] ?? '', 'base64url').toString('utf8')) as {
+    n: string;
+  };
+  return payload.n;
+}
+
+/**
+ * Every key an install could have written or consumed: the tenants' keys, their registry entries,
+ * and the nonces of the given states (other test files issue states of their own at the same time,
+ * so the whole `ls:{oauth}:` space is not this test's to compare).
+ */
+export async function installKeys(
+  redis: Redis,
+  tenantIds: readonly TenantId[],
+  states: readonly string[] = [],
+): Promise<string[]> {
   const keys = new Set<string>();
-  for (const pattern of ['ls:{oauth}:*', ...tenantIds.map((id) => `ls:{${id}}:*`)]) {
+  for (const tenantId of tenantIds) {
     let cursor = '0';
     do {
-      const [next, found] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      const [next, found] = await redis.scan(cursor, 'MATCH', `ls:{${tenantId}}:*`, 'COUNT', 1000);
       for (const key of found) keys.add(key);
       cursor = next;
     } while (cursor !== '0');
   }
-  const registered = await redis.zmscore('ls:{registry}:tenants', ...tenantIds);
-  tenantIds.forEach((id, index) => {
-    if (registered[index] !== null) keys.add(`registry:${id}`);
-  });
+  if (tenantIds.length > 0) {
+    const registered = await redis.zmscore('ls:{registry}:tenants', ...tenantIds);
+    tenantIds.forEach((id, index) => {
+      if (registered[index] !== null) keys.add(`registry:${id}`);
+    });
+  }
+  for (const state of states) {
+    const key = oauthStateKey(nonceOf(state));
+    if ((await redis.exists(key)) === 1) keys.add(key);
+  }
   return [...keys].sort();
+}
+
+/** The state a callback URL carries. */
+export function stateOf(url: string): string {
+  return new URL(url).searchParams.get('state') ?? '';
 }
 
 /** Follows one redirect by hand: the Location of a 302, or a failure naming what came instead. */

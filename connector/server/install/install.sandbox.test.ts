@@ -13,6 +13,7 @@ import {
   installKeys,
   installThroughSandbox,
   startInstallHarness,
+  stateOf,
   uniqueOrgId,
   uniquePortalId,
 } from './install-test-support.ts';
@@ -251,10 +252,11 @@ describe('install through the sandbox CRM, HubSpot', () => {
       `nightly-reconcile.hs-${portalId}`,
     ]);
 
-    const keys = await installKeys(context.harness.redis, [tenantId]);
+    const issuedState = [stateOf(result.callbackUrl)];
+    const keys = await installKeys(context.harness.redis, [tenantId], issuedState);
     const replay = await callJson(result.callbackUrl);
     expect(replay.status).toBe(400);
     expect(replay.body.error).toBe('invalid_state');
-    expect(await installKeys(context.harness.redis, [tenantId])).toEqual(keys);
+    expect(await installKeys(context.harness.redis, [tenantId], issuedState)).toEqual(keys);
   });
 });

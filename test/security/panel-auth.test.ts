@@ -52,7 +52,7 @@ function buildApp(deps: ReturnType<typeof testDependencies>) {
     response.json(callerOf(response));
   });
   api.post('/echo', (request, response) => {
-    response.json({ caller: callerOf(response), body: request.body });
+    response.json({ caller: callerOf(response), body: request.body, query: request.query });
   });
   api.get('/leads/:leadId', async (request, response) => {
     const { lead } = await requireLeadOfCaller(store, response, request.params.leadId);
@@ -159,12 +159,14 @@ describe('HubSpot signed fetch', () => {
   });
 
   it('a signed POST leaves the parsed JSON body for the handler; a changed body is refused', async () => {
-    const pathAndQuery = `/api/v1/echo?portalId=${portalId}&userId=502`;
+    const pathAndQuery = `/api/v1/echo?portalId=${portalId}&userId=502&lead=7`;
     const body = JSON.stringify({ hot: 80, note: 'é ✓' });
     const headers = hubspotFetchHeaders({ method: 'POST', pathAndQuery, body });
     const ok = await call(pathAndQuery, { method: 'POST', headers, body });
     expect(ok.status).toBe(200);
     expect(ok.body?.body).toEqual({ hot: 80, note: 'é ✓' });
+    // The identity parameters were for the auth layer: a handler's strict query schema sees only its own.
+    expect(ok.body?.query).toEqual({ lead: '7' });
     const changed = await call(pathAndQuery, { method: 'POST', headers, body: body.replace('80', '81') });
     expect(changed.status).toBe(401);
   });

@@ -11,11 +11,20 @@ export const REQUEST_ID_HEADER = 'x-request-id';
 /** An id a proxy in front of us chose is kept when it is short and plain; anything else is replaced. */
 const ACCEPTABLE_REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
-/** Gives every request an id (kept from `X-Request-Id` when sane), echoed in a header and in errors. */
+/**
+ * Gives every request an id (kept from `X-Request-Id` when sane), echoed in a header and in errors.
+ * When the request logger (pino-http) already gave one, that id is used, so logs and answers agree.
+ */
 export function requestId(): RequestHandler {
   return (request, response, next) => {
+    const logged = (request as { id?: unknown }).id;
     const offered = request.headers[REQUEST_ID_HEADER];
-    const id = typeof offered === 'string' && ACCEPTABLE_REQUEST_ID.test(offered) ? offered : randomUUID();
+    const id =
+      typeof logged === 'string' && logged.length > 0
+        ? logged
+        : typeof offered === 'string' && ACCEPTABLE_REQUEST_ID.test(offered)
+          ? offered
+          : randomUUID();
     response.locals[REQUEST_ID] = id;
     response.setHeader('X-Request-Id', id);
     next();
@@ -23,7 +32,7 @@ export function requestId(): RequestHandler {
 }
 
 export function requestIdOf(response: Response): string {
-  const id = response.locals[REQUEST_ID];
+  const id = response.locals[REQUEST_ID] ?? (response.req as { id?: unknown } | undefined)?.id;
   return typeof id === 'string' ? id : 'unassigned';
 }
 

@@ -43,6 +43,24 @@ export function parseJsonBody(request: Request, rawBody: Buffer): void {
   }
 }
 
+/** The query parameters a HubSpot card adds for the auth layer; handlers see the query without them. */
+export const HUBSPOT_IDENTITY_QUERY_PARAMS = ['portalId', 'userId'] as const;
+
+/**
+ * Hides the identity parameters from `request.query` once they are verified, so a handler's strict
+ * query schema sees only its own parameters. `originalUrl` keeps them (the signature covered it).
+ */
+function withoutIdentityParams(request: Request): void {
+  const query: Record<string, unknown> = { ...request.query };
+  for (const name of HUBSPOT_IDENTITY_QUERY_PARAMS) delete query[name];
+  Object.defineProperty(request, 'query', {
+    value: query,
+    configurable: true,
+    enumerable: true,
+    writable: true,
+  });
+}
+
 async function authenticateSession(
   deps: Pick<ServerDependencies, 'store'>,
   sessionTokens: SessionTokens,
@@ -75,8 +93,10 @@ export function panelAuth(deps: ServerDependencies, options: PanelAuthOptions): 
     if (authorization !== undefined && signed)
       throw badRequest('send either a HubSpot signed request or a session token, not both');
     let caller: Caller;
-    if (signed) caller = await authenticateHubspotFetch(deps, options.roles, request, rawBody);
-    else if (authorization !== undefined)
+    if (signed) {
+      caller = await authenticateHubspotFetch(deps, options.roles, request, rawBody);
+      withoutIdentityParams(request);
+    } else if (authorization !== undefined)
       caller = await authenticateSession(deps, options.sessionTokens, authorization);
     else
       throw unauthorized(

@@ -62,3 +62,32 @@ export function noStore(): RequestHandler {
     next();
   };
 }
+
+const SERVED_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * Methods the server serves, and nothing else: OPTIONS gets an empty 204 (Express would otherwise
+ * answer a text list of the route's methods; a CORS middleware mounted before this one still answers
+ * preflights itself), and TRACE, PROPFIND and the like a JSON 405.
+ */
+export function methodGuard(): RequestHandler {
+  return (request, response, next) => {
+    if (SERVED_METHODS.has(request.method)) {
+      next();
+      return;
+    }
+    response.setHeader('Cache-Control', 'no-store');
+    if (request.method === 'OPTIONS') {
+      response.status(204).end();
+      return;
+    }
+    response.setHeader('Allow', [...SERVED_METHODS].join(', '));
+    response.status(405).json({
+      error: {
+        code: 'METHOD_NOT_ALLOWED',
+        message: `method ${request.method.slice(0, 16)} is not served: use ${[...SERVED_METHODS].join(', ')}`,
+        requestId: String(response.getHeader('X-Request-Id') ?? 'unassigned'),
+      },
+    });
+  };
+}

@@ -13,6 +13,7 @@ import { DEFAULT_REDIS_URL } from '../shared/store/redis-connection.ts';
 import { createStore } from '../shared/store/store.ts';
 import { SyncHygieneRepository } from '../shared/store/sync-hygiene.repository.ts';
 import { tokenKeyRingFromConfig } from '../shared/store/token-crypto.ts';
+import { rescoreJob } from './jobs/rescore.job.ts';
 import { routeJob } from './jobs/route.job.ts';
 import { scoreJob } from './jobs/score.job.ts';
 import { syncJob } from './jobs/sync.job.ts';
@@ -66,11 +67,17 @@ const sync = new SyncService({
   connectorFor,
   logger,
 });
-const services = createWorkerServices({ redis: connection, store, connectorFor, logger });
 // Jobs ask for the next step through this producer (a sync or a training asks for a scoring pass).
 const queues = new BullmqJobQueue({
   connection,
   ...(config.QUEUE_PREFIX ? { prefix: config.QUEUE_PREFIX } : {}),
+});
+const services = createWorkerServices({
+  redis: connection,
+  store,
+  connectorFor,
+  logger,
+  rescore: { queues, hygiene: new SyncHygieneRepository(connection) },
 });
 
 /** Queue name → processor. */
@@ -78,6 +85,7 @@ const handlers: JobHandlers = {
   sync: syncJob(sync, { queue: queues }),
   train: trainJob(services.training, { queue: queues }),
   score: scoreJob(services.scoring),
+  ...(services.rescore === undefined ? {} : { rescore: rescoreJob(services.rescore) }),
   writeback: writebackJob(services.writeback),
   route: routeJob(services.routing),
 };

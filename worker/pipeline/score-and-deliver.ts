@@ -38,6 +38,11 @@ export interface ScoreAndDeliverDeps {
   scores: Pick<ScoresRepository, 'put'>;
   writeback: Pick<WritebackService, 'writeBack'>;
   routing: Pick<RoutingService, 'route'>;
+  /**
+   * Whether the tenant's routing has its baseline (its first whole pass). A rescore of a few leads
+   * routes only once it has: the baseline is the whole tenant's, never a handful of leads'.
+   */
+  routingBaseline?: (tenantId: TenantId) => Promise<boolean>;
 }
 
 export interface ScoreAndDeliverResult {
@@ -46,6 +51,8 @@ export interface ScoreAndDeliverResult {
   changed: number;
   writeback: WritebackFigures;
   routing: RoutingFigures | null;
+  /** Store ids of the leads scored, in order. */
+  scoredLeadIds: string[];
   seconds: { score: number; writeback: number; routing: number };
 }
 
@@ -78,6 +85,11 @@ export async function scoreAndDeliver(
     nowMs: number;
     /** The job id: the same on every attempt, so an interrupted routing resumes its own claims. */
     attemptId?: string;
+    /**
+     * Only these store lead ids (real-time rescoring): scored, written back and routed as an
+     * increment of the tenant's routing, never as its baseline.
+     */
+    leadIds?: readonly string[];
   },
 ): Promise<ScoreAndDeliverResult> {
   const { tenantId, settings } = input;
@@ -97,6 +109,7 @@ export async function scoreAndDeliver(
     settings,
     models: input.models,
     nowMs: input.nowMs,
+    ...(input.leadIds === undefined ? {} : { leadIds: input.leadIds }),
     onBatch: async (records) => {
       seconds.score += (performance.now() - batchStarted) / 1000;
       const stored = await deps.scores.put(tenantId, records);
@@ -121,7 +134,9 @@ export async function scoreAndDeliver(
   });
   seconds.score += (performance.now() - batchStarted) / 1000;
   let routing: RoutingFigures | null = null;
-  if (settings.writebackEnabled) {
+  const routable =
+    input.leadIds === undefined || (all.length > 0 && ((await deps.routingBaseline?.(tenantId)) ?? false));
+  if (settings.writebackEnabled && routable) {
     const started = performance.now();
     routing = await deps.routing.route({
       tenantId,
@@ -134,5 +149,5 @@ export async function scoreAndDeliver(
     });
     seconds.routing = (performance.now() - started) / 1000;
   }
-  return { scoring, changed, writeback, routing, seconds };
+  return { scoring, changed, writeback, routing, scoredLeadIds: all.map((record) => record.leadId), seconds };
 }

@@ -18,9 +18,12 @@ import type { WritebackJobDeps } from '../jobs/writeback.job.ts';
 import { ModelRegistry } from '../modelling/registry.ts';
 import type { RetrainDependencies } from '../modelling/retrain-tenant.ts';
 import type { TenantControl } from '../queues/tenant-control.ts';
+import { PendingRescores } from '../rescore/pending-rescores.ts';
+import { type RescoreDeps, RescoreService } from '../rescore/rescore-service.ts';
 import { RoutingService } from '../routing/routing-service.ts';
 import { WritebackService } from '../writeback/writeback-service.ts';
-import { segmentRoutings } from './score-and-deliver.ts';
+import { ChampionCache } from './champions.ts';
+import { type ScoreAndDeliverDeps, segmentRoutings } from './score-and-deliver.ts';
 import { trainingDataFromStore } from './training-data.ts';
 
 export interface WorkerServicesInput {
@@ -29,6 +32,8 @@ export interface WorkerServicesInput {
   connectorFor: (tenantId: TenantId) => Promise<CrmConnector>;
   logger: Logger;
   now?: () => number;
+  /** For real-time rescoring: the producer for follow-up windows, the sync hygiene report, the metrics hook. */
+  rescore?: Pick<RescoreDeps, 'queues' | 'hygiene' | 'onWritten'>;
 }
 
 /** What the train, score, writeback and route jobs need, built once over one Redis client. */
@@ -37,6 +42,8 @@ export interface WorkerServices {
   scoring: ScoreJobDeps;
   writeback: WritebackJobDeps;
   routing: RouteJobDeps;
+  /** The rescore job's service, when the input asked for it. */
+  rescore?: RescoreService;
   alerts: AlertsRepository;
   /** For the queue workers: a job that failed for good becomes an alert of its tenant. */
   onJobFailedForGood: (job: Job, reason: string) => Promise<void>;
@@ -50,7 +57,8 @@ export function createWorkerServices(input: WorkerServicesInput): WorkerServices
   const now = input.now ?? Date.now;
   const at = () => new Date(now()).toISOString();
   const alerts = new AlertsRepository(redis);
-  const registry = new ModelRegistry({ models: new ModelsRepository(redis), alerts });
+  const models = new ModelsRepository(redis);
+  const registry = new ModelRegistry({ models, alerts });
   const settings = new SettingsRepository(redis);
   const history = createRedisLeadHistory(store);
   const scores = new ScoresRepository(redis);
@@ -59,11 +67,40 @@ export function createWorkerServices(input: WorkerServicesInput): WorkerServices
     leads: store.leads,
     logger,
   });
+  const routingState = new RoutingStateRepository(redis);
   const routingService = new RoutingService({
-    state: new RoutingStateRepository(redis),
+    state: routingState,
     leads: store.leads,
     logger,
   });
+  const delivery: ScoreAndDeliverDeps = {
+    history,
+    identity: store.identity,
+    scores,
+    writeback: writebackService,
+    routing: routingService,
+    routingBaseline: (tenantId) => routingState.hasBaseline(tenantId),
+  };
+  // One cache per worker process: a rescore loads a champion only when its version is new here.
+  const championCache = new ChampionCache({
+    championId: (tenantId, segment) => models.champion(tenantId, segment),
+    load: (tenantId, versionId) => registry.load(tenantId, versionId),
+    alerts,
+  });
+  const rescore =
+    input.rescore === undefined
+      ? undefined
+      : new RescoreService({
+          ...input.rescore,
+          store,
+          pending: new PendingRescores(redis),
+          settings,
+          champions: championCache,
+          connectorFor,
+          delivery,
+          logger,
+          now,
+        });
 
   const scoresFor = async (tenantId: TenantId, leadIds: string[], modelVersion: string) =>
     [...(await scores.get(tenantId, leadIds)).values()].filter(
@@ -95,15 +132,10 @@ export function createWorkerServices(input: WorkerServicesInput): WorkerServices
       settings,
       champions: { registry, alerts },
       connectorFor,
-      delivery: {
-        history,
-        identity: store.identity,
-        scores,
-        writeback: writebackService,
-        routing: routingService,
-      },
+      delivery,
       now,
     },
+    ...(rescore === undefined ? {} : { rescore }),
     writeback: { service: writebackService, connectorFor, scoresFor, inHoldout: holdoutOf },
     routing: {
       service: routingService,

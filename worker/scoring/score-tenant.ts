@@ -23,6 +23,11 @@ export interface TenantScoringInput {
   models: ReadonlyMap<string, ScoringModel>;
   nowMs: number;
   batchSize?: number;
+  /**
+   * Only these store lead ids (a real-time rescore): read one by one instead of scanning the tenant.
+   * Unknown ids are left out; absent, every lead of the tenant is scored.
+   */
+  leadIds?: readonly string[];
   /** Each batch's scores, in scan order, before the next batch is read (store, write back, route). */
   onBatch: (records: ScoreRecord[]) => Promise<void>;
 }
@@ -52,8 +57,25 @@ async function isOwner(input: TenantScoringInput, lead: Lead, open: (lead: Lead)
   return true;
 }
 
+/** The leads to score, a batch at a time: the named ones when given, else a scan of the tenant. */
+async function* leadBatches(input: TenantScoringInput): AsyncIterable<Lead[]> {
+  const size = input.batchSize ?? 500;
+  if (input.leadIds === undefined) {
+    yield* input.history.scanLeads(input.tenantId, size);
+    return;
+  }
+  const ids = [...new Set(input.leadIds)];
+  for (let start = 0; start < ids.length; start += size) {
+    const leads = await Promise.all(
+      ids.slice(start, start + size).map((leadId) => input.history.lead(input.tenantId, leadId)),
+    );
+    const known = leads.filter((lead): lead is Lead => lead !== undefined);
+    if (known.length > 0) yield known;
+  }
+}
+
 /**
- * Scores every open lead of a tenant at `nowMs`, a batch at a time, with the same feature code as the
+ * Scores every open lead of a tenant (or the given ones) at `nowMs`, a batch at a time, with the same feature code as the
  * training snapshots: the segment's champion, else the pooled model, else the transparent rules. Every
  * lead is explained (no sampling); memory stays bounded by one batch.
  */
@@ -68,7 +90,7 @@ export async function scoreTenant(input: TenantScoringInput): Promise<TenantScor
   const open = async (lead: Lead) =>
     (await history.outcomes(tenantId, lead.id)).every((outcome) => Date.parse(outcome.occurredAt) > nowMs);
 
-  for await (const batch of history.scanLeads(tenantId, input.batchSize ?? 500)) {
+  for await (const batch of leadBatches(input)) {
     const cache = new BatchHistoryCache(history, tenantId, nowMs, batch);
     const decisions = await Promise.all(
       batch.map(async (lead) => {

@@ -1,0 +1,150 @@
+import type { CrmConnector, RejectedRecord } from '../../shared/crm-connector.ts';
+import type { Logger } from '../../shared/logger.ts';
+import type { Activity } from '../../shared/schemas/activity.ts';
+import type { TenantId } from '../../shared/schemas/common.ts';
+import type { Lead } from '../../shared/schemas/lead.ts';
+import type { Settings } from '../../shared/schemas/settings.ts';
+import type { SettingsRepository } from '../../shared/store/settings.repository.ts';
+import type { ChampionCache } from '../pipeline/champions.ts';
+import {
+  type ScoreAndDeliverDeps,
+  type ScoreAndDeliverResult,
+  scoreAndDeliver,
+} from '../pipeline/score-and-deliver.ts';
+import type { JobPayload } from '../queues/job-payloads.ts';
+import type { JobQueue } from '../queues/job-queue.ts';
+import type { PendingRescores } from './pending-rescores.ts';
+import { type StoreChangesDeps, storeChanges } from './store-changes.ts';
+
+export type RescoreConnector = Pick<
+  CrmConnector,
+  | 'provider'
+  | 'fetchLeads'
+  | 'activitiesForLeads'
+  | 'writeScores'
+  | 'createTasks'
+  | 'findTasks'
+  | 'setNurtureFlags'
+>;
+
+export interface RescoreDeps extends StoreChangesDeps {
+  pending: Pick<PendingRescores, 'take' | 'finish' | 'reopen'>;
+  /** Where a window that left leads pending asks for its follow-up job. */
+  queues: JobQueue;
+  settings: Pick<SettingsRepository, 'current'>;
+  champions: Pick<ChampionCache, 'champions'>;
+  connectorFor: (tenantId: TenantId) => Promise<RescoreConnector>;
+  delivery: ScoreAndDeliverDeps;
+  logger: Logger;
+  now?: () => number;
+  /**
+   * After the scores are written back: how many leads were scored and, per lead, the seconds from
+   * its first event's arrival to now (the `leadscore_event_to_write_seconds` histogram's samples).
+   */
+  onWritten?: (tenantId: TenantId, count: number, eventToWriteSeconds: number[]) => void;
+}
+
+export interface RescoreResult {
+  taken: number;
+  fetched: number;
+  activities: number;
+  stored: { written: number; rejected: number };
+  delivery: ScoreAndDeliverResult | null;
+  eventToWriteSeconds: number[];
+}
+
+/** CRM ids per fetch: one Salesforce query, two HubSpot batch reads. */
+export const rescoreFetchBatch = 100;
+
+/**
+ * One coalescing window of a tenant: the leads its events named are fetched with their new
+ * activities (a few batched calls), stored as the sync stores them, scored with the champions
+ * (cached per model version), written back and routed as an increment. A failure leaves the
+ * window's leads taken, so the job's retry rescores the same leads.
+ */
+export class RescoreService {
+  constructor(private readonly deps: RescoreDeps) {}
+
+  async rescore(payload: JobPayload<'rescore'>, attemptId: string): Promise<RescoreResult> {
+    const { tenantId } = payload;
+    const now = this.deps.now ?? Date.now;
+    const taken = await this.deps.pending.take(tenantId, payload.window);
+    const receivedAt = new Map(taken.leads);
+    for (const crmId of payload.leadIds ?? [])
+      if (!receivedAt.has(crmId)) receivedAt.set(crmId, payload.window);
+    const result: RescoreResult = {
+      taken: receivedAt.size,
+      fetched: 0,
+      activities: 0,
+      stored: { written: 0, rejected: 0 },
+      delivery: null,
+      eventToWriteSeconds: [],
+    };
+    if (receivedAt.size > 0) {
+      const connector = await this.deps.connectorFor(tenantId);
+      const leads = await this.fetchAndStore(
+        connector,
+        tenantId,
+        [...receivedAt.keys()],
+        payload.since,
+        result,
+      );
+      const { settings } = await this.deps.settings.current(tenantId);
+      result.delivery = await this.deliver(connector, tenantId, settings, leads, attemptId);
+      const crmIdOf = new Map(leads.map((lead) => [lead.id, lead.crmId]));
+      const writtenAt = now();
+      for (const leadId of result.delivery.scoredLeadIds) {
+        const at = receivedAt.get(crmIdOf.get(leadId) ?? '');
+        if (at !== undefined) result.eventToWriteSeconds.push(Math.max(0, (writtenAt - at) / 1000));
+      }
+      this.deps.onWritten?.(tenantId, result.delivery.scoredLeadIds.length, result.eventToWriteSeconds);
+    }
+    await this.deps.pending.finish(tenantId, payload.window);
+    if (taken.left > 0) await this.deps.pending.reopen(this.deps.queues, tenantId, now());
+    return result;
+  }
+
+  private async fetchAndStore(
+    connector: RescoreConnector,
+    tenantId: TenantId,
+    crmIds: string[],
+    since: string,
+    result: RescoreResult,
+  ): Promise<Lead[]> {
+    const leads: Lead[] = [];
+    for (let start = 0; start < crmIds.length; start += rescoreFetchBatch) {
+      const part = crmIds.slice(start, start + rescoreFetchBatch);
+      const fetched = await connector.fetchLeads(part);
+      // Ids the CRM no longer has (deleted meanwhile) have nothing to rescore; the sync removes them.
+      const found = fetched.records.map((lead) => lead.crmId);
+      const activities: { records: Activity[]; rejected: RejectedRecord[] } =
+        found.length > 0 ? await connector.activitiesForLeads(found, since) : { records: [], rejected: [] };
+      const stored = await storeChanges(this.deps, tenantId, fetched, activities);
+      result.fetched += fetched.records.length;
+      result.activities += activities.records.length;
+      result.stored.written += stored.written;
+      result.stored.rejected += stored.rejected;
+      leads.push(...fetched.records);
+    }
+    return leads;
+  }
+
+  private async deliver(
+    connector: RescoreConnector,
+    tenantId: TenantId,
+    settings: Settings,
+    leads: Lead[],
+    attemptId: string,
+  ): Promise<ScoreAndDeliverResult> {
+    const models = await this.deps.champions.champions(tenantId, settings);
+    return scoreAndDeliver(this.deps.delivery, {
+      tenantId,
+      settings,
+      models,
+      connector,
+      nowMs: (this.deps.now ?? Date.now)(),
+      attemptId,
+      leadIds: leads.map((lead) => lead.id),
+    });
+  }
+}

@@ -8,6 +8,7 @@ import { connectHubspotToSandbox } from '../connect-to-sandbox.ts';
 import { scoreWritesFor } from '../sandbox-test-support.ts';
 import { type RunningSandbox, startSandbox } from '../start-sandbox.ts';
 import type { HubspotWebhookEvent } from './hubspot-webhook.ts';
+import type { SandboxEventsOptions } from './sandbox-events.ts';
 import { type ReceivedPost, startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.ts';
 
 const tenantId: TenantId = `hs:9${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
@@ -20,13 +21,16 @@ afterEach(async () => {
   for (const item of open.splice(0).reverse()) await item.close();
 });
 
-async function setUp(leads = 60): Promise<{ receiver: WebhookReceiver; sandbox: RunningSandbox }> {
+async function setUp(
+  leads = 60,
+  events: SandboxEventsOptions = {},
+): Promise<{ receiver: WebhookReceiver; sandbox: RunningSandbox }> {
   const receiver = await startWebhookReceiver();
   open.push(receiver);
   const dataset = generateDataset({ leads, seed: 7, tenantId, dirtyShare: 0 });
   const sandbox = await startSandbox({
     seed: { hubspot: dataset },
-    events: { batchWindowMs: 30, hubspotRetry: { baseDelayMs: 5 } },
+    events: { batchWindowMs: 30, hubspotRetry: { baseDelayMs: 5 }, ...events },
   });
   open.push(sandbox);
   // The target URL carries a query, as a public URL may: the signature covers it exactly.
@@ -226,6 +230,58 @@ describe('HubSpot webhooks from the sandbox CRM', () => {
     await sandbox.events.idle();
     expect(receiver.posts).toHaveLength(4);
     expect(sandbox.events.stats().hubspot).toMatchObject({ sent: 1, posts: 4, retried: 2, failed: 1 });
+  });
+
+  it('retries an answer slower than the timeout, as HubSpot does past 5 s', async () => {
+    const { receiver, sandbox } = await setUp(10, { timeoutMs: 100 });
+    receiver.answer = (_post, index) => (index === 0 ? { status: 200, delayMs: 400 } : { status: 200 });
+    sandbox.hubspot.store.update(
+      'contacts',
+      contactIds(sandbox)[0]!,
+      { lifecyclestage: 'other' },
+      new Date(),
+    );
+    await sandbox.events.idle();
+    const attempts = receiver.posts.map(verified);
+    expect(attempts.map((events) => events[0]!.attemptNumber)).toEqual([0, 1]);
+    expect(attempts[0]![0]!.eventId).toBe(attempts[1]![0]!.eventId);
+    expect(sandbox.events.stats().hubspot).toMatchObject({ sent: 1, posts: 2, retried: 1, failed: 0 });
+  });
+
+  it('gives up after 10 attempts when the server keeps failing', async () => {
+    const { receiver, sandbox } = await setUp(10, { hubspotRetry: { baseDelayMs: 1, maxDelayMs: 4 } });
+    receiver.answer = () => ({ status: 502 });
+    sandbox.hubspot.store.update('contacts', contactIds(sandbox)[0]!, { lifecyclestage: 'lead' }, new Date());
+    sandbox.hubspot.store.update(
+      'contacts',
+      contactIds(sandbox)[0]!,
+      { lifecyclestage: 'customer' },
+      new Date(),
+    );
+    await sandbox.events.idle();
+    expect(receiver.posts.map((post) => verified(post)[0]!.attemptNumber)).toEqual([
+      0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
+    ]);
+    expect(sandbox.events.stats().hubspot).toMatchObject({ sent: 0, posts: 10, retried: 9, failed: 1 });
+  });
+
+  it('keeps at most the configured number of POSTs in flight', async () => {
+    const { receiver, sandbox } = await setUp(160, { maxConcurrentPosts: 2 });
+    receiver.answer = () => ({ status: 200, delayMs: 40 });
+    const ids = contactIds(sandbox);
+    // 150 contacts, each changed in two watched properties: 300 events, three full batches and more.
+    for (const [index, id] of ids.slice(0, 150).entries()) {
+      const properties = {
+        lifecyclestage: 'evangelist',
+        recent_conversion_date: String(1_764_000_000_000 + index),
+      };
+      sandbox.hubspot.store.update('contacts', id, properties, new Date());
+    }
+    sandbox.hubspot.store.update('contacts', ids[150]!, { lifecyclestage: 'customer' }, new Date());
+    await sandbox.events.idle();
+    expect(receiver.posts.map((post) => verified(post).length)).toEqual([100, 100, 100, 1]);
+    expect(receiver.maxConcurrent).toBe(2);
+    expect(sandbox.events.stats().hubspot).toMatchObject({ queued: 301, sent: 301, posts: 4 });
   });
 
   it('honours Retry-After on a 429', async () => {

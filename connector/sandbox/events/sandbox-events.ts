@@ -67,7 +67,10 @@ export interface ProviderEventCounters {
 export interface EventStats {
   hubspot: ProviderEventCounters;
   salesforce: ProviderEventCounters;
-  /** Changes seen while no target of their CRM was set: nothing was sent for them. */
+  /**
+   * Changes made while their CRM had no target, so nothing was sent: Salesforce changes the trigger
+   * would have reported, HubSpot changes not made by the app itself.
+   */
   ignored: number;
 }
 
@@ -175,8 +178,9 @@ export class SandboxEvents {
   /** Sends the app's subscribed webhook events for this portal's object changes; returns the unsubscribe. */
   watchHubspot(store: HubspotStore): () => void {
     const stop = store.onChange((change) => {
+      // Subscriptions come with the target: without one, nothing is worked out or sent.
       if (!this.targetState.hubspot) {
-        this.counts.ignored += 1;
+        if (change.source !== 'INTEGRATION') this.counts.ignored += 1;
         return;
       }
       for (const input of hubspotEventInputs(change, this.subscriptions, this.now()))

@@ -18,12 +18,16 @@ export interface ReceivedPost {
 export interface ReceiverAnswer {
   status: number;
   headers?: Record<string, string>;
+  /** Answer this much later (a slow server). */
+  delayMs?: number;
 }
 
 export interface WebhookReceiver {
   /** http://127.0.0.1:port */
   baseUrl: string;
   posts: ReceivedPost[];
+  /** The most POSTs that were being answered at one time. */
+  maxConcurrent: number;
   /** How to answer the n-th POST (0 first); 200 by default. */
   answer: (post: ReceivedPost, index: number) => ReceiverAnswer;
   close(): Promise<void>;
@@ -34,10 +38,12 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
   const receiver: WebhookReceiver = {
     baseUrl: '',
     posts: [],
+    maxConcurrent: 0,
     answer: () => ({ status: 200 }),
     close: async () => {},
   };
-  app.post('/{*path}', express.raw({ type: () => true, limit: '1mb' }), (request, response) => {
+  let answering = 0;
+  app.post('/{*path}', express.raw({ type: () => true, limit: '1mb' }), async (request, response) => {
     const post: ReceivedPost = {
       uri: `${receiver.baseUrl}${request.originalUrl}`,
       headers: request.headers,
@@ -47,6 +53,11 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
     const index = receiver.posts.length;
     receiver.posts.push(post);
     const answer = receiver.answer(post, index);
+    answering += 1;
+    receiver.maxConcurrent = Math.max(receiver.maxConcurrent, answering);
+    if (answer.delayMs) await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
+    answering -= 1;
+    if (response.destroyed) return;
     for (const [name, value] of Object.entries(answer.headers ?? {})) response.setHeader(name, value);
     response.status(answer.status).json({ ok: answer.status < 300 });
   });

@@ -43,9 +43,9 @@ export interface SandboxApp {
  * The sandbox CRM: one Express app emulating the Salesforce and HubSpot API subsets the providers
  * call, seeded from generator records, with deterministic fault injection per run.
  *
- * Mount point for HubSpot: add `connector/sandbox/hubspot/hubspot-router.ts` exporting
- *   hubspotRouter(seed: unknown, faults: FaultPlan, calls: CallCounter): { router: express.Router; ... }
- * and mount it below (HubSpot paths start with /crm, /oauth and /properties, so they never clash).
+ * Salesforce paths start with /services, HubSpot's with /crm, /oauth and /events; the sandbox's own
+ * routes (webhook targets, simulated people's actions) with /sandbox, so none clash. Record changes
+ * after seeding reach `events`, which POSTs them as each CRM's webhooks once a target is set.
  */
 export function createSandboxApp(options: SandboxOptions = {}): SandboxApp {
   const app = express();

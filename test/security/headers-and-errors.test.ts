@@ -89,7 +89,7 @@ describe('errors as HTTP answers', () => {
     expect(response.status).toBe(400);
     expect(body?.error.code).toBe('VALIDATION_FAILED');
     expect(body?.error.message).toBe('invalid request: check hot, warm');
-    expect((body?.error.details as { field: string }[]).map((detail) => detail.field)).toEqual([
+    expect(((body?.error.details ?? []) as { field: string }[]).map((detail) => detail.field)).toEqual([
       'hot',
       'warm',
     ]);

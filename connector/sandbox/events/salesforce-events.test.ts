@@ -261,7 +261,7 @@ describe('Salesforce change webhooks from the sandbox CRM', () => {
     expect(receiver.posts).toHaveLength(0);
   });
 
-  it('creates a lead through the sandbox route, reporting its insert', async () => {
+  it('creates a lead through the sandbox route, reporting its insert, then deletes it', async () => {
     const { sandbox, receiver } = await setUp(10);
     const response = await fetch(`${sandbox.baseUrl}/sandbox/salesforce/leads`, {
       method: 'POST',
@@ -274,6 +274,13 @@ describe('Salesforce change webhooks from the sandbox CRM', () => {
     await sandbox.events.idle();
     expect(verified(receiver.posts[0]!).changes).toEqual([
       { sobject: 'Lead', recordId: id, leadId: id, change: 'insert' },
+    ]);
+    const deleted = await fetch(`${sandbox.baseUrl}/sandbox/salesforce/leads/${id}`, { method: 'DELETE' });
+    expect(deleted.status).toBe(204);
+    expect(sandbox.salesforce.store.get(id)).toBeUndefined();
+    await sandbox.events.idle();
+    expect(verified(receiver.posts[1]!).changes).toEqual([
+      { sobject: 'Lead', recordId: id, leadId: id, change: 'delete' },
     ]);
   });
 

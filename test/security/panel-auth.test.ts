@@ -5,6 +5,7 @@ import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxHubspotTokens } from '../../connector/sandbox/connect-to-sandbox.ts';
 import { hubspotUsersOf } from '../../connector/sandbox/hubspot/hubspot-users-routes.ts';
+import { ensurePermissionSetRecord } from '../../connector/sandbox/salesforce/permission-routes.ts';
 import { type RunningSandbox, startSandbox } from '../../connector/sandbox/start-sandbox.ts';
 import { callerOf } from '../../connector/server/auth/caller.ts';
 import { connectorTokensFromStore } from '../../connector/server/auth/connector-tokens.ts';
@@ -275,6 +276,38 @@ describe('Salesforce roles and the Apex exchange', () => {
     const repQuery = answerQuery('005000000000002AAA', false);
     expect(await roleFromCrm(access, '005000000000002AAA')).toBe('rep');
     expect(repQuery.isDone()).toBe(true);
+  });
+
+  it('against the sandbox org: an assigned LeadScore_Admin (unmanaged or namespaced) → admin, none → rep', async () => {
+    const sandboxStore = sandbox.salesforce.store;
+    const unmanaged = ensurePermissionSetRecord(sandboxStore, 'LeadScore_Admin');
+    const namespaced = ensurePermissionSetRecord(sandboxStore, 'LeadScore_Admin', 'leadscore');
+    const userSet = ensurePermissionSetRecord(sandboxStore, 'LeadScore_User');
+    const access = {
+      provider: 'salesforce' as const,
+      accessToken: sandbox.salesforce.state.issueAccessToken(),
+      instanceUrl: sandbox.baseUrl,
+      apiVersion: '62.0',
+      allowedInstanceHosts: [sandbox.host],
+    };
+    const assign = async (assigneeId: string, permissionSetId: string) => {
+      const response = await fetch(
+        `${sandbox.baseUrl}/services/data/v62.0/sobjects/PermissionSetAssignment`,
+        {
+          method: 'POST',
+          headers: { authorization: `Bearer ${access.accessToken}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ AssigneeId: assigneeId, PermissionSetId: permissionSetId }),
+        },
+      );
+      expect(response.status).toBe(201);
+    };
+    await assign('005000000000011AAA', unmanaged);
+    await assign('005000000000012AAA', namespaced);
+    await assign('005000000000013AAA', userSet);
+    expect(await roleFromCrm(access, '005000000000011AAA')).toBe('admin');
+    expect(await roleFromCrm(access, '005000000000012AAA')).toBe('admin');
+    expect(await roleFromCrm(access, '005000000000013AAA')).toBe('rep');
+    expect(await roleFromCrm(access, '005000000000014AAA')).toBe('rep');
   });
 
   async function apexExchange(

@@ -79,7 +79,7 @@ function header(request: Request, name: string): string | undefined {
  */
 export function panelSessionRouter(deps: ServerDependencies, options: SessionRoutesOptions): Router {
   const router = express.Router();
-  router.use(noStore());
+  router.use('/auth', noStore());
 
   router.post(
     '/auth/salesforce/canvas',

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { PROBABILITY_DECIMALS } from './schemas/score.ts';
 import { describeProblems, validateRecord } from './schemas/validate.ts';
 
 /** What LeadScore writes on a record; `key` is how code refers to it, whatever each CRM calls it. */
@@ -14,6 +15,8 @@ export const writtenFieldKeys = [
   'modelVersion',
   'scoredAt',
   'nurture',
+  'probability',
+  'recommendation',
 ] as const;
 export type WrittenFieldKey = (typeof writtenFieldKeys)[number];
 
@@ -49,6 +52,58 @@ function coversEveryKey(fields: { key: WrittenFieldKey }[]): boolean {
 }
 const everyKeyOnce = { message: `must define each of ${writtenFieldKeys.join(', ')} exactly once` };
 
+/** The probability is written rounded (writtenProbability): the field must hold exactly those decimals. */
+function probabilityFieldFits(fields: z.infer<typeof salesforceFieldSchema>[]): boolean {
+  const field = fields.find((item) => item.key === 'probability');
+  return (
+    field === undefined ||
+    (field.type === 'Number' &&
+      field.scale === PROBABILITY_DECIMALS &&
+      field.precision !== undefined &&
+      field.precision - field.scale >= 1)
+  );
+}
+const probabilityFits = {
+  message: `probability must be a Number with scale ${PROBABILITY_DECIMALS} and room for the 1 before the point`,
+};
+const salesforceObjectFields = z
+  .array(salesforceFieldSchema)
+  .refine(coversEveryKey, everyKeyOnce)
+  .refine(probabilityFieldFits, probabilityFits);
+
+/** The objects whose changes the managed package's Apex trigger POSTs to /webhooks/salesforce. */
+export const salesforceChangeSources = ['Lead', 'Contact', 'Task', 'Event', 'CampaignMember'] as const;
+
+/** HubSpot engagement objects whose creation the new webhooks API (object.creation) announces. */
+export const hubspotEngagementObjects = ['call', 'meeting', 'email', 'note', 'task'] as const;
+
+/**
+ * HubSpot webhook subscriptions: the legacy contact events (creation, deletion, property change,
+ * and the privacy deletion GDPR needs) and the generic `object.creation` for engagements, which
+ * legacy subscriptions cannot express.
+ */
+const hubspotWebhookSchema = z.discriminatedUnion('subscriptionType', [
+  z.strictObject({
+    subscriptionType: z.enum(['contact.creation', 'contact.deletion', 'contact.privacyDeletion']),
+  }),
+  z.strictObject({
+    subscriptionType: z.literal('contact.propertyChange'),
+    propertyName: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]*$/, 'must be a HubSpot property name such as lifecyclestage'),
+  }),
+  z.strictObject({
+    subscriptionType: z.literal('object.creation'),
+    objectType: z.enum(hubspotEngagementObjects),
+  }),
+]);
+export type HubspotWebhook = z.infer<typeof hubspotWebhookSchema>;
+
+function subscribedOnce(hooks: HubspotWebhook[]): boolean {
+  const ids = hooks.map((hook) => JSON.stringify(Object.entries(hook).sort()));
+  return new Set(ids).size === ids.length;
+}
+
 export const manifestSchema = z.object({
   name: z.literal('LeadScore'),
   version: z.string().regex(/^\d+\.\d+\.\d+$/, 'must be a semantic version such as 1.0.0'),
@@ -57,17 +112,19 @@ export const manifestSchema = z.object({
     apiVersion: z.string().regex(/^\d{2}\.0$/, 'must be a pinned API version such as 62.0'),
     oauthScopes: z.array(z.string().min(1)).min(1),
     objects: z.object({
-      Lead: z.array(salesforceFieldSchema).refine(coversEveryKey, everyKeyOnce),
-      Contact: z.array(salesforceFieldSchema).refine(coversEveryKey, everyKeyOnce),
+      Lead: salesforceObjectFields,
+      Contact: salesforceObjectFields,
     }),
-    changeEvents: z.array(
-      z
-        .string()
-        .regex(
-          /^\/data\/[A-Za-z]+ChangeEvent$/,
-          'must be a change event channel such as /data/LeadChangeEvent',
-        ),
-    ),
+    /**
+     * Objects the package trigger watches. Change Data Capture (Pub/Sub API) is a later option
+     * (README); an org without the package is rescored by the incremental sync.
+     */
+    changeSources: z
+      .array(z.enum(salesforceChangeSources))
+      .min(1)
+      .refine((sources) => new Set(sources).size === sources.length, {
+        message: 'must not repeat an object',
+      }),
     panel: z.object({
       target: z.literal('lightning__RecordPage'),
       objects: z.array(z.enum(['Lead', 'Contact'])).min(1),
@@ -83,17 +140,12 @@ export const manifestSchema = z.object({
       displayOrder: z.number().int(),
     }),
     properties: z.array(hubspotPropertySchema).refine(coversEveryKey, everyKeyOnce),
-    webhooks: z.array(
-      z.object({
-        subscriptionType: z.enum([
-          'contact.creation',
-          'contact.propertyChange',
-          'contact.deletion',
-          'contact.privacyDeletion',
-        ]),
-        propertyName: z.string().optional(),
+    webhooks: z
+      .array(hubspotWebhookSchema)
+      .refine(subscribedOnce, { message: 'must not list the same subscription twice' })
+      .refine((hooks) => hooks.some((hook) => hook.subscriptionType === 'contact.privacyDeletion'), {
+        message: 'must subscribe to contact.privacyDeletion (GDPR erasure requests)',
       }),
-    ),
     card: z.object({
       location: z.enum(['crm.record.tab', 'crm.record.sidebar']),
       objectTypes: z.array(z.literal('contacts')).min(1),

@@ -5,7 +5,7 @@ import { generateDataset } from '../../fixtures/generator/generate-dataset.ts';
 import type { CrmConnector, ScoreWrite, SyncPage } from '../../shared/crm-connector.ts';
 import { isConnectorError } from '../../shared/errors.ts';
 import { createLogger } from '../../shared/logger.ts';
-import { loadManifest } from '../../shared/manifest.ts';
+import { loadManifest, writtenFieldKeys } from '../../shared/manifest.ts';
 import { SalesforceAuth } from '../providers/salesforce/salesforce-auth.ts';
 import { SalesforceConnector } from '../providers/salesforce/salesforce-connector.ts';
 import { IdentityLinker } from '../sync/link-identities.ts';
@@ -111,7 +111,8 @@ describe('the Salesforce provider against the sandbox CRM', () => {
     const { connector } = await install(sandbox.base, sandbox.host);
 
     const first = await connector.ensureFields();
-    expect(first.created).toHaveLength(20);
+    // Every written field on Lead and on Contact.
+    expect(first.created).toHaveLength(2 * writtenFieldKeys.length);
     const again = await connector.ensureFields();
     expect(again).toEqual({ created: [], alreadyPresent: first.created });
     expect(sandbox.salesforce.store.permissionSets.get('LeadScore_Fields')).toHaveLength(20);

@@ -25,8 +25,26 @@ export const scoreSchema = z.object({
   segment: z.string().min(1),
   factors: z.array(factorSchema).max(5, 'holds at most the five largest factors'),
   scoredAt: isoDateTime,
+  /**
+   * The next step for the rep (shared/scoring recommendationFor), written back beside the score.
+   * Optional here because a bare write-back score may come without one; a ScoreRecord always has it.
+   */
+  recommendation: z.string().min(1).max(255, 'must be at most 255 characters').optional(),
 });
 export type Score = z.infer<typeof scoreSchema>;
+
+/**
+ * Decimals of the probability written to the CRMs (Salesforce Number(4, 3), HubSpot number): 0.1
+ * percentage point is finer than anyone reads, and coarse enough that a rescore moving the
+ * probability by a hair does not make a write on its own (the write-back content hash uses it too).
+ */
+export const PROBABILITY_DECIMALS = 3;
+
+/** The probability as the CRMs get it: rounded to PROBABILITY_DECIMALS, within [0, 1]. */
+export function writtenProbability(probability: number): number {
+  const scale = 10 ** PROBABILITY_DECIMALS;
+  return Math.min(1, Math.max(0, Math.round(probability * scale) / scale));
+}
 
 /** Where a score came from: the tenant's model for the segment, the pooled model, or the cold-start rules. */
 export const scoreSourceSchema = z.enum(['model', 'pooled', 'rules']);

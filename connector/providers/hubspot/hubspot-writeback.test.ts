@@ -142,7 +142,36 @@ describe('HubSpot score write-back', () => {
       leadscore_factor_5: '',
       leadscore_model_version: 'm-2026-02-01',
       leadscore_scored_at: String(Date.UTC(2026, 1, 5, 10)),
+      leadscore_probability: '0.4',
+      // No recommendation with this score: the property is cleared rather than left stale.
+      leadscore_recommendation: '',
     });
+  });
+
+  it('writes the probability rounded to three decimals and the recommendation line', async () => {
+    let sent: Record<string, string> = {};
+    nock(apiBase)
+      .post('/crm/v3/objects/contacts/batch/update')
+      .reply(async (request: Request) => {
+        const body = batchUpdateRequestSchema.parse(await request.json());
+        sent = body.inputs[0].properties;
+        return [
+          200,
+          { status: 'COMPLETE', results: [{ id: '1000', properties: {}, ...timestamps }], ...stamp },
+        ];
+      });
+    const [write] = writes(1);
+    if (write === undefined) throw new Error('no write');
+    write.score = {
+      ...write.score,
+      probability: 0.416666,
+      recommendation: 'Send pricing follow-up: 3 pricing-page views in the last 30 days',
+    };
+    await unthrottledConnector().writeScores([write]);
+    expect(sent.leadscore_probability).toBe('0.417');
+    expect(sent.leadscore_recommendation).toBe(
+      'Send pricing follow-up: 3 pricing-page views in the last 30 days',
+    );
   });
 
   it('answers an invalid score without sending it', async () => {

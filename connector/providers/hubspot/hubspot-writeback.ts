@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { NurtureWrite, ScoreWrite, ScoreWriteResult } from '../../../shared/crm-connector.ts';
 import { ConnectorError, type ConnectorErrorCode, isConnectorError } from '../../../shared/errors.ts';
 import type { Manifest } from '../../../shared/manifest.ts';
-import { type Score, scoreSchema } from '../../../shared/schemas/score.ts';
+import { type Score, scoreSchema, writtenProbability } from '../../../shared/schemas/score.ts';
 import { describeProblems, validateRecord } from '../../../shared/schemas/validate.ts';
 import { batchUpdateSize, maxRecordRetries } from './constants.ts';
 import type { HubspotApi } from './hubspot-api.ts';
@@ -36,6 +36,9 @@ export function scoreProperties(manifest: Manifest, score: Score): Record<string
     else if (key === 'modelVersion') properties[property.name] = score.modelVersion;
     // HubSpot datetime properties take epoch milliseconds.
     else if (key === 'scoredAt') properties[property.name] = String(Date.parse(score.scoredAt));
+    else if (key === 'probability') properties[property.name] = String(writtenProbability(score.probability));
+    // An empty value clears the property: a stale line would contradict the new score.
+    else if (key === 'recommendation') properties[property.name] = (score.recommendation ?? '').slice(0, 255);
     else properties[property.name] = formatFactor(score.factors[Number(key.slice('factor'.length)) - 1]);
   }
   return properties;

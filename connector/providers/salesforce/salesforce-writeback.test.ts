@@ -85,7 +85,40 @@ describe('Salesforce score write-back', () => {
       LeadScore_Factor_2__c: null,
       LeadScore_Model_Version__c: 'm-2026-03-01-1',
       LeadScore_Scored_At__c: '2026-03-01T12:00:00.000Z',
+      LeadScore_Probability__c: 0.2,
+      // No recommendation with this score: the field is cleared rather than left stale.
+      LeadScore_Recommendation__c: null,
     });
+  });
+
+  it('writes the probability rounded to the field scale and the recommendation on Lead and Contact', async () => {
+    let sent: CollectionsBody | undefined;
+    nock(instanceUrl)
+      .patch(collectionsPath, (body: CollectionsBody) => {
+        sent = body;
+        return true;
+      })
+      .reply(200, [
+        { id: leadId(1), success: true, errors: [] },
+        { id: '003000000000001AAA', success: true, errors: [] },
+      ]);
+    const { connector } = testConnector();
+    const recommended = {
+      ...score(leadId(1), 72),
+      probability: 0.41666,
+      recommendation: 'Call this week: 1 demo request in the last 30 days',
+    };
+    await connector.writeScores([
+      { crmId: leadId(1), objectType: 'Lead', score: recommended },
+      { crmId: '003000000000001AAA', objectType: 'Contact', score: recommended },
+    ]);
+    for (const record of sent?.records ?? []) {
+      expect(record).toMatchObject({
+        LeadScore_Probability__c: 0.417,
+        LeadScore_Recommendation__c: 'Call this week: 1 demo request in the last 30 days',
+      });
+    }
+    expect(sent?.records.map((record) => record.attributes)).toEqual([{ type: 'Lead' }, { type: 'Contact' }]);
   });
 
   it('reports records that fail for good with their code, in input order, without retrying them', async () => {

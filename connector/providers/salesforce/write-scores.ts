@@ -1,7 +1,7 @@
 import type { NurtureWrite, ScoreWrite, ScoreWriteResult } from '../../../shared/crm-connector.ts';
 import { ConnectorError, isConnectorError } from '../../../shared/errors.ts';
 import type { Manifest, WrittenFieldKey } from '../../../shared/manifest.ts';
-import type { Score } from '../../../shared/schemas/score.ts';
+import { type Score, writtenProbability } from '../../../shared/schemas/score.ts';
 import { collectionResultSchema } from './api-schemas.ts';
 import { maxCollectionSize } from './constants.ts';
 import { classifySalesforceCode } from './parse-salesforce-error.ts';
@@ -24,6 +24,10 @@ function fieldValue(field: FieldSpec, score: Score): string | number | null {
   }
   if (key === 'modelVersion') return limit(score.modelVersion);
   if (key === 'scoredAt') return score.scoredAt;
+  if (key === 'probability') return writtenProbability(score.probability);
+  // A score without a recommendation clears the field: a stale line would contradict the new score.
+  if (key === 'recommendation')
+    return score.recommendation === undefined ? null : limit(score.recommendation);
   const factor = score.factors[Number(key.slice('factor'.length)) - 1];
   return factor ? limit(`${factor.label} (${formatPoints(factor.points)})`) : null;
 }

@@ -142,7 +142,7 @@ describe('scenario 19: tokens, secrets and emails never rest in clear', () => {
     for (const job of failed) {
       expect(job.failedReason).toContain('[redacted]');
       expect(job.failedReason).toContain('[email]');
-      expectNoSecret(`${job.failedReason}\n${job.stacktrace.join('\n')}`, `the failure of ${job.id}`);
+      expectNoSecret(`${job.failedReason}\n${(job.stacktrace ?? []).join('\n')}`, `the failure of ${job.id}`);
     }
     expectNoSecret(await queueHashes(), 'the queue hashes');
     expectNoSecret(harness.log.text(), 'the worker log');

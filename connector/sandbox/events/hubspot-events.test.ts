@@ -329,6 +329,28 @@ describe('HubSpot webhooks from the sandbox CRM', () => {
     expect(missing.status).toBe(404);
   });
 
+  it('sends only what the configured subscriptions list', async () => {
+    const { receiver, sandbox } = await setUp(10);
+    const url = `${receiver.baseUrl}/webhooks/hubspot?source=sandbox`;
+    const subscriptions = [{ subscriptionType: 'contact.propertyChange' as const, propertyName: 'jobtitle' }];
+    const targets = sandbox.events.configure({
+      hubspot: { url, clientSecret, appId, portalId, subscriptions },
+    });
+    expect(targets.hubspot?.subscriptions).toEqual([{ ...subscriptions[0], id: 100_001 }]);
+    const [id] = contactIds(sandbox);
+    sandbox.hubspot.store.update(
+      'contacts',
+      id!,
+      { lifecyclestage: 'customer', jobtitle: 'CEO' },
+      new Date(),
+    );
+    await sandbox.events.idle();
+    const events = receiver.posts.flatMap(verified);
+    expect(events.map((event) => [event.subscriptionId, event.propertyName, event.propertyValue])).toEqual([
+      [100_001, 'jobtitle', 'CEO'],
+    ]);
+  });
+
   it('answers 400 naming the bad field', async () => {
     const { receiver, sandbox } = await setUp(10);
     const response = await simulate(sandbox, contactIds(sandbox)[0]!, { type: 'email_open', detail: '' });

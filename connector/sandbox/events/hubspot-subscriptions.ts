@@ -1,6 +1,6 @@
 import { loadManifest, type Manifest } from '../../../shared/manifest.ts';
 import { engagementTypes } from '../../providers/hubspot/constants.ts';
-import type { HubspotSubscriptionSpec } from './event-targets.ts';
+import { type HubspotSubscriptionSpec, hubspotSubscriptionSchema } from './event-targets.ts';
 
 /**
  * The contact properties whose changes move a score (page views, last email open or click, recent
@@ -36,7 +36,11 @@ function key(spec: HubspotSubscriptionSpec): string {
 /** The manifest's subscriptions, the behaviour properties and engagement creation, each once. */
 export function defaultHubspotSubscriptions(manifest: Manifest = loadManifest()): HubspotSubscriptionSpec[] {
   const specs: HubspotSubscriptionSpec[] = [
-    ...manifest.hubspot.webhooks.map((webhook) => ({ ...webhook })),
+    ...manifest.hubspot.webhooks.flatMap((webhook): HubspotSubscriptionSpec[] => {
+      const parsed = hubspotSubscriptionSchema.safeParse(webhook);
+      // Kinds the sandbox does not emulate are left out rather than guessed at.
+      return parsed.success ? [parsed.data] : [];
+    }),
     ...behaviourProperties.map((propertyName) => ({
       subscriptionType: 'contact.propertyChange' as const,
       propertyName,

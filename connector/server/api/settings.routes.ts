@@ -24,8 +24,8 @@ const settingsAnswerSchema = z
 const changeSchema = z
   .strictObject({
     path: z.string(),
-    from: z.unknown().openapi({ description: 'The old value; absent when the field was added' }),
-    to: z.unknown().openapi({ description: 'The new value; absent when the field was removed' }),
+    from: z.unknown().optional().openapi({ description: 'The old value; absent when the field was added' }),
+    to: z.unknown().optional().openapi({ description: 'The new value; absent when the field was removed' }),
   })
   .openapi('SettingsChange');
 

@@ -162,6 +162,8 @@ describe('scenario 14: Canvas signed request', () => {
       'tampered signature': `${flippedSignature}.${body}`,
       'wrong secret': sign(envelope(), 'another-apps-secret'),
       'base64url encoding': sign(envelope(), CONSUMER_SECRET, 'base64url'),
+      // Node's base64 decoder also takes url-safe text: only a strict alphabet check refuses this one.
+      'base64url signature over the standard envelope': `${Buffer.from(signature, 'base64').toString('base64url')}.${body}`,
       'stale issuedAt (6 minutes)': sign(envelope({ issuedAt: Math.floor((clock - 6 * 60_000) / 1000) })),
       'issuedAt in the future (10 minutes)': sign(
         envelope({ issuedAt: Math.floor((clock + 10 * 60_000) / 1000) }),

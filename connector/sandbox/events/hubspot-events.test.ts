@@ -7,6 +7,7 @@ import { verifyHubspotSignatureV3 } from '../../server/auth/hubspot-signature.ts
 import { connectHubspotToSandbox } from '../connect-to-sandbox.ts';
 import { scoreWritesFor } from '../sandbox-test-support.ts';
 import { type RunningSandbox, startSandbox } from '../start-sandbox.ts';
+import { defaultHubspotSubscriptions } from './hubspot-subscriptions.ts';
 import type { HubspotWebhookEvent } from './hubspot-webhook.ts';
 import type { SandboxEventsOptions } from './sandbox-events.ts';
 import { type ReceivedPost, startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.ts';
@@ -279,7 +280,9 @@ describe('HubSpot webhooks from the sandbox CRM', () => {
     }
     sandbox.hubspot.store.update('contacts', ids[150]!, { lifecyclestage: 'customer' }, new Date());
     await sandbox.events.idle();
-    expect(receiver.posts.map((post) => verified(post).length)).toEqual([100, 100, 100, 1]);
+    // The last two batches share the freed slots, so either may arrive first.
+    const sizes = receiver.posts.map((post) => verified(post).length);
+    expect(sizes.sort((a, b) => b - a)).toEqual([100, 100, 100, 1]);
     expect(receiver.maxConcurrent).toBe(2);
     expect(sandbox.events.stats().hubspot).toMatchObject({ queued: 301, sent: 301, posts: 4 });
   });
@@ -327,6 +330,19 @@ describe('HubSpot webhooks from the sandbox CRM', () => {
     ]);
     const missing = await simulate(sandbox, erased!, { type: 'call' });
     expect(missing.status).toBe(404);
+  });
+
+  it('reads engagement subscriptions named in the singular, as the manifest names them', async () => {
+    const specs = defaultHubspotSubscriptions();
+    const creations = specs.filter((spec) => spec.subscriptionType === 'object.creation');
+    expect(creations.map((spec) => spec.objectType).sort()).toEqual([
+      'calls',
+      'emails',
+      'meetings',
+      'notes',
+      'tasks',
+    ]);
+    expect(new Set(specs.map((spec) => JSON.stringify(spec))).size).toBe(specs.length);
   });
 
   it('sends only what the configured subscriptions list', async () => {

@@ -29,6 +29,16 @@ export interface HubspotSubscription extends HubspotSubscriptionSpec {
   id: number;
 }
 
+/**
+ * The portal's object types are plural (the CRM API's path names); subscriptions may name them in
+ * the singular, as the manifest and HubSpot's webhook settings do ("meeting").
+ */
+export function withStoreObjectType(spec: HubspotSubscriptionSpec): HubspotSubscriptionSpec {
+  const type = spec.objectType;
+  if (type === undefined || type in objectTypeIds) return spec;
+  return `${type}s` in objectTypeIds ? { ...spec, objectType: `${type}s` } : spec;
+}
+
 function key(spec: HubspotSubscriptionSpec): string {
   return `${spec.subscriptionType}|${spec.propertyName ?? ''}|${spec.objectType ?? ''}`;
 }
@@ -48,10 +58,12 @@ export function defaultHubspotSubscriptions(manifest: Manifest = loadManifest())
     ...engagementTypes.map((objectType) => ({ subscriptionType: 'object.creation' as const, objectType })),
   ];
   const seen = new Set<string>();
-  return specs.filter((spec) => !seen.has(key(spec)) && Boolean(seen.add(key(spec))));
+  return specs
+    .map(withStoreObjectType)
+    .filter((spec) => !seen.has(key(spec)) && Boolean(seen.add(key(spec))));
 }
 
 /** Subscription ids are stable for a given list: its position, offset like HubSpot's numbers. */
 export function numberSubscriptions(specs: HubspotSubscriptionSpec[]): HubspotSubscription[] {
-  return specs.map((spec, index) => ({ ...spec, id: 100_001 + index }));
+  return specs.map((spec, index) => ({ ...withStoreObjectType(spec), id: 100_001 + index }));
 }

@@ -19,18 +19,12 @@ import { generateDataset } from '../../fixtures/generator/generate-dataset.ts';
 import type { CrmConnector } from '../../shared/crm-connector.ts';
 import { createLogger } from '../../shared/logger.ts';
 import type { TenantId } from '../../shared/schemas/common.ts';
-import { tenantKeys } from '../../shared/store/keys.ts';
 import { createRedisLeadHistory } from '../../shared/store/redis-lead-history.ts';
 import { ScoresRepository } from '../../shared/store/scores.repository.ts';
 import { createStore } from '../../shared/store/store.ts';
 import { SyncHygieneRepository } from '../../shared/store/sync-hygiene.repository.ts';
 import { testRedisUrl } from '../../test/support/redis.ts';
-import { rescoreJob } from '../jobs/rescore.job.ts';
-import { scoreJob } from '../jobs/score.job.ts';
-import { createWorkerServices } from '../pipeline/worker-services.ts';
-import { InlineJobQueue } from '../queues/inline-job-queue.ts';
-import type { JobHandlers } from '../queues/job-queue.ts';
-import { SyncService } from '../sync/sync-service.ts';
+import { addHubspotMeetings, installedTenant, openContact } from './rescore-test-support.ts';
 
 const suffix = String(Math.floor(Math.random() * 900_000) + 100_000);
 const salesforceTenant = `sf:00D000000${suffix}AAA` as TenantId;
@@ -38,7 +32,7 @@ const hubspotTenant = `hs:9${suffix}` as TenantId;
 const secret = 'rescore-sandbox-secret';
 const redis = new Redis(testRedisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
 const store = createStore(redis);
-const hygiene = new SyncHygieneRepository(redis);
+const _hygiene = new SyncHygieneRepository(redis);
 const scores = new ScoresRepository(redis);
 const history = createRedisLeadHistory(store);
 const logger = createLogger({ level: 'silent' });
@@ -54,35 +48,8 @@ afterAll(async () => {
   redis.disconnect();
 });
 
-/** The tenant synced into the store and scored once (the routing baseline), with the rescore path wired. */
-async function installed(tenantId: TenantId, connector: CrmConnector) {
-  await store.purgeTenant(tenantId);
-  await redis.hset(tenantKeys(tenantId).tenant, 'provider', connector.provider);
-  const connectorFor = async () => connector;
-  await new SyncService({ store, hygiene, connectorFor, logger }).syncTenant(tenantId, 'full');
-  const written: { count: number; seconds: number[] }[] = [];
-  // The queue runs the handlers built from it: filled in below.
-  const handlers: JobHandlers = {};
-  const queue = new InlineJobQueue({ handlers, startAt: Date.now() });
-  const services = createWorkerServices({
-    redis,
-    store,
-    connectorFor,
-    logger,
-    rescore: {
-      queues: queue,
-      hygiene,
-      onWritten: (_tenant, count, seconds) => written.push({ count, seconds }),
-    },
-  });
-  const rescore = services.rescore;
-  if (rescore === undefined) throw new Error('the rescore service was not built');
-  handlers.score = scoreJob(services.scoring);
-  handlers.rescore = rescoreJob(rescore);
-  await queue.enqueue('score', { tenantId, leadIds: [] });
-  await queue.runUntilIdle();
-  return { queue, written };
-}
+const installed = (tenantId: TenantId, connector: CrmConnector) =>
+  installedTenant({ redis, store, tenantId, connector });
 
 const aMinuteAgo = () => new Date(Date.now() - 60_000).toISOString();
 
@@ -164,33 +131,12 @@ describe('real-time rescoring against the sandbox CRM', () => {
     const connector = await connectHubspotToSandbox(sandbox, { tenantId, logger });
     await connector.ensureFields();
     const { queue, written } = await installed(tenantId, connector);
-    const contact = [...sandbox.hubspot.store.typeMap('contacts').values()].find(
-      (item) => !item.archived && (item.properties.lifecyclestage ?? 'lead') === 'lead',
-    );
-    if (contact === undefined) throw new Error('the seed has no open contact');
+    const contact = openContact(sandbox);
     const leadId = `${tenantId}:contact:${contact.id}`;
     const before = (await scores.get(tenantId, [leadId])).get(leadId);
     const writesBefore = new Map(sandbox.hubspot.store.writes);
 
-    const meetingIds: string[] = [];
-    for (const title of ['Demo', 'Pricing call', 'Follow-up']) {
-      const at = aMinuteAgo();
-      const id = sandbox.hubspot.store.newId();
-      meetingIds.push(`${leadId}:meetings:${id}`);
-      sandbox.hubspot.store.put('meetings', {
-        id,
-        properties: {
-          hs_timestamp: at,
-          hs_meeting_start_time: at,
-          hs_meeting_title: title,
-          hs_meeting_outcome: 'COMPLETED',
-        },
-        createdAt: at,
-        updatedAt: at,
-        archived: false,
-      });
-      sandbox.hubspot.store.associate(contact.id, 'meetings', id);
-    }
+    const meetingIds = addHubspotMeetings(sandbox, contact.id, leadId, ['Demo', 'Pricing call', 'Follow-up']);
     const server = await serve(
       hubspotWebhooksRouter(webhookDeps(redis, queue, secret, 'https://leadscore.example.com'), {
         erasePerson: async () => {},

@@ -1,3 +1,4 @@
+import { salesforceChangeSources } from '../../../shared/manifest.ts';
 import type { SfRecord, SfRecordChange } from '../salesforce/salesforce-store.ts';
 import type { SalesforceWebhookChange, WatchedSobject } from './salesforce-webhook.ts';
 
@@ -7,7 +8,7 @@ import type { SalesforceWebhookChange, WatchedSobject } from './salesforce-webho
  * only LeadScore's own fields (so our write-back never echoes back as an event).
  */
 
-const watched = new Set<string>(['Lead', 'Contact', 'Task', 'Event', 'CampaignMember']);
+const watched = new Set<string>(salesforceChangeSources);
 
 /** LeadScore's fields, with or without the managed package's namespace prefix. */
 const ownField = /^(leadscore__)?LeadScore_\w*__c$/;

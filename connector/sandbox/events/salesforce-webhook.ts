@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import type { salesforceChangeSources } from '../../../shared/manifest.ts';
 import type { SalesforceTarget } from './event-targets.ts';
 import type { PostRequest } from './webhook-poster.ts';
 
@@ -15,7 +16,7 @@ export const salesforceHeaders = {
   signature: 'x-leadscore-signature',
 } as const;
 
-export type WatchedSobject = 'Lead' | 'Contact' | 'Task' | 'Event' | 'CampaignMember';
+export type WatchedSobject = (typeof salesforceChangeSources)[number];
 
 export interface SalesforceWebhookChange {
   sobject: WatchedSobject;

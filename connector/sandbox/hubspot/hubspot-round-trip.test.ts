@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateDataset } from '../../../fixtures/generator/generate-dataset.ts';
 import type { ScoreWrite, SyncPage } from '../../../shared/crm-connector.ts';
 import { isConnectorError } from '../../../shared/errors.ts';
+import { writtenFieldKeys } from '../../../shared/manifest.ts';
 import { resetHubspotPauses } from '../../providers/hubspot/hubspot-api.ts';
 import { HubspotConnector } from '../../providers/hubspot/hubspot-connector.ts';
 import { RollingTokenBucket } from '../../providers/hubspot/search-rate-limiter.ts';
@@ -63,8 +64,9 @@ describe('HubSpot provider against the sandbox CRM', () => {
     });
     const fields = await connector.ensureFields();
     expect(context.refreshed).toHaveLength(1);
-    expect(fields.created).toHaveLength(11);
-    expect((await connector.ensureFields()).alreadyPresent).toHaveLength(11);
+    // The property group and every written property.
+    expect(fields.created).toHaveLength(writtenFieldKeys.length + 1);
+    expect((await connector.ensureFields()).alreadyPresent).toHaveLength(writtenFieldKeys.length + 1);
 
     const leads = await drain((cursor) => connector.syncLeads({ cursor }));
     const synced = leads.pages.flatMap((page) => page.records.map((lead) => lead.crmId));

@@ -182,3 +182,22 @@ export async function startApi(input: {
       new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
   };
 }
+
+/** Everything one key holds, as text: to search a keyspace for a person's id or email. */
+export async function keyText(redis: RedisClient, key: string): Promise<string> {
+  const type = await redis.type(key);
+  if (type === 'string') return (await redis.get(key)) ?? '';
+  if (type === 'hash') return JSON.stringify(await redis.hgetall(key));
+  if (type === 'zset') return JSON.stringify(await redis.zrange(key, 0, '-1'));
+  if (type === 'set') return JSON.stringify(await redis.smembers(key));
+  if (type === 'list') return JSON.stringify(await redis.lrange(key, 0, -1));
+  if (type === 'stream') return JSON.stringify(await redis.xrange(key, '-', '+'));
+  return '';
+}
+
+/** Every key matching a glob with its content, sorted by key. */
+export async function dumpKeys(redis: RedisClient, keys: readonly string[]): Promise<Map<string, string>> {
+  const dump = new Map<string, string>();
+  for (const key of [...keys].sort()) dump.set(key, await keyText(redis, key));
+  return dump;
+}

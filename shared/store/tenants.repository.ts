@@ -290,10 +290,21 @@ export class TenantsRepository {
     if (value === null) return false;
     const stored = JSON.parse(value) as StoredTokens;
     const ring = this.ring();
-    if (ring.isCurrent(stored.accessToken) && ring.isCurrent(stored.refreshToken)) return false;
+    const secretRotated = await this.rotateWebhookSecret(tenantId);
+    if (ring.isCurrent(stored.accessToken) && ring.isCurrent(stored.refreshToken)) return secretRotated;
     const tokens = await this.tokens(tenantId);
-    if (tokens === undefined) return false;
+    if (tokens === undefined) return secretRotated;
     await this.redis.hset(tenantKeys(tenantId).tenant, 'tokens', this.seal(tenantId, tokens));
+    return true;
+  }
+
+  /** The webhook secret rotates with the tokens: it is sealed under the same key ring. */
+  private async rotateWebhookSecret(tenantId: string): Promise<boolean> {
+    const value = await this.redis.hget(tenantKeys(tenantId).tenant, 'webhookSecret');
+    if (value === null || this.ring().isCurrent(JSON.parse(value) as SealedSecret)) return false;
+    const secret = await this.webhookSecret(tenantId);
+    if (secret === undefined) return false;
+    await this.saveWebhookSecret(tenantId, secret, { replace: true });
     return true;
   }
 

@@ -36,6 +36,21 @@ describe('startHeartbeat', () => {
     expect(await redis.exists(keys.worker('w-1'))).toBe(0);
   });
 
+  it('forgets workers that last beat more than a day ago when a worker starts', async () => {
+    await redis.hset(
+      keys.workers,
+      'gone-1',
+      String(Date.now() - 25 * 3_600_000),
+      'recent-1',
+      String(Date.now() - 60_000),
+    );
+    const stop = await startHeartbeat(redis, { id: 'w-2', intervalMs: 1_000, keys });
+    await stop();
+    const ids = Object.keys(await redis.hgetall(keys.workers));
+    expect(ids).not.toContain('gone-1');
+    expect(ids).toEqual(expect.arrayContaining(['recent-1', 'w-2']));
+  });
+
   it('refuses a worker id that cannot be part of a key', async () => {
     await expect(startHeartbeat(redis, { id: 'has space', keys })).rejects.toThrow(/worker id "has space"/);
   });

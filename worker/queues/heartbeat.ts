@@ -20,6 +20,17 @@ export function defaultWorkerId(): string {
   return `${hostname().replace(/[^A-Za-z0-9._-]/g, '_')}-${process.pid}`;
 }
 
+/** Workers that last beat this long ago are forgotten: ids carry the pid, so each restart adds one. */
+const FORGET_AFTER_MS = 24 * 3_600_000;
+
+async function forgetLongGoneWorkers(redis: RedisClient, keys: OpsKeys, now: number): Promise<void> {
+  const beats = await redis.hgetall(keys.workers);
+  const gone = Object.entries(beats)
+    .filter(([, beatAt]) => now - Number(beatAt) > FORGET_AFTER_MS)
+    .map(([id]) => id);
+  if (gone.length > 0) await redis.hdel(keys.workers, ...gone);
+}
+
 /**
  * Tells /readyz this worker process is alive: `ls:{ops}:worker:<id>` with a TTL of three
  * intervals, renewed every interval, and the time of the beat in `ls:{ops}:workers` (kept after
@@ -41,6 +52,7 @@ export async function startHeartbeat(
     // Both keys are in the {ops} slot: one MULTI, slot-safe on a cluster.
     await redis.multi().set(key, String(now), 'PX', ttlMs).hset(keys.workers, id, String(now)).exec();
   };
+  await forgetLongGoneWorkers(redis, keys, Date.now());
   await beat();
   let stopped = false;
   let inFlight: Promise<void> = Promise.resolve();

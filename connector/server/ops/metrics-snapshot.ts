@@ -1,3 +1,4 @@
+import type { Logger } from '../../../shared/logger.ts';
 import {
   eventToWriteBuckets,
   type HistogramSnapshot,
@@ -10,6 +11,7 @@ import { type CallBudget, rateLimitKey } from '../../../shared/rate-limit/redis-
 import type { TenantId } from '../../../shared/schemas/common.ts';
 import { type OpsKeys, tenantKeys } from '../../../shared/store/keys.ts';
 import type { RedisClient, Store } from '../../../shared/store/store.ts';
+import { messageOf } from './deadline.ts';
 import { readHeartbeats } from './heartbeats.ts';
 import type { QueueDepths, QueueInspector } from './queue-inspector.ts';
 
@@ -46,6 +48,7 @@ export interface SnapshotSources {
   /** Per-tenant series stop here, so a scrape stays bounded however many tenants install. */
   maxTenants: number;
   keys: OpsKeys;
+  logger?: Logger;
 }
 
 const providers = ['salesforce', 'hubspot'] as const;
@@ -93,14 +96,11 @@ async function tenantFigures(
       });
     }
   } else {
-    const limit = Number(counters[budgetLimitField(salesforceDaily.name)]);
+    const known = counters[budgetLimitField(salesforceDaily.name)];
     budgets.push({
       budget: salesforceDaily.name,
       used: await usedIn(redis, id, salesforceDaily, now),
-      limit:
-        Number.isFinite(limit) && counters[budgetLimitField(salesforceDaily.name)] !== undefined
-          ? limit
-          : null,
+      limit: known === undefined || !Number.isFinite(Number(known)) ? null : Number(known),
     });
   }
   return {
@@ -137,16 +137,28 @@ export async function readMetricsSnapshot(sources: SnapshotSources): Promise<Met
   ]);
   const shown = installed.slice(0, sources.maxTenants);
   const tenants: TenantFigures[] = [];
+  const unreadable: string[] = [];
   for (let start = 0; start < shown.length; start += TENANTS_PER_ROUND) {
     const round = shown.slice(start, start + TENANTS_PER_ROUND);
-    tenants.push(...(await Promise.all(round.map((tenantId) => tenantFigures(sources, tenantId, now)))));
+    const figures = await Promise.all(
+      round.map((tenantId) =>
+        // A registry entry that cannot be read (a malformed id) must not take every other tenant's series down.
+        tenantFigures(sources, tenantId, now).catch((error: unknown) => {
+          unreadable.push(tenantId);
+          if (unreadable.length === 1)
+            sources.logger?.warn({ reason: messageOf(error) }, 'tenant metrics not readable');
+          return null;
+        }),
+      ),
+    );
+    tenants.push(...figures.filter((figure): figure is TenantFigures => figure !== null));
   }
   return {
     queueDepths,
     jobSeconds,
     eventToWrite,
     tenants,
-    tenantsOmitted: installed.length - shown.length,
+    tenantsOmitted: installed.length - shown.length + unreadable.length,
     workersAlive: heartbeats.alive.length,
   };
 }

@@ -74,6 +74,7 @@ export function opsRouter(deps: Dependencies, options: OpsOptions): Router {
           now: deps.now,
           maxTenants,
           keys,
+          logger: deps.logger,
         }),
         scrapeTimeoutMs,
         'reading metrics from Redis',

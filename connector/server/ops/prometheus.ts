@@ -18,6 +18,8 @@ type HistogramValues = Awaited<ReturnType<Histogram['get']>>;
 class RecordedHistogram extends Histogram<string> {
   /** An unregistered twin that never observes: prom-client's own name, help, type and aggregator. */
   private readonly header: Histogram<string>;
+  private readonly bounds: readonly number[];
+  private readonly metricName: string;
 
   constructor(
     config: {
@@ -34,9 +36,6 @@ class RecordedHistogram extends Histogram<string> {
     this.bounds = config.buckets;
     this.metricName = config.name;
   }
-
-  private readonly bounds: readonly number[];
-  private readonly metricName: string;
 
   override async get(): Promise<HistogramValues> {
     const base = await this.header.get();
@@ -148,7 +147,7 @@ export function registryFromSnapshot(snapshot: MetricsSnapshot): Registry {
   }).set(snapshot.workersAlive);
   new Gauge({
     name: 'leadscore_metrics_tenants_omitted',
-    help: 'Installed tenants left out of the per-tenant series (more than the cap).',
+    help: 'Installed tenants left out of the per-tenant series (past the cap, or unreadable).',
     registers,
   }).set(snapshot.tenantsOmitted);
   return registry;

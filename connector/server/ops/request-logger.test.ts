@@ -55,7 +55,7 @@ describe('requestLogger', () => {
       },
     });
     expect(response.status).toBe(200);
-    const [entry] = await settledLines(lines, 1);
+    const entry = (await settledLines(lines, 1))[0] ?? {};
     expect(lines).toHaveLength(1);
     const raw = lines[0] ?? '';
     for (const secret of ['a@b.com', 'sk-live-secret-token', 'cookie-value-xyz', 'signature-value-abc']) {
@@ -63,13 +63,13 @@ describe('requestLogger', () => {
     }
     expect(raw.toLowerCase()).not.toContain('authorization');
     expect(raw.toLowerCase()).not.toContain('headers');
-    const request = entry?.req as Record<string, unknown>;
+    const request = entry.req as Record<string, unknown>;
     expect(request.method).toBe('GET');
     expect(request.path).toBe('/api/v1/records/003AB');
     expect(request.queryParams).toEqual(['email', 'portalId']);
-    expect((entry?.res as Record<string, unknown>).statusCode).toBe(200);
-    expect(typeof entry?.responseTime).toBe('number');
-    expect(entry?.msg).toBe('GET /api/v1/records/003AB 200');
+    expect((entry.res as Record<string, unknown>).statusCode).toBe(200);
+    expect(typeof entry.responseTime).toBe('number');
+    expect(entry.msg).toBe('GET /api/v1/records/003AB 200');
     // A generated id, sent back so a caller can quote it.
     expect(request.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(response.headers.get('x-request-id')).toBe(request.id);
@@ -97,9 +97,9 @@ describe('requestLogger', () => {
     const base = await serve(logger);
     const response = await fetch(`${base}/broken?token=abc123secret`);
     expect(response.status).toBe(500);
-    const [entry] = await settledLines(lines, 1);
-    expect(entry?.level).toBe('error');
-    expect((entry?.res as { statusCode: number }).statusCode).toBe(500);
+    const entry = (await settledLines(lines, 1))[0] ?? {};
+    expect(entry.level).toBe('error');
+    expect((entry.res as { statusCode: number }).statusCode).toBe(500);
     expect(lines.join('\n')).not.toContain('abc123secret');
   });
 });

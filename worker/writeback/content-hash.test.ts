@@ -28,8 +28,7 @@ describe('scoreContentHash', () => {
     const hash = scoreContentHash(base);
     // 0.3121 and 0.3124 are both written as 0.312: no reason to write again.
     expect(scoreContentHash({ ...base, probability: 0.3124 })).toBe(hash);
-    expect(scoreContentHash({ ...base, modelVersion: 'smb-v2', scoredAt: '2026-12-02T10:00:00.000Z' })).toBe(
-      hash,
-    );
+    const later: Score = { ...base, modelVersion: 'smb-v2', scoredAt: '2026-12-02T10:00:00.000Z' };
+    expect(scoreContentHash(later)).toBe(hash);
   });
 });

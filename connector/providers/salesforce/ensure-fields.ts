@@ -83,6 +83,11 @@ function isAlreadyPresent(result: SaveResult): boolean {
   );
 }
 
+/** A custom field of a managed package: `<namespace>__<name>__c`. */
+function isPackaged(apiName: string): boolean {
+  return /^[A-Za-z][A-Za-z0-9]*__[A-Za-z0-9_]+__c$/.test(apiName);
+}
+
 function succeeded(result: SaveResult): boolean {
   return result.success === true || result.success === 'true';
 }
@@ -98,8 +103,20 @@ export async function ensureFields(
   manifest: Manifest,
 ): Promise<EnsureFieldsResult> {
   const result: EnsureFieldsResult = { created: [], alreadyPresent: [] };
+  const objects = ['Lead', 'Contact'] as const;
+  // Namespaced names (`leadscore__..._c`) are the managed package's: it brought them, and an org
+  // cannot create fields in another namespace.
+  if (
+    objects.every((object) => manifest.salesforce.objects[object].every((field) => isPackaged(field.apiName)))
+  ) {
+    for (const object of objects) {
+      for (const field of manifest.salesforce.objects[object])
+        result.alreadyPresent.push(`${object}.${field.apiName}`);
+    }
+    return result;
+  }
   const fullNames: string[] = [];
-  for (const object of ['Lead', 'Contact'] as const) {
+  for (const object of objects) {
     const fields = manifest.salesforce.objects[object];
     const metadata = fields.map((field) => customFieldMetadata(object, field));
     fullNames.push(...metadata.map((item) => String(item.fullName)));

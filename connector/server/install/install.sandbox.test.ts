@@ -198,6 +198,9 @@ describe('install through the sandbox CRM, Salesforce with the managed package',
       sandbox: { baseUrl: context.sandbox.baseUrl, host: context.sandbox.host },
     });
     const connector = await connectorFor(tenantId);
+    const calls = context.sandbox.calls.total('salesforce POST /soap/metadata');
+    expect((await connector.ensureFields()).alreadyPresent).toContain('Lead.leadscore__LeadScore_Score__c');
+    expect(context.sandbox.calls.total('salesforce POST /soap/metadata')).toBe(calls);
     const [written] = await connector.writeScores([
       {
         crmId: leadId,

@@ -43,7 +43,9 @@ export async function runJob<Q extends QueueName>(
     return { kind: 'stopped', error, pausedTenant: false };
   }
   const tenantLogger = logger.child({ tenantId: payload.tenantId });
-  if (await deps.tenants.isPaused(payload.tenantId)) {
+  // Retention is what ends a paused tenant's data: it runs while the tenant is paused.
+  const runsWhilePaused = queue === 'maintenance';
+  if (!runsWhilePaused && (await deps.tenants.isPaused(payload.tenantId))) {
     tenantLogger.info('tenant paused: job skipped');
     return { kind: 'skipped', reason: 'tenant-paused' };
   }

@@ -7,8 +7,8 @@ import type { TrainedSegmentModel } from './train-tenant.ts';
  * The examples of a trained model's test window as the threshold preview needs them: each one's
  * 0-100 score under the model's own scale (the score a lead would be shown), its label, snapshot
  * time and weight, and the segment its lead was in at training time (the pooled model's window spans
- * every segment it serves, so the preview filters it by segment). Undefined without a score scale:
- * there is no score to store then.
+ * every segment it serves, so the preview filters it by segment). Undefined without a score scale
+ * (or with a scale that is not one, as some tests store): there is no score to store then.
  */
 export function testWindowOf(
   trained: Pick<TrainedSegmentModel, 'model' | 'calibrator' | 'test'>,
@@ -16,7 +16,12 @@ export function testWindowOf(
   segmentOfLead: (leadId: string) => string,
 ): TestWindowExample[] | undefined {
   if (scale === null || scale === undefined) return undefined;
-  const scoreScale = ScoreScale.fromJSON(scale);
+  let scoreScale: ScoreScale;
+  try {
+    scoreScale = ScoreScale.fromJSON(scale);
+  } catch {
+    return undefined;
+  }
   const { test } = trained;
   const probabilities = calibratedProbabilities(trained.model, trained.calibrator, test.values);
   return test.leadIds.map((leadId, row) => ({

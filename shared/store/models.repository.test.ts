@@ -119,3 +119,79 @@ describe('alerts in the store', () => {
     ).rejects.toMatchObject({ code: 'INVALID_INPUT' });
   });
 });
+
+describe('test windows and training counts of model versions', () => {
+  const examples = [
+    {
+      leadId: '00Q1',
+      segment: 'smb',
+      score: 91,
+      label: 1 as const,
+      snapshotAtMs: Date.UTC(2026, 5, 1),
+      weight: 1,
+    },
+    {
+      leadId: '00Q2',
+      segment: 'smb',
+      score: 12,
+      label: 0 as const,
+      snapshotAtMs: Date.UTC(2026, 5, 1),
+      weight: 2.5,
+    },
+    {
+      leadId: '00Q1',
+      segment: 'smb',
+      score: 77,
+      label: 0 as const,
+      snapshotAtMs: Date.UTC(2026, 5, 15),
+      weight: 1,
+    },
+    {
+      leadId: '00Q3',
+      segment: 'other',
+      score: 0,
+      label: 1 as const,
+      snapshotAtMs: Date.UTC(2026, 5, 15),
+      weight: 1,
+    },
+  ];
+
+  it('reads back the examples saved with a version, in order, and undefined for a version without', async () => {
+    const tenantId = tenant();
+    const saved = await models.create(tenantId, version('smb', '2026-07-01T00:00:00Z'), 'tree', {
+      testWindow: examples,
+    });
+    expect(await models.testWindow(tenantId, saved.id)).toEqual(examples);
+    const bare = await models.create(tenantId, version('smb', '2026-07-02T00:00:00Z'), 'tree');
+    expect(await models.testWindow(tenantId, bare.id)).toBeUndefined();
+  });
+
+  it("erases one lead's examples from every version and leaves the others' alone", async () => {
+    const tenantId = tenant();
+    const first = await models.create(tenantId, version('smb', '2026-07-01T00:00:00Z'), 'tree', {
+      testWindow: examples,
+    });
+    const second = await models.create(tenantId, version('other', '2026-07-02T00:00:00Z'), 'tree', {
+      testWindow: examples.slice(0, 2),
+    });
+    expect(await models.eraseLeadFromTestWindows(tenantId, '00Q1')).toBe(3);
+    expect(await models.testWindow(tenantId, first.id)).toEqual([examples[1], examples[3]]);
+    expect(await models.testWindow(tenantId, second.id)).toEqual([examples[1]]);
+    const stored = await redis.hget(tenantKeys(tenantId).modelVersion(first.id), 'test-window');
+    expect(stored).not.toContain('00Q1');
+    expect(await models.eraseLeadFromTestWindows(tenantId, '00Q1')).toBe(0);
+  });
+
+  it('keeps what the last training counted', async () => {
+    const tenantId = tenant();
+    expect(await models.trainingCounts(tenantId)).toBeUndefined();
+    const counts = {
+      labelledLeads: 420,
+      convertingLeads: 12,
+      at: '2026-07-01T00:00:00.000Z',
+      outcome: 'rules' as const,
+    };
+    await models.recordTrainingCounts(tenantId, counts);
+    expect(await models.trainingCounts(tenantId)).toEqual(counts);
+  });
+});

@@ -4,9 +4,22 @@ import type { ScoreRecord } from '../../../shared/schemas/score.ts';
 import { defaultSettings } from '../../../shared/schemas/settings.ts';
 import { ModelsRepository } from '../../../shared/store/models.repository.ts';
 import { ScoresRepository } from '../../../shared/store/scores.repository.ts';
-import { connectTestRedis, storeOn, uniqueTenantId } from '../../../test/store/store-test-support.ts';
+import { makeScore } from '../../../test/store/scoring-test-support.ts';
+import {
+  connectTestRedis,
+  makeLead,
+  storeOn,
+  uniqueTenantId,
+} from '../../../test/store/store-test-support.ts';
+import { leadIdFor } from '../../providers/hubspot/hubspot-mappers.ts';
 import type { Caller } from '../auth/caller.ts';
-import { type RecordingJobQueue, type RunningApi, seedScoredTenant, startApi } from './api-test-support.ts';
+import {
+  type RecordingJobQueue,
+  type RunningApi,
+  seedScoredTenant,
+  startApi,
+  uniqueHubspotTenantId,
+} from './api-test-support.ts';
 
 /**
  * The API on real Redis over a tenant the pipeline itself filled: generated leads stored, models
@@ -104,6 +117,35 @@ describe('GET /api/v1/records/:leadId', () => {
     const response = await api.call(rep, 'GET', `/records?crmId=${stored?.leadId}`);
     expect(response.status).toBe(200);
     expect((await json(response)).score).toBe(stored?.score);
+  });
+});
+
+describe('GET /api/v1/records?crmId= on a HubSpot tenant', () => {
+  it("maps the card's contact id to the lead id the sync gives the contact", async () => {
+    const hubspot = uniqueHubspotTenantId();
+    const leadId = leadIdFor(hubspot, '7071');
+    const stored = await store.leads.upsertMany(hubspot, [
+      makeLead(hubspot, leadId, {
+        crmId: '7071',
+        objectType: 'contact',
+        email: 'c7071@acme.com',
+        accountKey: null,
+      }),
+    ]);
+    expect(stored.written).toBe(1);
+    await scoresRepository.put(hubspot, [makeScore(leadId, { score: 30 })]);
+    try {
+      const caller: Caller = { tenantId: hubspot, userId: '55', role: 'rep', via: 'hubspot-fetch' };
+      const response = await api.call(caller, 'GET', '/records?crmId=7071');
+      expect(response.status).toBe(200);
+      const body = await json(response);
+      expect(body).toMatchObject({ leadId, crmId: '7071', score: 30, tier: 'cold' });
+      expect((body.other as { text: string }).text).toBe('-16 · Other factors');
+      // The contact id alone is not a lead id of the store.
+      expect((await api.call(caller, 'GET', '/records/7071')).status).toBe(404);
+    } finally {
+      await store.purgeTenant(hubspot);
+    }
   });
 });
 

@@ -69,7 +69,11 @@ async function sweepTenantKeys(
   let keys = 0;
   let entries = 0;
   for (const key of await deps.store.keysOf(tenantId)) {
-    if (names(key.slice(tag.length), ids.leadId)) {
+    const name = key.slice(tag.length);
+    // Other leads' activity and outcome keys hold only their own lead's records: skipping them keeps
+    // the sweep to the tenant's shared keys instead of two keys per lead.
+    if ((name.startsWith('act:') || name.startsWith('outcome:')) && !names(name, ids.leadId)) continue;
+    if (names(name, ids.leadId)) {
       keys += await redis.unlink(key);
       continue;
     }
@@ -164,7 +168,10 @@ async function eraseFromJobs(
                 // Taken by a worker meanwhile: its data is rewritten below instead.
               }
             }
-            await job.updateData(next ?? { tenantId, leadIds: [] });
+            // A running job keeps its own copy; its stored data loses the lead. Nothing left to do is
+            // written as a payload its queue refuses, so a retry fails instead of widening the work
+            // (an empty score job would rescore the whole tenant).
+            await job.updateData(next ?? { tenantId, erasedLead: true });
             result.updated += 1;
           }
           start += jobs.length - removedHere;

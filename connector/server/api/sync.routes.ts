@@ -19,7 +19,7 @@ const syncAnswerSchema = z
     lastError: z.strictObject({ kind: z.string(), message: z.string(), at: isoTime }).nullable(),
     counts: z.strictObject({
       leads: z.number().int(),
-      /** Leads with at least one activity, and the activities they hold. */
+      /** Stored activities and outcomes of every lead. */
       activities: z.number().int(),
       outcomes: z.number().int(),
       scores: z.number().int(),

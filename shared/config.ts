@@ -72,6 +72,16 @@ export const configSchema = z.object({
       error: 'must be the public http(s) URL of the server, such as https://leadscore.example.com',
     })
     .optional(),
+  /**
+   * A running sandbox CRM (http://host:port) that stands in for Salesforce and HubSpot: the demo
+   * and the benchmarks. Never in production.
+   */
+  SANDBOX_CRM_URL: z
+    .url({
+      protocol: /^http$/,
+      error: 'must be the http:// URL of a running sandbox CRM, such as http://127.0.0.1:4100',
+    })
+    .optional(),
   QUEUE_PREFIX: z
     .string()
     .regex(/^\{[^{}]+\}$/, 'must be a Redis Cluster hash tag in braces, such as {leadscore}')
@@ -131,6 +141,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const result = configSchema.safeParse(present);
   if (result.success) {
     if (result.data.NODE_ENV === 'production') {
+      if (result.data.SANDBOX_CRM_URL !== undefined) {
+        throw new ConfigError(
+          'SANDBOX_CRM_URL',
+          'must not be set when NODE_ENV=production: the sandbox CRM is for the demo and benchmarks',
+        );
+      }
       for (const [variable, problem] of Object.entries(REQUIRED_IN_PRODUCTION)) {
         if (result.data[variable as keyof typeof REQUIRED_IN_PRODUCTION] === undefined) {
           throw new ConfigError(variable, problem);

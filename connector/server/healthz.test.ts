@@ -1,11 +1,10 @@
-import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import type { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../shared/logger.ts';
 import { createFailFastRedis } from '../../shared/store/redis-connection.ts';
 import { testRedisUrl } from '../../test/support/redis.ts';
-import { createApp } from './app.ts';
+import { serveApp, testServerDependencies } from './server-test-support.ts';
 
 function captureLogs() {
   const lines: string[] = [];
@@ -24,10 +23,9 @@ afterEach(async () => {
 });
 
 async function serve(redis: Redis, logger = captureLogs().logger): Promise<string> {
-  const server = createApp({ redis, logger }).listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const app = await serveApp(testServerDependencies(redis, { logger }));
+  cleanups.push(app.close);
+  return app.baseUrl;
 }
 
 async function waitFor(predicate: () => boolean, timeoutMs = 3_000): Promise<void> {

@@ -1,10 +1,17 @@
 import { fileURLToPath } from 'node:url';
 import { loadConfigOrExit } from '../../shared/config.ts';
 import { createLogger } from '../../shared/logger.ts';
+import { loadManifest } from '../../shared/manifest.ts';
 import { checkRedis, createFailFastRedis } from '../../shared/store/redis-connection.ts';
 import { checkRedisPolicy } from '../../shared/store/redis-policy.ts';
+import { createStore } from '../../shared/store/store.ts';
+import { tokenKeyRingFromConfig } from '../../shared/store/token-crypto.ts';
+import { BullmqJobQueue } from '../../worker/queues/bullmq-job-queue.ts';
+import { queueNames } from '../../worker/queues/queue-names.ts';
 import { createApp } from './app.ts';
 import { resolveRedis } from './local-redis.ts';
+import { bullmqQueueInspector } from './ops/index.ts';
+import type { ServerDependencies } from './server-dependencies.ts';
 
 const config = loadConfigOrExit();
 const logger = createLogger({ level: config.LOG_LEVEL, name: 'leadscore' });
@@ -44,7 +51,30 @@ if ((await checkRedis(redis)).ok) {
   }
 }
 
-const app = createApp({ redis, logger, redisDescription: localRedis.description });
+const publicUrl = (
+  config.PUBLIC_URL ?? `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}`
+).replace(/\/$/, '');
+// Producers fail fast too: a webhook answers 503 at once while Redis is away, never hangs.
+const queues = new BullmqJobQueue({
+  connection: redis,
+  ...(config.QUEUE_PREFIX ? { prefix: config.QUEUE_PREFIX } : {}),
+});
+const sandboxUrl = config.SANDBOX_CRM_URL === undefined ? undefined : new URL(config.SANDBOX_CRM_URL);
+const deps: ServerDependencies = {
+  config,
+  redis,
+  store: createStore(redis, { keyRing: keyRing() }),
+  queues,
+  manifest: loadManifest(),
+  logger,
+  publicUrl,
+  ...(sandboxUrl === undefined ? {} : { sandbox: { baseUrl: sandboxUrl.origin, host: sandboxUrl.host } }),
+  now: Date.now,
+};
+const app = createApp(deps, {
+  redisDescription: localRedis.description,
+  queueInspector: bullmqQueueInspector(queues, queueNames),
+});
 const server = app.listen(config.PORT, config.HOST, () => {
   logger.info(
     { url: `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}` },
@@ -62,6 +92,15 @@ server.on('error', (error: NodeJS.ErrnoException) => {
   void stopEverything(1);
 });
 
+/**
+ * The key ring that seals CRM tokens. Without TOKEN_ENCRYPTION_KEY (never in production: config
+ * refuses) the server can still serve health and docs, and installs fail with a message naming it.
+ */
+function keyRing() {
+  if (config.TOKEN_ENCRYPTION_KEY !== undefined) return tokenKeyRingFromConfig(config);
+  return undefined;
+}
+
 let stopping = false;
 /** Closes the HTTP server, the Redis connection and the private redis-server, then exits. */
 async function stopEverything(exitCode: number): Promise<void> {
@@ -75,6 +114,7 @@ async function stopEverything(exitCode: number): Promise<void> {
     server.close(() => resolve());
     server.closeIdleConnections();
   });
+  await queues.close().catch(() => undefined);
   redis.disconnect();
   await localRedis.stop();
   process.exit(exitCode);

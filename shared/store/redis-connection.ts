@@ -20,7 +20,10 @@ export function createFailFastRedis(url: string, options: RedisOptions = {}): Re
 export type RedisHealth = { ok: true } | { ok: false; reason: string };
 
 /** Pings with a deadline; never throws, never waits longer than `timeoutMs`. */
-export async function checkRedis(redis: Redis, timeoutMs = 1_000): Promise<RedisHealth> {
+export async function checkRedis(
+  redis: { status: string; ping(): Promise<string> },
+  timeoutMs = 1_000,
+): Promise<RedisHealth> {
   if (redis.status !== 'ready') return { ok: false, reason: `redis connection is ${redis.status}` };
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<RedisHealth>((resolve) => {

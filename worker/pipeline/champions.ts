@@ -7,10 +7,12 @@ import { type ScoringModel, scoringModel } from '../scoring/scoring-model.ts';
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-function toScoringModel(
-  champion: Pick<LoadedModelVersion, 'meta' | 'model' | 'calibrator'>,
-  segment: string,
-): ScoringModel {
+/** What a champion must carry to score: its model, calibrator, version id and score scale. */
+export type ScoringChampion = Pick<LoadedModelVersion, 'model' | 'calibrator'> & {
+  meta: Pick<LoadedModelVersion['meta'], 'id' | 'scale'>;
+};
+
+function toScoringModel(champion: ScoringChampion, segment: string): ScoringModel {
   return scoringModel({
     version: champion.meta.id,
     segment,
@@ -57,10 +59,7 @@ export async function scoringChampions(
 /** What the cache reads: which version is each segment's champion (cheap), and a version's model (slow). */
 export interface ChampionSource {
   championId(tenantId: string, segment: string): Promise<string | undefined>;
-  load(
-    tenantId: string,
-    versionId: string,
-  ): Promise<Pick<LoadedModelVersion, 'meta' | 'model' | 'calibrator'>>;
+  load(tenantId: string, versionId: string): Promise<ScoringChampion>;
   alerts: Pick<AlertsRepository, 'add'>;
   now?: () => Date;
 }

@@ -76,6 +76,17 @@ export function apiRouter(deps: ServerDependencies): Router {
     response.json(document);
   });
   for (const resource of all) router.use(resource.router);
+  // Errors of these routes only; a path none of them matches goes on to whatever is mounted after.
+  router.use(apiErrorHandler(deps.logger));
+  return router;
+}
+
+/**
+ * The JSON 404 of `/api/v1`, to mount after every router under it (this one and others, such as the
+ * tenant's uninstall), so an unknown path is answered in the API's error shape.
+ */
+export function apiNotFound(deps: Pick<ServerDependencies, 'logger'>): Router {
+  const router = Router();
   router.use((request, _response) => {
     throw new ApiError(
       'not_found',

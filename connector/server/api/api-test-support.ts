@@ -29,7 +29,7 @@ import { WritebackService } from '../../../worker/writeback/writeback-service.ts
 import { RecordingConnector } from '../../../worker/writeback/writeback-test-support.ts';
 import { type Caller, setCaller } from '../auth/caller.ts';
 import type { ServerDependencies } from '../server-dependencies.ts';
-import { apiRouter } from './api-router.ts';
+import { apiNotFound, apiRouter } from './api-router.ts';
 
 /** The end of the generated data: training and scoring happen "now" = this instant. */
 export const DATA_END_MS = Date.parse('2026-10-31T23:59:59.999Z');
@@ -162,6 +162,7 @@ export async function startApi(input: {
     next();
   });
   app.use('/api/v1', apiRouter(deps));
+  app.use('/api/v1', apiNotFound(deps));
   const server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;

@@ -376,10 +376,29 @@ describe('GET /api/v1/openapi.json', () => {
       expect(schemas[name], reference).toBeDefined();
     }
     expect(JSON.stringify(paths['/settings/preview'])).toContain('#/components/schemas/ThresholdPreview');
+    for (const [path, operations] of Object.entries(paths)) {
+      const declared = [...path.matchAll(/\{([A-Za-z]+)\}/g)].map((match) => match[1]);
+      for (const operation of Object.values(operations) as {
+        parameters?: { name: string; in: string; required?: boolean }[];
+        responses: Record<string, unknown>;
+      }[]) {
+        const inPath = (operation.parameters ?? []).filter((parameter) => parameter.in === 'path');
+        expect(inPath.map((parameter) => parameter.name)).toEqual(declared);
+        expect(inPath.every((parameter) => parameter.required === true)).toBe(true);
+        expect(Object.keys(operation.responses)).toContain('200');
+        expect(Object.keys(operation.responses)).toContain('400');
+      }
+    }
   });
 });
 
 describe('bad requests', () => {
+  it('answers an unknown API path with a JSON 404 pointing at the document', async () => {
+    const response = await api.call(rep, 'GET', '/nowhere');
+    expect(response.status).toBe(404);
+    expect(((await json(response)).error as { message: string }).message).toContain('/api/v1/openapi.json');
+  });
+
   it('answers 413 for a body over 100 kB and 400 for malformed JSON, without a stack', async () => {
     const large = await api.call(admin, 'PUT', '/settings', JSON.stringify({ pad: 'x'.repeat(200_000) }));
     expect(large.status).toBe(413);

@@ -240,6 +240,30 @@ describe('settings', () => {
   });
 });
 
+describe('concurrent settings changes', () => {
+  it('saves one of two admins editing the same version and answers the other 409', async () => {
+    const current = await json(await api.call(rep, 'GET', '/settings'));
+    const version = current.version as number;
+    const edit = (horizonDays: number) => ({
+      expectedVersion: version,
+      settings: { ...(current.settings as object), horizonDays },
+    });
+    const [one, two] = await Promise.all([
+      api.call(admin, 'PUT', '/settings', edit(60)),
+      api.call({ ...admin, userId: 'u-admin-2' }, 'PUT', '/settings', edit(120)),
+    ]);
+    expect([one.status, two.status].sort()).toEqual([200, 409]);
+    const after = await json(await api.call(rep, 'GET', '/settings'));
+    expect(after.version).toBe(version + 1);
+    const entries = (await json(await api.call(rep, 'GET', '/settings/audit'))).entries as {
+      version: number;
+    }[];
+    expect(entries.filter((entry) => entry.version === version + 1)).toHaveLength(1);
+    // Only the horizon changed: tiers stay, no scoring pass is asked for.
+    expect((await json(one.status === 200 ? one : two)).rescoringQueued).toBe(false);
+  });
+});
+
 describe('POST /api/v1/settings/preview', () => {
   it('gives precision, recall and distinct leads per week equal to those recomputed from the stored test window', async () => {
     const candidates = [

@@ -6,8 +6,14 @@ import { z } from './openapi-zod.ts';
 
 export type HttpMethod = 'get' | 'put' | 'post' | 'delete';
 
-/** No parameters, no query: the default of a route that takes none. */
+/** No path parameters: the default of a route that takes none. */
 export const noInput = z.strictObject({});
+/**
+ * No query: the default of a route that reads none. Query objects strip what they do not name rather
+ * than refuse it: the panels' signed URLs carry the auth layer's own parameters (a HubSpot card puts
+ * `portalId` and its record id there), which are not the route's business.
+ */
+export const noQuery = z.object({});
 
 export interface RouteInput<P, Q, B> {
   params: P;
@@ -32,6 +38,7 @@ export interface RouteDefinition<
   /** `admin`: a rep gets 403 before the handler runs. */
   access: 'any' | 'admin';
   params?: P;
+  /** Build with z.object (not strictObject): see noQuery. */
   query?: Q;
   body?: B;
   response: R;
@@ -70,12 +77,12 @@ const errorContent = (description: string) => ({
 
 export function defineRoute<
   P extends z.ZodObject = typeof noInput,
-  Q extends z.ZodObject = typeof noInput,
+  Q extends z.ZodObject = typeof noQuery,
   B extends z.ZodType = z.ZodUndefined,
   R extends z.ZodType = z.ZodType,
 >(definition: RouteDefinition<P, Q, B, R>): ApiRoute {
   const params = definition.params ?? noInput;
-  const query = definition.query ?? noInput;
+  const query = definition.query ?? noQuery;
   const responses: RouteConfig['responses'] = {
     200: {
       description: definition.responseDescription,

@@ -136,7 +136,8 @@ describe('GET /api/v1/records?crmId= on a HubSpot tenant', () => {
     await scoresRepository.put(hubspot, [makeScore(leadId, { score: 30 })]);
     try {
       const caller: Caller = { tenantId: hubspot, userId: '55', role: 'rep', via: 'hubspot-fetch' };
-      const response = await api.call(caller, 'GET', '/records?crmId=7071');
+      // The card signs its URL with the portal id in it: a parameter the route does not read.
+      const response = await api.call(caller, 'GET', `/records?crmId=7071&portalId=${hubspot.slice(3)}`);
       expect(response.status).toBe(200);
       const body = await json(response);
       expect(body).toMatchObject({ leadId, crmId: '7071', score: 30, tier: 'cold' });

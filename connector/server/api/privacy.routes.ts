@@ -50,7 +50,7 @@ const erasureAnswerSchema = z
   })
   .openapi('Erasure');
 
-const leadQuery = z.strictObject({ leadId: recordIdParam('lead id') });
+const leadQuery = z.object({ leadId: recordIdParam('lead id') });
 const unknownLead = (leadId: string) =>
   notFound(`no lead ${leadId.slice(0, 64)} in this CRM account: nothing is kept about it`);
 

@@ -155,7 +155,7 @@ export function recordRoutes(context: ApiContext): ApiRoute[] {
       description:
         'For panels that know the CRM id (a HubSpot contact id): mapped to the lead id the way the sync names leads.',
       access: 'any',
-      query: z.strictObject({ crmId: recordIdParam('CRM record id') }),
+      query: z.object({ crmId: recordIdParam('CRM record id') }),
       response: recordAnswerSchema,
       responseDescription: "The lead's score and everything the panel shows with it",
       errors: [{ status: 404, description: 'No scored lead with this CRM id in the tenant' }],

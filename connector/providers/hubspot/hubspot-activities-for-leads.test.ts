@@ -2,10 +2,23 @@ import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadHubspotFixture } from '../../../fixtures/hubspot/load-fixture.ts';
 import { associationsBatchRequestSchema } from '../../../fixtures/hubspot/schemas.ts';
+import { resetWebAnalyticsProbes } from './hubspot-activities-for-leads.ts';
 import { apiBase, unthrottledConnector } from './test-support.ts';
 
 beforeAll(() => nock.disableNetConnect());
-afterEach(() => nock.cleanAll());
+afterEach(() => {
+  nock.cleanAll();
+  resetWebAnalyticsProbes();
+});
+
+/** The portal's answer to the web analytics probe: 403 below Enterprise, one event above. */
+function serveWebAnalytics(available: boolean) {
+  const forbidden = loadHubspotFixture<{ status: number; body: object }>('errors/403-missing-scopes.json');
+  return nock(apiBase)
+    .get('/events/v3/events/')
+    .query((query) => query.limit === '1' && query.eventType === 'e_visited_page')
+    .reply(available ? 200 : forbidden.status, available ? { results: [] } : forbidden.body);
+}
 
 const page = loadHubspotFixture<{ results: { id: string }[] }>('search-contacts-page.json');
 const stamp = { startedAt: '2026-02-05T10:00:00.000Z', completedAt: '2026-02-05T10:00:00.040Z' };
@@ -62,6 +75,7 @@ describe('HubSpot activities of given contacts', () => {
     const associationReads: string[][] = [];
     serveContactReads(contactReads);
     serveEngagements(associationReads);
+    serveWebAnalytics(false);
     const connector = unthrottledConnector();
     const result = await connector.activitiesForLeads(['101', '102', '999'], '2026-02-01T00:00:00.000Z');
     expect(contactReads).toEqual([['101', '102', '999']]);
@@ -71,13 +85,29 @@ describe('HubSpot activities of given contacts', () => {
     expect(click.map((activity) => activity.leadId)).toEqual(['hs:2431623:contact:101']);
     // Behaviour properties (page views, conversions) map as the sync maps them without web events.
     expect(result.records.some((activity) => activity.id.includes(':analytics:'))).toBe(true);
-    expect(connector.api.calls).toBe(1 + 5 + 1);
+    expect(connector.api.calls).toBe(1 + 1 + 5 + 1);
+    // The portal's answer is kept: the next rescore asks no more.
+    serveContactReads([]);
+    serveEngagements([]);
+    const callsBefore = connector.api.calls;
+    await connector.activitiesForLeads(['101'], '2026-02-01T00:00:00.000Z');
+    expect(connector.api.calls - callsBefore).toBe(1 + 5 + 1);
     expect(nock.pendingMocks().filter((mock) => !mock.includes('contacts/batch/read'))).toEqual([]);
+  });
+
+  it('leaves out the analytics counters where the portal has web analytics events (the sync stores each visit)', async () => {
+    serveContactReads([]);
+    serveEngagements([]);
+    serveWebAnalytics(true);
+    const result = await unthrottledConnector().activitiesForLeads(['101'], '2026-02-01T00:00:00.000Z');
+    expect(result.records.filter((activity) => activity.id.includes(':analytics:'))).toEqual([]);
+    expect(result.records.map((activity) => activity.type)).toEqual(['email_click']);
   });
 
   it('leaves out engagements not changed since the time asked', async () => {
     serveContactReads([]);
     serveEngagements([]);
+    serveWebAnalytics(false);
     const connector = unthrottledConnector();
     const result = await connector.activitiesForLeads(['101'], '2026-02-02T00:00:00.000Z');
     expect(result.records.filter((activity) => activity.id.includes(':emails:'))).toEqual([]);
@@ -87,6 +117,7 @@ describe('HubSpot activities of given contacts', () => {
     const contactReads: string[][] = [];
     serveContactReads(contactReads);
     serveEngagements([]);
+    serveWebAnalytics(false);
     const connector = unthrottledConnector();
     const leads = await connector.fetchLeads(['102', '101']);
     expect(leads.records.map((lead) => lead.crmId).sort()).toEqual(['101', '102']);

@@ -1,11 +1,62 @@
 import type { Logger } from 'pino';
 import type { RejectedRecord } from '../../../shared/crm-connector.ts';
+import { isConnectorError } from '../../../shared/errors.ts';
 import type { Activity } from '../../../shared/schemas/activity.ts';
 import type { TenantId } from '../../../shared/schemas/common.ts';
-import { contactSearchProperties, engagementProperties, engagementTypes } from './constants.ts';
+import {
+  contactSearchProperties,
+  engagementProperties,
+  engagementTypes,
+  webEventTypes,
+} from './constants.ts';
 import type { HubspotApi } from './hubspot-api.ts';
 import { type HubspotObject, mapContactAnalytics, mapEngagement } from './hubspot-mappers.ts';
 import { batchReadObjects, readAssociations } from './hubspot-reads.ts';
+
+/** How long a portal's answer to "do you have web analytics?" is trusted. */
+const webAnalyticsProbeTtlMs = 60 * 60_000;
+const webAnalyticsByTenant = new Map<string, { available: boolean; at: number }>();
+
+/** Forgets what portals said about web analytics (tests). */
+export function resetWebAnalyticsProbes(): void {
+  webAnalyticsByTenant.clear();
+}
+
+/**
+ * Whether the portal has web analytics events (Enterprise): one call of one event, at most once an
+ * hour per tenant in this process. With them, the sync stores each page view and form submission
+ * as its own activity, so the contact's analytics counters must not be stored beside them (they
+ * would count the same visits twice); without them, the counters are what the sync stores too.
+ */
+async function hasWebAnalytics(api: HubspotApi, tenantId: TenantId, nowMs: number): Promise<boolean> {
+  const known = webAnalyticsByTenant.get(tenantId);
+  if (known !== undefined && nowMs - known.at < webAnalyticsProbeTtlMs) return known.available;
+  let available = true;
+  try {
+    await api.call('probe web analytics events', (client, options) =>
+      client.events.eventsApi.getPage(
+        'contact',
+        webEventTypes.pageView,
+        undefined,
+        undefined,
+        1,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        options,
+      ),
+    );
+  } catch (error) {
+    if (!(isConnectorError(error) && error.context.httpStatus === 403)) throw error;
+    available = false;
+  }
+  webAnalyticsByTenant.set(tenantId, { available, at: nowMs });
+  return available;
+}
 
 type Mapped = { value: Activity } | { rejected: RejectedRecord } | null;
 
@@ -17,13 +68,14 @@ function changedAtMs(object: HubspotObject): number {
 
 /**
  * Activities of given contacts for real-time rescoring: the contacts' behaviour properties (page
- * views, last visit, conversions: what the sync maps when it has no web events), then per
+ * views, last visit, conversions) when the portal has no web analytics events, as the sync does
+ * (with them, page views and forms arrive with the incremental sync's events listing), then per
  * engagement type one v4 association batch read and one batch read of the engagements changed at or
  * after `since`. Every call goes through the API's pacers; the contacts may come from the caller
  * (fetchLeads just read them) so they are not read twice.
  */
 export async function hubspotActivitiesForLeads(
-  deps: { api: HubspotApi; tenantId: TenantId; logger: Logger },
+  deps: { api: HubspotApi; tenantId: TenantId; logger: Logger; now: () => number },
   contactIds: string[],
   since: string,
   readContacts?: Map<string, HubspotObject>,
@@ -40,8 +92,11 @@ export async function hubspotActivitiesForLeads(
   if (ids.length === 0) return { records, rejected };
   const contacts =
     readContacts ?? (await batchReadObjects(deps.api, 'contacts', ids, contactSearchProperties));
-  for (const contact of contacts.values())
-    for (const item of mapContactAnalytics(deps.tenantId, contact)) take(item);
+  if (!(await hasWebAnalytics(deps.api, deps.tenantId, deps.now()))) {
+    for (const contact of contacts.values()) {
+      for (const item of mapContactAnalytics(deps.tenantId, contact)) take(item);
+    }
+  }
   const known = ids.filter((id) => contacts.has(id));
   if (known.length === 0) return { records, rejected };
   for (const type of engagementTypes) {

@@ -417,6 +417,40 @@ describe('GET /api/v1/openapi.json', () => {
   });
 });
 
+describe('malformed input on every route', () => {
+  it('never answers 500 or shows a stack, whatever the ids, queries and bodies', async () => {
+    const { apiRoutes } = await import('./api-router.ts');
+    const ids = ['%00', '..', 'x'.repeat(600), '%7B%7D', 'a%20b', '-1', 'hs:1:contact:1', '%F0%9F%8D%B0'];
+    const bodies: unknown[] = [
+      '[]',
+      'null',
+      '"text"',
+      '{"segments":"x"}',
+      '{"segments":[{"segmentId":"smb","hotThreshold":"80","warmThreshold":null}]}',
+      '{"expectedVersion":-1,"settings":[]}',
+      '{"expectedVersion":1e309,"settings":{"segments":[{}]}}',
+      `${'['.repeat(500)}${']'.repeat(500)}`,
+      '{"__proto__":{"admin":true}}',
+    ];
+    let calls = 0;
+    for (const route of apiRoutes(api.deps)) {
+      for (const [index, id] of ids.entries()) {
+        const path = route.path.replace(/\{[A-Za-z]+\}/g, id);
+        const query = `?leadId=${id}&crmId=${id}`;
+        const body =
+          route.method === 'get' || route.method === 'delete' ? undefined : bodies[index % bodies.length];
+        const response = await api.call(admin, route.method.toUpperCase(), `${path}${query}`, body);
+        calls += 1;
+        const text = await response.text();
+        expect(response.status, `${route.method} ${path}`).not.toBe(500);
+        expect(text).not.toMatch(/\.ts:\d+|node_modules/);
+        expect(() => JSON.parse(text)).not.toThrow();
+      }
+    }
+    expect(calls).toBe(12 * ids.length);
+  });
+});
+
 describe('bad requests', () => {
   it('answers an unknown API path with a JSON 404 pointing at the document', async () => {
     const response = await api.call(rep, 'GET', '/nowhere');

@@ -200,7 +200,11 @@ export async function erasePerson(
   const { redis, store } = deps;
   const keys = tenantKeys(tenantId);
   const lead = await store.leads.get(tenantId, leadId);
-  const crmId = lead?.crmId;
+  // A HubSpot contact deleted before its privacy deletion arrives has no lead record left, but its
+  // id still says which contact it was (the sync names leads `<tenant>:contact:<contact id>`).
+  const contactPrefix = `${tenantId}:contact:`;
+  const crmId =
+    lead?.crmId ?? (leadId.startsWith(contactPrefix) ? leadId.slice(contactPrefix.length) : undefined);
   const email = lead?.email ?? undefined;
   const ownKeys = [keys.activities(leadId), keys.outcomes(leadId), keys.identity(leadId)];
   const existing = await redis.exists(...ownKeys);

@@ -2,20 +2,24 @@ import { randomBytes } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { leadIdFor } from '../../connector/providers/hubspot/hubspot-mappers.ts';
 import {
   dumpKeys,
   type RunningApi,
   seedScoredTenant,
   startApi,
+  uniqueHubspotTenantId,
 } from '../../connector/server/api/api-test-support.ts';
 import type { Caller } from '../../connector/server/auth/caller.ts';
 import type { TenantId } from '../../shared/schemas/common.ts';
 import type { Lead } from '../../shared/schemas/lead.ts';
 import { erasePerson } from '../../shared/store/erase-person.ts';
+import { tenantKeys } from '../../shared/store/keys.ts';
 import { ModelsRepository } from '../../shared/store/models.repository.ts';
 import { ScoresRepository } from '../../shared/store/scores.repository.ts';
 import { BullmqJobQueue } from '../../worker/queues/bullmq-job-queue.ts';
 import { queueNames } from '../../worker/queues/queue-names.ts';
+import { makeScore } from '../store/scoring-test-support.ts';
 import { connectTestRedis, storeOn, uniqueTenantId } from '../store/store-test-support.ts';
 import { testRedisUrl } from '../support/redis.ts';
 
@@ -200,6 +204,30 @@ describe('scenario 20: privacy deletion leaves nothing of the person in Redis, j
       testWindowExamples: 0,
       removedJobs: 0,
     });
+  });
+
+  it('erases a HubSpot contact deleted before its privacy deletion: its contact id leaves the pending rescores and sync jobs', async () => {
+    const hubspot = uniqueHubspotTenantId();
+    const leadId = leadIdFor(hubspot, '7071');
+    const keys = tenantKeys(hubspot);
+    try {
+      await redis.zadd(keys.rescorePending, 1, '7071', 2, '7072');
+      await scores.put(hubspot, [makeScore(leadId)]);
+      await queues.enqueue('sync', {
+        tenantId: hubspot,
+        mode: 'records',
+        reason: 'webhook',
+        crmIds: ['7071', '7072'],
+      });
+      const report = await erasePerson({ redis, store, queuePrefix: prefix }, hubspot, leadId);
+      expect(report).toMatchObject({ leadFound: false, removedJobs: 0, updatedJobs: 1 });
+      expect(await redis.zrange(keys.rescorePending, 0, '-1')).toEqual(['7072']);
+      expect((await scores.get(hubspot, [leadId])).size).toBe(0);
+      const syncJobs = (await allJobData()).filter((job) => job.data.includes(hubspot));
+      expect(syncJobs.map((job) => JSON.parse(job.data).crmIds)).toEqual([['7072']]);
+    } finally {
+      await store.purgeTenant(hubspot);
+    }
   });
 
   it('leaves no job data and no test-window example of either person, and the other leads as they were', async () => {

@@ -85,7 +85,12 @@ export function createApp(deps: ServerDependencies, options: AppOptions): Expres
   app.use(
     hubspotWebhooksRouter(deps, {
       erasePerson: async (tenantId, leadId) => {
-        await erasePerson({ redis, store: deps.store }, tenantId, leadId);
+        const queuePrefix = deps.config.QUEUE_PREFIX;
+        await erasePerson(
+          { redis, store: deps.store, ...(queuePrefix ? { queuePrefix } : {}) },
+          tenantId,
+          leadId,
+        );
       },
     }),
   );

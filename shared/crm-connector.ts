@@ -130,6 +130,22 @@ export interface ConnectorContext {
   manifest: Manifest;
 }
 
+/**
+ * Kinds of activity a CRM change can bring, as its webhook tells them: a Salesforce Task is an
+ * email, call, task or page visit logged; an Event a meeting; a CampaignMember a campaign
+ * response; HubSpot's engagements and analytics properties map the same way.
+ */
+export const activityKinds = ['email', 'meeting', 'call', 'task', 'campaign', 'web'] as const;
+export type ActivityKind = (typeof activityKinds)[number];
+
+export interface ActivitiesForLeadsOptions {
+  /**
+   * Only read the objects that can hold these kinds (the changes named no others); absent: all.
+   * Empty: the changes touched only lead fields, so nothing is read.
+   */
+  kinds?: readonly ActivityKind[];
+}
+
 /** The domain-shaped contract each CRM provider implements. Vendor details stay inside the provider. */
 export interface CrmConnector {
   readonly provider: Provider;
@@ -149,6 +165,7 @@ export interface CrmConnector {
   activitiesForLeads(
     crmIds: string[],
     since: string,
+    options?: ActivitiesForLeadsOptions,
   ): Promise<{ records: Activity[]; rejected: RejectedRecord[] }>;
   /** Create the fields of manifest.json when missing; safe to call again. */
   ensureFields(): Promise<EnsureFieldsResult>;

@@ -104,6 +104,11 @@ export function tenantKeys(tenantId: string) {
     webhookBatch: (batchId: string) => `${tag}webhook-batch:${part('batch id', batchId, tenantId)}`,
     /** Sorted set: CRM ids of leads waiting for a real-time rescore, scored by their first event's receive time (epoch ms). */
     rescorePending: `${tag}rescore-pending`,
+    /** Set: kinds of activity the pending leads' changes named (`*`: any), so a rescore reads only those. */
+    rescorePendingKinds: `${tag}rescore-pending-kinds`,
+    /** Set: the kinds a window's rescore job took with its leads. */
+    rescoreTakenKinds: (windowStart: string) =>
+      `${tag}rescore-taken-kinds:${part('window', windowStart, tenantId)}`,
     /** String with a short TTL: start (epoch ms) of the tenant's open coalescing window. */
     rescoreWindow: `${tag}rescore-window`,
     /** Sorted set: the leads a window's rescore job took from the pending set, kept until the job succeeds. */

@@ -64,7 +64,7 @@ describe('scenario 9: HubSpot delivers the same event three times at once and on
             eventId: 900_000_009,
             portalId,
             objectId: Number(contact.id),
-            propertyName: 'lifecyclestage',
+            propertyName: 'hs_last_sales_activity_timestamp',
           }),
         ]);
         const deliver = () => postHubspot(server.url, body, { secret, publicUrl });

@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { RecordingQueue } from '../../connector/server/webhooks/webhook-test-support.ts';
+import type { ActivityKind } from '../../shared/crm-connector.ts';
 import type { TenantId } from '../../shared/schemas/common.ts';
 import { tenantKeys } from '../../shared/store/keys.ts';
 import type { RedisClient } from '../../shared/store/store.ts';
@@ -95,6 +96,29 @@ export function pendingRescoresContract(redis: () => RedisClient, tenantPrefix: 
     await pending.finish(tenantId, 2_000);
     expect(await pending.reopen(queue, tenantId, 3_000)).not.toBeNull();
     expect((await pending.take(tenantId, 3_000)).leads.size).toBe(20);
+  });
+
+  it('takes with its leads the kinds of activity their changes named: none for lead fields, any when unsaid', async () => {
+    const tenantId = tenant(5);
+    await install(tenantId);
+    const pending = new PendingRescores(redis());
+    const queue = new RecordingQueue();
+    const withKinds = (id: string, kinds: ActivityKind[] | undefined) => ({
+      ...event(tenantId, id, ['c1']),
+      ...(kinds === undefined ? {} : { kinds }),
+    });
+    await pending.accept(queue, tenantId, [withKinds('k1', []), withKinds('k2', ['meeting'])], 100, 60);
+    await pending.accept(queue, tenantId, [withKinds('k3', ['email', 'meeting'])], 120, 60);
+    const first = await pending.take(tenantId, 100);
+    expect(first.kinds?.sort()).toEqual(['email', 'meeting']);
+    // A retry gets the same kinds.
+    expect((await pending.take(tenantId, 100)).kinds?.sort()).toEqual(['email', 'meeting']);
+    await pending.finish(tenantId, 100);
+    await pending.accept(queue, tenantId, [withKinds('k4', [])], 1_000, 60);
+    expect((await pending.take(tenantId, 1_000)).kinds).toEqual([]);
+    await pending.finish(tenantId, 1_000);
+    await pending.accept(queue, tenantId, [withKinds('k5', undefined), withKinds('k6', ['call'])], 2_000, 60);
+    expect((await pending.take(tenantId, 2_000)).kinds).toBeUndefined();
   });
 
   it('records nothing for a tenant that is not installed', async () => {

@@ -1,3 +1,4 @@
+import { type ActivityKind, activityKinds } from '../../shared/crm-connector.ts';
 import type { TenantId } from '../../shared/schemas/common.ts';
 import { tenantKeys } from '../../shared/store/keys.ts';
 import type { RedisClient } from '../../shared/store/store.ts';
@@ -26,17 +27,26 @@ export const rescoreTiming = {
   takenTtlSeconds: 24 * 3_600,
 } as const;
 
-// KEYS: tenant hash, pending set, window key, then one de-duplication key per event.
-// ARGV: now (epoch ms), de-duplication TTL (s), window (ms), then per event its CRM ids joined by ",".
+// KEYS: tenant hash, pending set, window key, pending kinds, then one de-duplication key per event.
+// ARGV: now (epoch ms), de-duplication TTL (s), window (ms), unused, then per event
+// "<CRM ids joined by ,>|<activity kinds joined by ,>" (kind "*": any).
 // Returns {status (-1: unknown tenant, else 1), pending size, window start (0: none), fresh flag per event}.
 const MARK_EVENTS = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return {-1, 0, 0} end
 local flags = {}
-for i = 4, #KEYS do
+for i = 5, #KEYS do
   if redis.call('SET', KEYS[i], '1', 'NX', 'EX', ARGV[2]) then
     flags[#flags + 1] = 1
-    for id in string.gmatch(ARGV[i], '[^,]+') do
+    local bar = string.find(ARGV[i], '|', 1, true)
+    local ids = string.sub(ARGV[i], 1, bar - 1)
+    local kinds = string.sub(ARGV[i], bar + 1)
+    local any = false
+    for id in string.gmatch(ids, '[^,]+') do
       redis.call('ZADD', KEYS[2], 'NX', ARGV[1], id)
+      any = true
+    end
+    if any then
+      for kind in string.gmatch(kinds, '[^,]+') do redis.call('SADD', KEYS[4], kind) end
     end
   else
     flags[#flags + 1] = 0
@@ -53,9 +63,11 @@ for i = 1, #flags do out[#out + 1] = flags[i] end
 return out
 `;
 
-// KEYS: pending set, window key, the window's taken set. ARGV: max leads, taken TTL (s).
+// KEYS: pending set, window key, the window's taken set, pending kinds, the window's taken kinds.
+// ARGV: max leads, taken TTL (s).
 // A retry of the window's job gets what its first run took; a first run moves the oldest pending
-// leads to the taken set and closes the window, so later events open a new window and a new job.
+// leads (and the kinds their changes named) to the taken keys and closes the window, so later
+// events open a new window and a new job. Leads left behind may have had any kind: "*".
 const TAKE_PENDING = `
 local taken = redis.call('ZRANGE', KEYS[3], 0, -1, 'WITHSCORES')
 if #taken == 0 then
@@ -64,16 +76,38 @@ if #taken == 0 then
     redis.call('ZADD', KEYS[3], taken[i + 1], taken[i])
     redis.call('ZREM', KEYS[1], taken[i])
   end
-  if #taken > 0 then redis.call('EXPIRE', KEYS[3], ARGV[2]) end
+  redis.call('DEL', KEYS[5])
+  if #taken > 0 then
+    redis.call('SADD', KEYS[5], '-')
+    local kinds = redis.call('SMEMBERS', KEYS[4])
+    for i = 1, #kinds do redis.call('SADD', KEYS[5], kinds[i]) end
+    redis.call('EXPIRE', KEYS[3], ARGV[2])
+    redis.call('EXPIRE', KEYS[5], ARGV[2])
+  end
+  redis.call('DEL', KEYS[4])
+  if redis.call('ZCARD', KEYS[1]) > 0 then redis.call('SADD', KEYS[4], '*') end
   redis.call('DEL', KEYS[2])
 end
-return {taken, redis.call('ZCARD', KEYS[1])}
+return {taken, redis.call('ZCARD', KEYS[1]), redis.call('SMEMBERS', KEYS[5])}
 `;
 
-/** One event: the key that makes it count once, and the CRM ids of the leads it is about (maybe none). */
+/**
+ * One event: the key that makes it count once, the CRM ids of the leads it is about (maybe none),
+ * and the kinds of activity it can bring (absent: any; empty: only lead fields changed).
+ */
 export interface RescoreEvent {
   dedupKey: string;
   crmIds: string[];
+  kinds?: readonly ActivityKind[];
+}
+
+/** What a window's job takes: its leads (CRM id → first event's receive time), and what to read for them. */
+export interface TakenWindow {
+  leads: Map<string, number>;
+  /** Kinds of activity to read; undefined: any. */
+  kinds: ActivityKind[] | undefined;
+  /** Leads still pending after this take. */
+  left: number;
 }
 
 export type MarkResult =
@@ -83,6 +117,10 @@ export type MarkResult =
 export type AcceptResult =
   | { status: 'unknown-tenant' }
   | { status: 'accepted'; fresh: boolean[]; jobId: string | null };
+
+function isActivityKind(kind: string): kind is ActivityKind {
+  return (activityKinds as readonly string[]).includes(kind);
+}
 
 /** The payload of a window's job: the same for every event of the window, so BullMQ adds it once. */
 export function windowPayload(tenantId: TenantId, windowStart: number): JobPayload<'rescore'> {
@@ -106,15 +144,17 @@ export class PendingRescores {
     const keys = tenantKeys(tenantId);
     const answer = (await this.redis.eval(
       MARK_EVENTS,
-      3 + events.length,
+      4 + events.length,
       keys.tenant,
       keys.rescorePending,
       keys.rescoreWindow,
+      keys.rescorePendingKinds,
       ...events.map((event) => event.dedupKey),
       String(nowMs),
       String(dedupTtlSeconds),
       String(rescoreTiming.windowMs),
-      ...events.map((event) => event.crmIds.join(',')),
+      '',
+      ...events.map((event) => `${event.crmIds.join(',')}|${(event.kinds ?? ['*']).join(',')}`),
     )) as number[];
     const [status = -1, pending = 0, windowStart = 0, ...flags] = answer;
     if (status === -1) return { status: 'unknown-tenant' };
@@ -162,25 +202,32 @@ export class PendingRescores {
     return queues.enqueue('rescore', windowPayload(tenantId, marked.windowStart), { delayMs });
   }
 
-  /** The window's leads (CRM id → first event's receive time, epoch ms), oldest first, and how many still wait. */
-  async take(tenantId: TenantId, windowStart: number): Promise<{ leads: Map<string, number>; left: number }> {
+  /** The window's leads, oldest first, the kinds of activity to read for them, and how many still wait. */
+  async take(tenantId: TenantId, windowStart: number): Promise<TakenWindow> {
     const keys = tenantKeys(tenantId);
-    const [taken, left] = (await this.redis.eval(
+    const window = String(windowStart);
+    const [taken, left, kinds] = (await this.redis.eval(
       TAKE_PENDING,
-      3,
+      5,
       keys.rescorePending,
       keys.rescoreWindow,
-      keys.rescoreTaken(String(windowStart)),
+      keys.rescoreTaken(window),
+      keys.rescorePendingKinds,
+      keys.rescoreTakenKinds(window),
       String(rescoreTiming.maxLeadsPerJob),
       String(rescoreTiming.takenTtlSeconds),
-    )) as [string[], number];
+    )) as [string[], number, string[]];
     const leads = new Map<string, number>();
     for (let i = 0; i + 1 < taken.length; i += 2) leads.set(taken[i] as string, Number(taken[i + 1]));
-    return { leads, left };
+    // "-" marks the set as written (Redis keeps no empty set); "*" or anything unknown means any.
+    const named = kinds.filter((kind) => kind !== '-');
+    const known = named.filter(isActivityKind);
+    return { leads, kinds: known.length === named.length ? known : undefined, left };
   }
 
   /** The window's job succeeded: its taken leads are done. */
   async finish(tenantId: TenantId, windowStart: number): Promise<void> {
-    await this.redis.del(tenantKeys(tenantId).rescoreTaken(String(windowStart)));
+    const keys = tenantKeys(tenantId);
+    await this.redis.del(keys.rescoreTaken(String(windowStart)), keys.rescoreTakenKinds(String(windowStart)));
   }
 }

@@ -1,4 +1,4 @@
-import type { CrmConnector, RejectedRecord } from '../../shared/crm-connector.ts';
+import type { ActivityKind, CrmConnector, RejectedRecord } from '../../shared/crm-connector.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { Activity } from '../../shared/schemas/activity.ts';
 import type { TenantId } from '../../shared/schemas/common.ts';
@@ -82,11 +82,14 @@ export class RescoreService {
     };
     if (receivedAt.size > 0) {
       const connector = await this.deps.connectorFor(tenantId);
+      // A manual request names leads without saying what changed: read every kind for it.
+      const kinds = payload.leadIds === undefined ? taken.kinds : undefined;
       const leads = await this.fetchAndStore(
         connector,
         tenantId,
         [...receivedAt.keys()],
         payload.since,
+        kinds,
         result,
       );
       const { settings } = await this.deps.settings.current(tenantId);
@@ -109,6 +112,7 @@ export class RescoreService {
     tenantId: TenantId,
     crmIds: string[],
     since: string,
+    kinds: readonly ActivityKind[] | undefined,
     result: RescoreResult,
   ): Promise<Lead[]> {
     const leads: Lead[] = [];
@@ -117,8 +121,11 @@ export class RescoreService {
       const fetched = await connector.fetchLeads(part);
       // Ids the CRM no longer has (deleted meanwhile) have nothing to rescore; the sync removes them.
       const found = fetched.records.map((lead) => lead.crmId);
-      const activities: { records: Activity[]; rejected: RejectedRecord[] } =
-        found.length > 0 ? await connector.activitiesForLeads(found, since) : { records: [], rejected: [] };
+      // Changes of lead fields only (kinds empty) bring no activity: nothing to read.
+      const read = found.length > 0 && (kinds === undefined || kinds.length > 0);
+      const activities: { records: Activity[]; rejected: RejectedRecord[] } = read
+        ? await connector.activitiesForLeads(found, since, kinds === undefined ? {} : { kinds })
+        : { records: [], rejected: [] };
       const stored = await storeChanges(this.deps, tenantId, fetched, activities);
       result.fetched += fetched.records.length;
       result.activities += activities.records.length;

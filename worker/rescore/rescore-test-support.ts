@@ -105,7 +105,7 @@ export function countingScoreWrites(inner: CrmConnector): {
     syncActivities: (options) => inner.syncActivities(options),
     syncOutcomes: (options) => inner.syncOutcomes(options),
     fetchLeads: (crmIds) => inner.fetchLeads(crmIds),
-    activitiesForLeads: (crmIds, since) => inner.activitiesForLeads(crmIds, since),
+    activitiesForLeads: (crmIds, since, options) => inner.activitiesForLeads(crmIds, since, options),
     ensureFields: () => inner.ensureFields(),
     writeScores: async (batch) => {
       const results = await inner.writeScores(batch);

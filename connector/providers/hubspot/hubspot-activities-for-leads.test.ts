@@ -104,6 +104,25 @@ describe('HubSpot activities of given contacts', () => {
     expect(result.records.map((activity) => activity.type)).toEqual(['email_click']);
   });
 
+  it('reads only the engagement types that hold the kinds the changes named, nothing for lead fields alone', async () => {
+    serveContactReads([]);
+    serveEngagements([]);
+    const connector = unthrottledConnector();
+    const result = await connector.activitiesForLeads(['101'], '2026-02-01T00:00:00.000Z', {
+      kinds: ['email'],
+    });
+    expect(result.records.map((activity) => activity.type)).toEqual(['email_click']);
+    // The contacts, their email associations, the emails: no probe, no other type.
+    expect([...connector.api.callsByOperation.keys()]).toEqual([
+      'batch read contacts',
+      'read contact→emails associations',
+      'batch read emails',
+    ]);
+    const none = await connector.activitiesForLeads(['101'], '2026-02-01T00:00:00.000Z', { kinds: [] });
+    expect(none).toEqual({ records: [], rejected: [] });
+    expect(connector.api.calls).toBe(3);
+  });
+
   it('leaves out engagements not changed since the time asked', async () => {
     serveContactReads([]);
     serveEngagements([]);

@@ -1,10 +1,15 @@
 import type { Logger } from 'pino';
-import type { RejectedRecord } from '../../../shared/crm-connector.ts';
+import type {
+  ActivitiesForLeadsOptions,
+  ActivityKind,
+  RejectedRecord,
+} from '../../../shared/crm-connector.ts';
 import { isConnectorError } from '../../../shared/errors.ts';
 import type { Activity } from '../../../shared/schemas/activity.ts';
 import type { TenantId } from '../../../shared/schemas/common.ts';
 import {
   contactSearchProperties,
+  type EngagementType,
   engagementProperties,
   engagementTypes,
   webEventTypes,
@@ -58,6 +63,15 @@ async function hasWebAnalytics(api: HubspotApi, tenantId: TenantId, nowMs: numbe
   return available;
 }
 
+/** The kind of activity each engagement type holds: only the kinds a change named are read. */
+const kindOfEngagement: Record<EngagementType, ActivityKind> = {
+  emails: 'email',
+  meetings: 'meeting',
+  calls: 'call',
+  notes: 'task',
+  tasks: 'task',
+};
+
 type Mapped = { value: Activity } | { rejected: RejectedRecord } | null;
 
 function changedAtMs(object: HubspotObject): number {
@@ -78,8 +92,10 @@ export async function hubspotActivitiesForLeads(
   deps: { api: HubspotApi; tenantId: TenantId; logger: Logger; now: () => number },
   contactIds: string[],
   since: string,
-  readContacts?: Map<string, HubspotObject>,
+  options: ActivitiesForLeadsOptions & { readContacts?: Map<string, HubspotObject> } = {},
 ): Promise<{ records: Activity[]; rejected: RejectedRecord[] }> {
+  const wanted = (kind: ActivityKind) => options.kinds === undefined || options.kinds.includes(kind);
+  const types = engagementTypes.filter((type) => wanted(kindOfEngagement[type]));
   const ids = [...new Set(contactIds)];
   const sinceMs = Date.parse(since);
   const records: Activity[] = [];
@@ -89,17 +105,17 @@ export async function hubspotActivitiesForLeads(
     if ('value' in item) records.push(item.value);
     else rejected.push(item.rejected);
   };
-  if (ids.length === 0) return { records, rejected };
+  if (ids.length === 0 || (types.length === 0 && !wanted('web'))) return { records, rejected };
   const contacts =
-    readContacts ?? (await batchReadObjects(deps.api, 'contacts', ids, contactSearchProperties));
-  if (!(await hasWebAnalytics(deps.api, deps.tenantId, deps.now()))) {
+    options.readContacts ?? (await batchReadObjects(deps.api, 'contacts', ids, contactSearchProperties));
+  if (wanted('web') && !(await hasWebAnalytics(deps.api, deps.tenantId, deps.now()))) {
     for (const contact of contacts.values()) {
       for (const item of mapContactAnalytics(deps.tenantId, contact)) take(item);
     }
   }
   const known = ids.filter((id) => contacts.has(id));
   if (known.length === 0) return { records, rejected };
-  for (const type of engagementTypes) {
+  for (const type of types) {
     const associations = await readAssociations(deps.api, type, known);
     const engagementIds = [...associations.values()].flat();
     if (engagementIds.length === 0) continue;

@@ -1,4 +1,5 @@
 import type {
+  ActivitiesForLeadsOptions,
   ConnectorContext,
   CrmConnector,
   NurtureWrite,
@@ -85,14 +86,17 @@ export class HubspotConnector implements CrmConnector {
     return { records, rejected };
   }
 
-  activitiesForLeads(crmIds: string[], since: string) {
+  activitiesForLeads(crmIds: string[], since: string, options: ActivitiesForLeadsOptions = {}) {
     const recent = this.lastContacts;
     this.lastContacts = null;
     const reusable =
       recent !== null &&
       recent.key === [...new Set(crmIds)].sort().join(',') &&
       this.deps.now() - recent.at < reuseContactsForMs;
-    return hubspotActivitiesForLeads(this.deps, crmIds, since, reusable ? recent.contacts : undefined);
+    return hubspotActivitiesForLeads(this.deps, crmIds, since, {
+      ...options,
+      ...(reusable ? { readContacts: recent.contacts } : {}),
+    });
   }
 
   ensureFields() {

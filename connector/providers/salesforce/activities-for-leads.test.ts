@@ -74,6 +74,26 @@ describe('Salesforce activities of given leads', () => {
     for (const soql of sent) expect(encodeURIComponent(soql).length).toBeLessThan(16_000);
   });
 
+  it('reads only the objects that hold the kinds the changes named, and nothing for lead fields alone', async () => {
+    const sent: string[] = [];
+    serve(sent);
+    const { connector } = testConnector();
+    await connector.activitiesForLeads([...leads, ...contacts], '2026-03-01T10:00:00Z', {
+      kinds: ['meeting'],
+    });
+    expect(sent.map((soql) => /FROM (\w+)/.exec(soql)?.[1])).toEqual(['Event']);
+    await connector.activitiesForLeads([...leads, ...contacts], '2026-03-01T10:00:00Z', {
+      kinds: ['campaign'],
+    });
+    expect(sent.slice(1).map((soql) => /FROM (\w+)/.exec(soql)?.[1])).toEqual([
+      'CampaignMember',
+      'CampaignMember',
+    ]);
+    const none = await connector.activitiesForLeads(leads, '2026-03-01T10:00:00Z', { kinds: [] });
+    expect(none).toEqual({ records: [], rejected: [] });
+    expect(sent).toHaveLength(3);
+  });
+
   it('refuses an id that is not a Salesforce id, before any call', async () => {
     const { connector } = testConnector();
     await expect(connector.activitiesForLeads(["00Q' OR Id != '"], '2026-03-01T10:00:00Z')).rejects.toThrow(

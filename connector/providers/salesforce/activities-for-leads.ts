@@ -1,4 +1,8 @@
-import type { RejectedRecord } from '../../../shared/crm-connector.ts';
+import type {
+  ActivitiesForLeadsOptions,
+  ActivityKind,
+  RejectedRecord,
+} from '../../../shared/crm-connector.ts';
 import { ConnectorError } from '../../../shared/errors.ts';
 import { type Activity, activitySchema } from '../../../shared/schemas/activity.ts';
 import type { TenantId } from '../../../shared/schemas/common.ts';
@@ -31,7 +35,7 @@ function chunk<T>(items: T[], size: number): T[][] {
 
 /**
  * The Tasks, Events and campaign responses of these Leads and Contacts changed at or after
- * `since`: one query per object and batch of ids (`WhoId IN (...)`; campaign members by LeadId or
+ * `since` (only the objects that can hold the kinds asked for): one query per object and batch of ids (`WhoId IN (...)`; campaign members by LeadId or
  * ContactId, as SOQL has no OR across two IN lists in one cheap filter), mapped as the sync maps them.
  */
 export async function salesforceActivitiesForLeads(
@@ -39,6 +43,7 @@ export async function salesforceActivitiesForLeads(
   tenantId: TenantId,
   crmIds: string[],
   since: string,
+  options: ActivitiesForLeadsOptions = {},
 ): Promise<{ records: Activity[]; rejected: RejectedRecord[] }> {
   const bad = crmIds.find((id) => !idPattern.test(id));
   if (bad !== undefined) throw new ConnectorError('INVALID_INPUT', `"${bad}" is not a Salesforce record id`);
@@ -46,21 +51,30 @@ export async function salesforceActivitiesForLeads(
   const ids = [...new Set(crmIds)];
   const leadIds = ids.filter((id) => id.startsWith('00Q'));
   const contactIds = ids.filter((id) => id.startsWith('003'));
+  const wanted = (kinds: ActivityKind[]) =>
+    options.kinds === undefined || kinds.some((kind) => options.kinds?.includes(kind));
+  const reads = {
+    Task: wanted(['email', 'call', 'task', 'web']),
+    Event: wanted(['meeting']),
+    CampaignMember: wanted(['campaign']),
+  };
   const queries: { object: string; soql: string }[] = [];
   const list = (part: string[]) => part.map((id) => `'${id}'`).join(', ');
   for (const part of chunk([...leadIds, ...contactIds], idsPerActivityQuery)) {
-    queries.push({
-      object: 'Task',
-      soql: `SELECT ${taskFields.join(', ')} FROM Task WHERE WhoId IN (${list(part)}) AND ${changedSince}`,
-    });
-    queries.push({
-      object: 'Event',
-      soql: `SELECT ${eventFields.join(', ')} FROM Event WHERE WhoId IN (${list(part)}) AND ${changedSince}`,
-    });
+    if (reads.Task)
+      queries.push({
+        object: 'Task',
+        soql: `SELECT ${taskFields.join(', ')} FROM Task WHERE WhoId IN (${list(part)}) AND ${changedSince}`,
+      });
+    if (reads.Event)
+      queries.push({
+        object: 'Event',
+        soql: `SELECT ${eventFields.join(', ')} FROM Event WHERE WhoId IN (${list(part)}) AND ${changedSince}`,
+      });
   }
   for (const [field, group] of [
-    ['LeadId', leadIds],
-    ['ContactId', contactIds],
+    ['LeadId', reads.CampaignMember ? leadIds : []],
+    ['ContactId', reads.CampaignMember ? contactIds : []],
   ] as const) {
     for (const part of chunk(group, idsPerActivityQuery)) {
       queries.push({

@@ -1,4 +1,5 @@
 import type {
+  ActivitiesForLeadsOptions,
   ConnectorContext,
   CrmConnector,
   CrmDescription,
@@ -140,8 +141,9 @@ export class SalesforceConnector implements CrmConnector {
   activitiesForLeads(
     crmIds: string[],
     since: string,
+    options?: ActivitiesForLeadsOptions,
   ): Promise<{ records: Activity[]; rejected: RejectedRecord[] }> {
-    return salesforceActivitiesForLeads(this.client, this.context.tenantId, crmIds, since);
+    return salesforceActivitiesForLeads(this.client, this.context.tenantId, crmIds, since, options);
   }
 
   ensureFields(): Promise<EnsureFieldsResult> {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ActivityKind } from '../../../shared/crm-connector.ts';
 
 /**
  * One event of a HubSpot webhook delivery (a POST carries a JSON array of up to 100). Extra fields
@@ -68,4 +69,23 @@ export function parseDelivery(rawBody: Buffer): ParsedDelivery {
       });
   });
   return { ok: true, events, rejected };
+}
+
+/** Contact properties HubSpot moves with an activity, and the kinds of activity behind each. */
+const propertyKinds: [RegExp, ActivityKind[]][] = [
+  [/^hs_email_(last|first)_(open|click|reply|send)/, ['email']],
+  [/^hs_(last_sales_activity|sales_email_last|last_(meeting|call))/, ['meeting', 'call', 'task', 'email']],
+  [/^(hs_analytics_|recent_conversion|first_conversion|num_conversion_events)/, ['web']],
+];
+
+/**
+ * The kinds of activity an event can bring, so the rescore reads only their objects: undefined
+ * (any) for a new or restored contact, none for a change of a lead field (lifecycle stage, email,
+ * job title), the matching kinds for a behaviour property.
+ */
+export function kindsOf(event: HubspotEvent): ActivityKind[] | undefined {
+  if (event.subscriptionType !== 'contact.propertyChange') return undefined;
+  const name = event.propertyName ?? '';
+  for (const [pattern, kinds] of propertyKinds) if (pattern.test(name)) return kinds;
+  return name === '' ? undefined : [];
 }

@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tenantKeys } from '../../../shared/store/keys.ts';
 import { testRedisUrl } from '../../../test/support/redis.ts';
+import { hubspotEventSchema, kindsOf } from './hubspot-events.ts';
 import { hubspotWebhooksRouter } from './hubspot-webhooks.ts';
 import { hubspotEvent, postHubspot, RecordingQueue, serve, webhookDeps } from './webhook-test-support.ts';
 
@@ -40,6 +41,35 @@ async function withRouter(
     await server.close();
   }
 }
+
+describe('what a HubSpot event can bring', () => {
+  const of = (subscriptionType: string, propertyName?: string) =>
+    kindsOf(
+      hubspotEventSchema.parse(
+        hubspotEvent({
+          eventId: 1,
+          portalId: 1,
+          objectId: 1,
+          subscriptionType,
+          ...(propertyName ? { propertyName } : {}),
+        }),
+      ),
+    );
+  it('any kind for a new contact, none for a lead field, the matching kinds for a behaviour property', () => {
+    expect(of('contact.creation')).toBeUndefined();
+    expect(of('contact.propertyChange', 'lifecyclestage')).toEqual([]);
+    expect(of('contact.propertyChange', 'jobtitle')).toEqual([]);
+    expect(of('contact.propertyChange', 'hs_email_last_open_date')).toEqual(['email']);
+    expect(of('contact.propertyChange', 'hs_last_sales_activity_timestamp')).toEqual([
+      'meeting',
+      'call',
+      'task',
+      'email',
+    ]);
+    expect(of('contact.propertyChange', 'hs_analytics_num_page_views')).toEqual(['web']);
+    expect(of('contact.propertyChange', 'recent_conversion_date')).toEqual(['web']);
+  });
+});
 
 describe('the HubSpot webhook', () => {
   it('splits a delivery by portal: one job per tenant, unknown portals and unsubscribed types skipped, bad events counted', async () => {

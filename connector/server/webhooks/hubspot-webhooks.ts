@@ -1,4 +1,5 @@
 import express from 'express';
+import type { ActivityKind } from '../../../shared/crm-connector.ts';
 import type { TenantId } from '../../../shared/schemas/common.ts';
 import { tenantKeys } from '../../../shared/store/keys.ts';
 import {
@@ -14,7 +15,7 @@ import {
 } from '../auth/hubspot-signature.ts';
 import type { ServerDependencies } from '../server-dependencies.ts';
 import { withDeadline } from './deadline.ts';
-import { actionFor, type HubspotEvent, parseDelivery } from './hubspot-events.ts';
+import { actionFor, type HubspotEvent, kindsOf, parseDelivery } from './hubspot-events.ts';
 import { answer, unavailable, webhookErrorHandler } from './webhook-responses.ts';
 
 export type WebhookDeps = Pick<
@@ -48,6 +49,10 @@ export interface HubspotWebhookOptions {
 
 /** The largest body a delivery may have (HubSpot sends at most 100 events). */
 export const hubspotBodyLimit = '1mb';
+
+export function optionalKinds(kinds: ActivityKind[] | undefined): { kinds?: ActivityKind[] } {
+  return kinds === undefined ? {} : { kinds };
+}
 
 function tenantOf(event: HubspotEvent): TenantId {
   return `hs:${event.portalId}` as TenantId;
@@ -146,6 +151,7 @@ export function hubspotWebhooksRouter(deps: WebhookDeps, options: HubspotWebhook
         const marks: RescoreEvent[] = tenantEvents.map((event) => ({
           dedupKey: keys.webhookEvent(String(event.eventId)),
           crmIds: actionFor(event) === 'rescore' ? [String(event.objectId)] : [],
+          ...optionalKinds(kindsOf(event)),
         }));
         const result = await pending.accept(
           deps.queues,

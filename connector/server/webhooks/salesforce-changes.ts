@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import type { ActivityKind } from '../../../shared/crm-connector.ts';
 
 export const SALESFORCE_ORG_HEADER = 'x-leadscore-org';
 export const SALESFORCE_TIMESTAMP_HEADER = 'x-leadscore-timestamp';
@@ -85,4 +86,18 @@ export function parseChangeBatch(rawBody: Buffer): ParsedBatch {
     return { ok: false, problem: problems.join('; ') };
   }
   return { ok: true, batch: result.data };
+}
+
+/** What each changed object can bring: a Task is a logged email, call, task or page visit. */
+const objectKinds: Record<ChangeBatch['changes'][number]['sobject'], ActivityKind[]> = {
+  Lead: [],
+  Contact: [],
+  Task: ['email', 'call', 'task', 'web'],
+  Event: ['meeting'],
+  CampaignMember: ['campaign'],
+};
+
+/** The kinds of activity a batch can bring: a rescore reads only the objects that hold them. */
+export function kindsOfBatch(batch: ChangeBatch): ActivityKind[] {
+  return [...new Set(batch.changes.flatMap((change) => objectKinds[change.sobject]))];
 }

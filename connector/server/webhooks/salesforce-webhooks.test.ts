@@ -62,6 +62,18 @@ describe('the Salesforce change webhook', () => {
     expect(jobs[0]).toMatchObject({ queue: 'rescore', payload: { tenantId, reason: 'webhook' } });
   });
 
+  it('keeps the kinds of activity the batch can bring: a Task change reads Tasks, a Lead change nothing', async () => {
+    const taskOnly = JSON.stringify({
+      batchId: `kinds-${suffix}-0000001`,
+      changes: [
+        { sobject: 'Task', recordId: '00T000000000001AAA', leadId: '00Q000000000002AAA', change: 'update' },
+      ],
+    });
+    expect((await postSalesforce(server.url, taskOnly, { secret, orgId })).status).toBe(202);
+    const kinds = await redis.smembers(tenantKeys(tenantId).rescorePendingKinds);
+    expect(kinds.sort()).toEqual(['call', 'email', 'task', 'web']);
+  });
+
   it('a wrong signature or a stale timestamp: 401', async () => {
     const body = batch(`wrong-${suffix}-000001`);
     const wrong = await postSalesforce(server.url, body, { secret: `${secret}x`, orgId });

@@ -5,6 +5,7 @@ import { PendingRescores, rescoreTiming } from '../../../worker/rescore/pending-
 import { withDeadline } from './deadline.ts';
 import type { WebhookDeps, WebhookFigures } from './hubspot-webhooks.ts';
 import {
+  kindsOfBatch,
   parseChangeBatch,
   SALESFORCE_ORG_HEADER,
   SALESFORCE_SIGNATURE_HEADER,
@@ -100,7 +101,13 @@ export function salesforceWebhooksRouter(
           pending.accept(
             deps.queues,
             tenantId,
-            [{ dedupKey: tenantKeys(tenantId).webhookBatch(batch.batchId), crmIds }],
+            [
+              {
+                dedupKey: tenantKeys(tenantId).webhookBatch(batch.batchId),
+                crmIds,
+                kinds: kindsOfBatch(batch),
+              },
+            ],
             deps.now(),
             rescoreTiming.batchTtlSeconds,
           ),

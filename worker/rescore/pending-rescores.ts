@@ -15,8 +15,8 @@ import type { JobQueue } from '../queues/job-queue.ts';
 export const rescoreTiming = {
   /** Events of a tenant within this long become one job (the issue allows at most 500 ms). */
   windowMs: 400,
-  /** HubSpot event ids are kept this long: HubSpot retries a delivery for up to three days. */
-  eventTtlSeconds: 4 * 24 * 3_600,
+  /** HubSpot event ids are kept this long: HubSpot retries a failed delivery over about a day; kept well past it. */
+  eventTtlSeconds: 3 * 24 * 3_600,
   /** Salesforce batch ids are kept 24 h (the webhook contract). */
   batchTtlSeconds: 24 * 3_600,
   /** Activities changed this long before the window opened are read again (events arrive late, retries later). */

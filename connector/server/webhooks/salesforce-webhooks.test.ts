@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tenantKeys } from '../../../shared/store/keys.ts';
+import { createFailFastRedis } from '../../../shared/store/redis-connection.ts';
 import { testRedisUrl } from '../../../test/support/redis.ts';
 import { salesforceChangeSignature } from './salesforce-changes.ts';
 import { salesforceWebhooksRouter } from './salesforce-webhooks.ts';
@@ -72,6 +73,26 @@ describe('the Salesforce change webhook', () => {
     expect((await postSalesforce(server.url, taskOnly, { secret, orgId })).status).toBe(202);
     const kinds = await redis.smembers(tenantKeys(tenantId).rescorePendingKinds);
     expect(kinds.sort()).toEqual(['call', 'email', 'task', 'web']);
+  });
+
+  it('Redis unreachable: 503 within a second, nothing taken, so the retry counts', async () => {
+    const down = createFailFastRedis('redis://127.0.0.1:1', { retryStrategy: () => null });
+    down.on('error', () => {});
+    const own = await serve(
+      salesforceWebhooksRouter(webhookDeps(down, queue, 'unused', 'http://unused'), {
+        secretFor: async () => secret,
+      }),
+    );
+    try {
+      const started = performance.now();
+      const answer = await postSalesforce(own.url, batch(`down-${suffix}-00000001`), { secret, orgId });
+      expect(answer.status).toBe(503);
+      expect(performance.now() - started).toBeLessThan(1_000);
+      expect(await redis.exists(tenantKeys(tenantId).webhookBatch(`down-${suffix}-00000001`))).toBe(0);
+    } finally {
+      await own.close();
+      down.disconnect();
+    }
   });
 
   it('a wrong signature or a stale timestamp: 401', async () => {

@@ -37,6 +37,9 @@ export function actionFor(event: HubspotEvent): EventAction {
     case 'contact.privacyDeletion':
       return 'erase';
     default:
+      // object.creation of an engagement names the engagement, not its contact; the contact's
+      // behaviour property that HubSpot moves with it (last sales activity, last open or click)
+      // arrives as its own contact.propertyChange and rescores the contact.
       return 'ignore';
   }
 }

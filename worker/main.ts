@@ -7,23 +7,30 @@ import { Redis } from 'ioredis';
 import { loadConfigOrExit } from '../shared/config.ts';
 import { createLogger } from '../shared/logger.ts';
 import { loadManifest } from '../shared/manifest.ts';
+import { RedisWorkerMetrics } from '../shared/metrics/worker-metrics.ts';
 import { RedisRollingBucket } from '../shared/rate-limit/redis-rolling-bucket.ts';
 import { tenantIdSchema } from '../shared/schemas/common.ts';
 import { DEFAULT_REDIS_URL } from '../shared/store/redis-connection.ts';
 import { createStore } from '../shared/store/store.ts';
 import { SyncHygieneRepository } from '../shared/store/sync-hygiene.repository.ts';
 import { tokenKeyRingFromConfig } from '../shared/store/token-crypto.ts';
+import { maintenanceJob } from './jobs/maintenance.job.ts';
 import { rescoreJob } from './jobs/rescore.job.ts';
 import { routeJob } from './jobs/route.job.ts';
 import { scoreJob } from './jobs/score.job.ts';
 import { syncJob } from './jobs/sync.job.ts';
 import { trainJob } from './jobs/train.job.ts';
 import { writebackJob } from './jobs/writeback.job.ts';
+import { reconnectPromptingTenantControl } from './maintenance/reconnect-prompt.ts';
+import { upsertRetentionScheduler } from './maintenance/retention-schedule.ts';
+import { secretFreeHandlers } from './maintenance/secret-free-errors.ts';
 import { upsertWeeklyTrainScheduler } from './modelling/train-schedule.ts';
 import { createWorkerServices } from './pipeline/worker-services.ts';
 import { BullmqJobQueue } from './queues/bullmq-job-queue.ts';
 import { drainOnSignals } from './queues/bullmq-worker.ts';
+import { startHeartbeat } from './queues/heartbeat.ts';
 import type { JobHandlers } from './queues/job-queue.ts';
+import { purgeTenantJobs } from './queues/purge-tenant-jobs.ts';
 import { RedisPolicyRefusal, startQueueWorkers } from './queues/start-queue-workers.ts';
 import { StoreTenantControl } from './queues/tenant-control.ts';
 import { upsertSyncSchedulers } from './sync/sync-schedules.ts';
@@ -54,12 +61,16 @@ if (salesforceClient) clients.salesforce = salesforceClient;
 const hubspotClient = oauthClient(config.HUBSPOT_CLIENT_ID, config.HUBSPOT_CLIENT_SECRET, 'hubspot');
 if (hubspotClient) clients.hubspot = hubspotClient;
 
+// Every worker process adds to the same Redis-held figures; the server's /metrics reads them.
+const metrics = new RedisWorkerMetrics(connection, logger);
+const sandboxUrl = config.SANDBOX_CRM_URL === undefined ? undefined : new URL(config.SANDBOX_CRM_URL);
 const connectorFor = tenantConnectors({
   store,
   clients,
   manifest: loadManifest(),
   logger,
-  rateLimits: { bucket: new RedisRollingBucket(connection) },
+  rateLimits: { bucket: new RedisRollingBucket(connection), metrics },
+  ...(sandboxUrl === undefined ? {} : { sandbox: { baseUrl: sandboxUrl.origin, host: sandboxUrl.host } }),
 });
 const sync = new SyncService({
   store,
@@ -77,25 +88,49 @@ const services = createWorkerServices({
   store,
   connectorFor,
   logger,
-  rescore: { queues, hygiene: new SyncHygieneRepository(connection) },
+  rescore: {
+    queues,
+    hygiene: new SyncHygieneRepository(connection),
+    onWritten: (tenantId, count, eventToWriteSeconds) => {
+      void metrics.scoresWritten(tenantId, count);
+      void metrics.eventToWrite(tenantId, eventToWriteSeconds);
+    },
+  },
 });
 
-/** Queue name → processor. */
-const handlers: JobHandlers = {
+const publicUrl = (config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`).replace(/\/$/, '');
+
+/** Queue name → processor. Failure reasons are kept free of tokens and emails. */
+const handlers: JobHandlers = secretFreeHandlers({
   sync: syncJob(sync, { queue: queues }),
   train: trainJob(services.training, { queue: queues }),
-  score: scoreJob(services.scoring),
+  score: scoreJob(services.scoring, { metrics }),
   ...(services.rescore === undefined ? {} : { rescore: rescoreJob(services.rescore) }),
-  writeback: writebackJob(services.writeback),
+  writeback: writebackJob(services.writeback, { metrics }),
   route: routeJob(services.routing),
-};
+  maintenance: maintenanceJob({
+    retention: {
+      store,
+      purgeJobs: (tenantId) => purgeTenantJobs(queues, tenantId),
+      retentionDays: config.TENANT_RETENTION_DAYS,
+      logger,
+    },
+  }),
+});
 
 const workers = await startQueueWorkers({
   connection,
   handlers,
-  tenants: services.alertingTenantControl(new StoreTenantControl(store.tenants)),
+  tenants: services.alertingTenantControl(
+    reconnectPromptingTenantControl(new StoreTenantControl(store.tenants), {
+      tenants: store.tenants,
+      publicUrl,
+      retentionDays: config.TENANT_RETENTION_DAYS,
+    }),
+  ),
   logger,
   onJobFailedForGood: services.onJobFailedForGood,
+  onJobFinished: (queue, seconds) => void metrics.jobFinished(queue, seconds),
   ...(config.QUEUE_PREFIX ? { prefix: config.QUEUE_PREFIX } : {}),
 }).catch((error: unknown) => {
   if (!(error instanceof RedisPolicyRefusal)) throw error;
@@ -113,17 +148,23 @@ for (const tenantId of await store.tenants.list()) {
   if (!parsed.success) continue;
   await upsertSyncSchedulers(queues, parsed.data, scheduleOptions);
   await upsertWeeklyTrainScheduler(queues, parsed.data);
+  await upsertRetentionScheduler(queues, parsed.data);
 }
+// /readyz on the server reads this: a live worker beats every few seconds.
+const stopHeartbeat = await startHeartbeat(connection, { logger });
 
 drainOnSignals(workers, {
   graceMs: config.WORKER_GRACE_MS,
   logger,
   exit: (code) => {
-    void queues.close().finally(() => {
-      logger.info({ code }, 'worker stopped');
-      connection.disconnect();
-      process.exit(code);
-    });
+    void stopHeartbeat()
+      .catch(() => undefined)
+      .then(() => queues.close())
+      .finally(() => {
+        logger.info({ code }, 'worker stopped');
+        connection.disconnect();
+        process.exit(code);
+      });
   },
 });
 logger.info({ queues: Object.keys(handlers) }, 'worker started');

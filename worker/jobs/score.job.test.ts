@@ -65,7 +65,7 @@ function pipeline() {
 describe('the score job', () => {
   it('runs after a sync that loaded the tenant: every open lead scored by the rules, stored and written back once', async () => {
     const { queue } = pipeline();
-    await queue.enqueue('sync', { tenantId, mode: 'full', reason: 'install' });
+    await queue.enqueue('sync', { tenantId, mode: 'full', reason: 'manual' });
     await queue.runUntilIdle();
     const jobs = [...queue.jobs.values()];
     expect(jobs.map((job) => [job.queue, job.state])).toEqual([

@@ -1,4 +1,5 @@
 import type { CrmConnector } from '../../shared/crm-connector.ts';
+import type { WorkerMetrics } from '../../shared/metrics/worker-metrics.ts';
 import type { TenantId } from '../../shared/schemas/common.ts';
 import type { SettingsRepository } from '../../shared/store/settings.repository.ts';
 import { scoringChampions } from '../pipeline/champions.ts';
@@ -25,7 +26,10 @@ export interface ScoreJobDeps {
  * names leads gets the same pass: scoring one lead reads the same history, and the pass writes only
  * what changed. The job id is the routing attempt id, the same on every retry.
  */
-export function scoreJob(deps: ScoreJobDeps): JobHandler<'score'> {
+export function scoreJob(
+  deps: ScoreJobDeps,
+  options: { metrics?: Pick<WorkerMetrics, 'scoresWritten'> } = {},
+): JobHandler<'score'> {
   return async (payload, context) => {
     const { tenantId } = payload;
     const { settings } = await deps.settings.current(tenantId);
@@ -39,6 +43,7 @@ export function scoreJob(deps: ScoreJobDeps): JobHandler<'score'> {
       attemptId: context.jobId,
     });
     const { failures, ...writeback } = result.writeback;
+    if (writeback.writes > 0) void options.metrics?.scoresWritten(tenantId, writeback.writes);
     const routing = result.routing;
     context.logger.info(
       {

@@ -1,4 +1,5 @@
 import type { CrmConnector } from '../../shared/crm-connector.ts';
+import type { WorkerMetrics } from '../../shared/metrics/worker-metrics.ts';
 import type { TenantId } from '../../shared/schemas/common.ts';
 import type { Score } from '../../shared/schemas/score.ts';
 import type { JobHandler } from '../queues/job-queue.ts';
@@ -14,7 +15,10 @@ export interface WritebackJobDeps {
 }
 
 /** The `writeback` processor: the payload is parsed by runJob; the service does the work. */
-export function writebackJob(deps: WritebackJobDeps): JobHandler<'writeback'> {
+export function writebackJob(
+  deps: WritebackJobDeps,
+  options: { metrics?: Pick<WorkerMetrics, 'scoresWritten'> } = {},
+): JobHandler<'writeback'> {
   return async (payload, context) => {
     const scores = await deps.scoresFor(payload.tenantId, payload.leadIds, payload.modelVersion);
     if (scores.length === 0) {
@@ -29,6 +33,7 @@ export function writebackJob(deps: WritebackJobDeps): JobHandler<'writeback'> {
       ...(held === undefined ? {} : { inHoldout: held }),
     });
     const { failures, ...counts } = figures;
+    if (counts.writes > 0) void options.metrics?.scoresWritten(payload.tenantId, counts.writes);
     context.logger.info({ ...counts, failedLeadIds: failures.map((f) => f.leadId) }, 'write-back finished');
   };
 }

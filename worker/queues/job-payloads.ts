@@ -26,7 +26,7 @@ export const jobPayloadSchemas = {
   }),
   train: z.strictObject({
     tenantId: tenantIdSchema,
-    reason: z.enum(['schedule', 'drift', 'manual', 'cold-start-ended']),
+    reason: z.enum(['schedule', 'drift', 'manual', 'cold-start-ended', 'install']),
   }),
   score: z.strictObject({
     tenantId: tenantIdSchema,

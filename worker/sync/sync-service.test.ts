@@ -50,6 +50,7 @@ function fakeConnector(pages: SyncPage<Lead>[], seen: (string | null)[]): CrmCon
     provider: 'salesforce',
     syncLeads: leads,
     syncActivities: none,
+    activitiesForLeads: async () => ({ records: [], rejected: [] }),
     syncOutcomes: none,
     fetchLeads: async () => ({ records: [], rejected: [] }),
     ensureFields: async () => ({ created: [], alreadyPresent: [] }),

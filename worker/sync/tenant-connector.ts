@@ -5,6 +5,8 @@ import { manifestForNamespace } from '../../connector/providers/salesforce/sales
 import type { ConnectorContext, CrmConnector } from '../../shared/crm-connector.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { Manifest } from '../../shared/manifest.ts';
+import { reportingDailyBudget } from '../../shared/metrics/budget-reporting.ts';
+import type { WorkerMetrics } from '../../shared/metrics/worker-metrics.ts';
 import { hubspotPacers } from '../../shared/rate-limit/provider-budgets.ts';
 import type { RedisRollingBucket } from '../../shared/rate-limit/redis-rolling-bucket.ts';
 import { salesforceDailyPacer } from '../../shared/rate-limit/salesforce-daily-pacer.ts';
@@ -30,7 +32,7 @@ export function tenantConnectors(options: {
    * The per-tenant budgets in Redis, shared by every worker process: HubSpot's 10-second and search
    * budgets, and a share of the Salesforce org's daily limit. Without it each process paces alone.
    */
-  rateLimits?: { bucket: RedisRollingBucket; salesforceDailyShare?: number };
+  rateLimits?: { bucket: RedisRollingBucket; salesforceDailyShare?: number; metrics?: WorkerMetrics };
   clients: Partial<Record<Provider, OAuthClient>>;
   manifest: Manifest;
   logger: Logger;
@@ -87,12 +89,14 @@ export function tenantConnectors(options: {
     if (limits === undefined) return getConnector(profile.provider, context);
     if (profile.provider === 'hubspot')
       return new HubspotConnector(context, hubspotPacers(limits.bucket, tenantId));
+    const share = limits.salesforceDailyShare ?? DEFAULT_SALESFORCE_DAILY_SHARE;
+    const dailyPacer = salesforceDailyPacer(limits.bucket, tenantId, share);
     return new SalesforceConnector(context, {
-      dailyPacer: salesforceDailyPacer(
-        limits.bucket,
-        tenantId,
-        limits.salesforceDailyShare ?? DEFAULT_SALESFORCE_DAILY_SHARE,
-      ),
+      // /metrics shows the org's budget beside what was used of it.
+      dailyPacer:
+        limits.metrics === undefined
+          ? dailyPacer
+          : reportingDailyBudget(dailyPacer, limits.metrics, tenantId, share),
     });
   };
 }

@@ -1,7 +1,7 @@
 import { type ConnectionOptions, DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Logger } from '../../shared/logger.ts';
 import type { JobHandler } from './job-queue.ts';
-import { defaultQueuePrefix, type QueueName, retryPolicy } from './queue-names.ts';
+import { defaultQueuePrefix, type QueueName, queueConcurrency, retryPolicy } from './queue-names.ts';
 import { runJob } from './run-job.ts';
 import type { TenantControl } from './tenant-control.ts';
 
@@ -87,7 +87,7 @@ export function createQueueWorker<Q extends QueueName>(
   const worker = new Worker(queue, queueProcessor(queue, handler, options), {
     connection: options.connection,
     prefix: options.prefix ?? defaultQueuePrefix,
-    concurrency: options.concurrency ?? 4,
+    concurrency: options.concurrency ?? queueConcurrency[queue],
     autorun: options.autorun ?? true,
     maxStartedAttempts: retryPolicy.maxStartedAttempts,
     ...(options.lockDurationMs === undefined ? {} : { lockDuration: options.lockDurationMs }),

@@ -32,3 +32,18 @@ export const retention = {
 export function backoffDelayMs(attemptsMade: number, baseMs: number = retryPolicy.backoffDelayMs): number {
   return Math.round(2 ** Math.max(0, attemptsMade - 1) * baseMs);
 }
+
+/**
+ * Jobs each worker process runs at once per queue. A rescore mostly waits on its CRM (and on that
+ * tenant's rate budget), so many run side by side: one tenant's paced jobs never hold the slots
+ * another tenant's events need.
+ */
+export const queueConcurrency: Record<QueueName, number> = {
+  sync: 4,
+  train: 4,
+  score: 4,
+  rescore: 16,
+  writeback: 4,
+  route: 4,
+  maintenance: 4,
+};

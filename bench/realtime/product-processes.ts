@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -27,6 +28,13 @@ export function startProductProcess(name: 'server' | 'worker', env: Record<strin
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
+  // BENCH_LOG_DIR keeps each process's whole log (set BENCH_LOG_LEVEL=info to see every job).
+  const logDir = process.env.BENCH_LOG_DIR;
+  if (logDir !== undefined && logDir !== '') {
+    const file = createWriteStream(path.join(logDir, `${name}.log`));
+    child.stdout?.pipe(file);
+    child.stderr?.pipe(file);
+  }
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return {
     name,

@@ -12,11 +12,13 @@ import {
   type EngagementType,
   engagementProperties,
   engagementTypes,
+  webEventsPageSize,
   webEventTypes,
 } from './constants.ts';
 import type { HubspotApi } from './hubspot-api.ts';
 import { type HubspotObject, mapContactAnalytics, mapEngagement } from './hubspot-mappers.ts';
 import { batchReadObjects, readAssociations } from './hubspot-reads.ts';
+import { mapWebEvent, type WebEvent } from './web-events.ts';
 
 /** How long a portal's answer to "do you have web analytics?" is trusted. */
 const webAnalyticsProbeTtlMs = 60 * 60_000;
@@ -63,6 +65,68 @@ async function hasWebAnalytics(api: HubspotApi, tenantId: TenantId, nowMs: numbe
   return available;
 }
 
+/**
+ * How far before the earliest web activity the contacts' properties show the events listing starts
+ * (their timestamps and the events' may differ by a little), and how far back it looks at most: an
+ * older page view or form, rolled up late, comes with the 15-minute incremental sync's listing.
+ */
+const webEventSlackMs = 5_000;
+const webEventHorizonMs = 2 * 60_000;
+
+function epochMs(value: string | null | undefined): number {
+  if (value === null || value === undefined || value === '') return Number.NaN;
+  const numeric = Number(value);
+  return Number.isFinite(numeric) ? numeric : Date.parse(value);
+}
+
+/**
+ * The page views and form submissions of these contacts since their latest web activity: one
+ * listing of the portal's contact events (every type, 100 a page) from the earliest latest-visit
+ * or latest-conversion time the contacts carry, rather than one listing per contact. Contacts whose
+ * last web activity is older than `since` have none to read, and without any, no call is made.
+ */
+async function recentWebEvents(
+  api: HubspotApi,
+  contacts: Map<string, HubspotObject>,
+  sinceMs: number,
+  nowMs: number,
+): Promise<WebEvent[]> {
+  const latest = [...contacts.values()]
+    .map((contact) =>
+      Math.max(
+        epochMs(contact.properties.hs_analytics_last_timestamp),
+        epochMs(contact.properties.recent_conversion_date),
+      ),
+    )
+    .filter((at) => Number.isFinite(at) && at >= sinceMs);
+  if (latest.length === 0) return [];
+  const from = Math.max(sinceMs, nowMs - webEventHorizonMs, Math.min(...latest) - webEventSlackMs);
+  const events: WebEvent[] = [];
+  let after: string | undefined;
+  do {
+    const page = await api.call('list recent web events', (client, options) =>
+      client.events.eventsApi.getPage(
+        'contact',
+        undefined,
+        after,
+        undefined,
+        webEventsPageSize,
+        undefined,
+        new Date(from),
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        options,
+      ),
+    );
+    events.push(...(page.results as WebEvent[]));
+    after = page.paging?.next?.after;
+  } while (after !== undefined);
+  return events.filter((event) => contacts.has(String(event.objectId)));
+}
+
 /** The kind of activity each engagement type holds: only the kinds a change named are read. */
 const kindOfEngagement: Record<EngagementType, ActivityKind> = {
   emails: 'email',
@@ -82,8 +146,8 @@ function changedAtMs(object: HubspotObject): number {
 
 /**
  * Activities of given contacts for real-time rescoring: the contacts' behaviour properties (page
- * views, last visit, conversions) when the portal has no web analytics events, as the sync does
- * (with them, page views and forms arrive with the incremental sync's events listing), then per
+ * views, last visit, conversions) when the portal has no web analytics events, as the sync does,
+ * and with them the contacts' recent page views and form submissions (one listing), then per
  * engagement type one v4 association batch read and one batch read of the engagements changed at or
  * after `since`. Every call goes through the API's pacers; the contacts may come from the caller
  * (fetchLeads just read them) so they are not read twice.
@@ -108,9 +172,15 @@ export async function hubspotActivitiesForLeads(
   if (ids.length === 0 || (types.length === 0 && !wanted('web'))) return { records, rejected };
   const contacts =
     options.readContacts ?? (await batchReadObjects(deps.api, 'contacts', ids, contactSearchProperties));
-  if (wanted('web') && !(await hasWebAnalytics(deps.api, deps.tenantId, deps.now()))) {
-    for (const contact of contacts.values()) {
-      for (const item of mapContactAnalytics(deps.tenantId, contact)) take(item);
+  if (wanted('web')) {
+    if (await hasWebAnalytics(deps.api, deps.tenantId, deps.now())) {
+      // The page views and forms themselves, as the sync stores them (same ids: no double count).
+      for (const event of await recentWebEvents(deps.api, contacts, sinceMs, deps.now()))
+        take(mapWebEvent(deps.tenantId, event));
+    } else {
+      for (const contact of contacts.values()) {
+        for (const item of mapContactAnalytics(deps.tenantId, contact)) take(item);
+      }
     }
   }
   const known = ids.filter((id) => contacts.has(id));

@@ -14,6 +14,11 @@ export const hubspotEventSchema = z.object({
   subscriptionType: z.string().regex(/^[a-z_]{1,40}\.[A-Za-z_]{1,40}$/),
   attemptNumber: z.number().int().nonnegative(),
   objectId: z.number().int().positive(),
+  /** For object.creation: the type of the object created ("0-47": a meeting). */
+  objectTypeId: z
+    .string()
+    .regex(/^\d{1,4}-\d{1,10}$/)
+    .optional(),
   propertyName: z.string().max(200).optional(),
   propertyValue: z.string().max(10_000).optional(),
   changeSource: z.string().max(100).optional(),
@@ -74,12 +79,57 @@ export function parseDelivery(rawBody: Buffer): ParsedDelivery {
   return { ok: true, events, rejected };
 }
 
+/** The last-sales-activity properties: any engagement moves them, so alone they say little. */
+const salesActivityProperty = /^hs_(last_sales_activity|sales_email_last|last_(meeting|call))/;
+
 /** Contact properties HubSpot moves with an activity, and the kinds of activity behind each. */
 const propertyKinds: [RegExp, ActivityKind[]][] = [
   [/^hs_email_(last|first)_(open|click|reply|send)/, ['email']],
-  [/^hs_(last_sales_activity|sales_email_last|last_(meeting|call))/, ['meeting', 'call', 'task', 'email']],
+  [salesActivityProperty, ['meeting', 'call', 'task', 'email']],
   [/^(hs_analytics_|recent_conversion|first_conversion|num_conversion_events)/, ['web']],
 ];
+
+/** The activity kind of each engagement type HubSpot announces with object.creation (its object type id). */
+const engagementKindByTypeId: Record<string, ActivityKind> = {
+  '0-49': 'email',
+  '0-47': 'meeting',
+  '0-48': 'call',
+  '0-46': 'task',
+  '0-27': 'task',
+};
+
+/** The kind of activity an engagement creation event announces; undefined for any other event. */
+export function engagementKindOf(event: HubspotEvent): ActivityKind | undefined {
+  if (event.subscriptionType !== 'object.creation') return undefined;
+  return engagementKindByTypeId[event.objectTypeId ?? ''];
+}
+
+function isSalesActivityChange(event: HubspotEvent): boolean {
+  return (
+    event.subscriptionType === 'contact.propertyChange' &&
+    salesActivityProperty.test(event.propertyName ?? '')
+  );
+}
+
+/**
+ * The kinds of activity each event of one portal's delivery can bring. HubSpot sends an
+ * engagement's creation together with the contact's last-sales-activity change, and the creation
+ * names the engagement's type while the property could be moved by any of five: when the delivery
+ * announces at least as many engagements as it has such changes, those changes read only the
+ * announced types (one association and one batch read each instead of five of both). Otherwise
+ * (the creation came in another delivery) they read every engagement type, so nothing is missed.
+ */
+export function kindsOfDelivery(events: HubspotEvent[]): (ActivityKind[] | undefined)[] {
+  const announced = events.map(engagementKindOf).filter((kind) => kind !== undefined);
+  const salesChanges = events.filter(isSalesActivityChange).length;
+  const narrowTo = announced.length > 0 && announced.length >= salesChanges ? new Set(announced) : null;
+  return events.map((event) => {
+    const kinds = kindsOf(event);
+    if (narrowTo === null || kinds === undefined || !isSalesActivityChange(event)) return kinds;
+    const narrowed = kinds.filter((kind) => narrowTo.has(kind));
+    return narrowed.length > 0 ? narrowed : kinds;
+  });
+}
 
 /**
  * The kinds of activity an event can bring, so the rescore reads only their objects: undefined

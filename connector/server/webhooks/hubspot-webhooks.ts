@@ -15,7 +15,7 @@ import {
 } from '../auth/hubspot-signature.ts';
 import type { ServerDependencies } from '../server-dependencies.ts';
 import { withDeadline } from './deadline.ts';
-import { actionFor, type HubspotEvent, kindsOf, parseDelivery } from './hubspot-events.ts';
+import { actionFor, type HubspotEvent, kindsOfDelivery, parseDelivery } from './hubspot-events.ts';
 import { answer, unavailable, webhookErrorHandler } from './webhook-responses.ts';
 
 export type WebhookDeps = Pick<
@@ -131,27 +131,36 @@ export function hubspotWebhooksRouter(deps: WebhookDeps, options: HubspotWebhook
   return router;
 
   async function takeEvents(events: HubspotEvent[], figures: WebhookFigures): Promise<void> {
-    const byTenant = new Map<TenantId, HubspotEvent[]>();
+    // Per portal: the kinds each event can bring (ignored engagement creations narrow them).
+    const byTenant = new Map<TenantId, { event: HubspotEvent; kinds: ActivityKind[] | undefined }[]>();
+    const allByTenant = new Map<TenantId, HubspotEvent[]>();
     for (const event of events) {
-      if (actionFor(event) === 'ignore') {
-        figures.ignored += 1;
-        continue;
-      }
       const tenantId = tenantOf(event);
-      byTenant.set(tenantId, [...(byTenant.get(tenantId) ?? []), event]);
+      allByTenant.set(tenantId, [...(allByTenant.get(tenantId) ?? []), event]);
+    }
+    for (const [tenantId, portalEvents] of allByTenant) {
+      const kinds = kindsOfDelivery(portalEvents);
+      portalEvents.forEach((event, index) => {
+        if (actionFor(event) === 'ignore') {
+          figures.ignored += 1;
+          return;
+        }
+        byTenant.set(tenantId, [...(byTenant.get(tenantId) ?? []), { event, kinds: kinds[index] }]);
+      });
     }
     await Promise.all(
-      [...byTenant].map(async ([tenantId, tenantEvents]) => {
+      [...byTenant].map(async ([tenantId, taken]) => {
+        const tenantEvents = taken.map((item) => item.event);
         const keys = tenantKeys(tenantId);
         // Erasure first: when it fails the event is not marked, and HubSpot's retry erases again.
         for (const event of tenantEvents) {
           if (actionFor(event) !== 'erase') continue;
           await options.erasePerson(tenantId, leadIdFor(tenantId, String(event.objectId)));
         }
-        const marks: RescoreEvent[] = tenantEvents.map((event) => ({
+        const marks: RescoreEvent[] = taken.map(({ event, kinds }) => ({
           dedupKey: keys.webhookEvent(String(event.eventId)),
           crmIds: actionFor(event) === 'rescore' ? [String(event.objectId)] : [],
-          ...optionalKinds(kindsOf(event)),
+          ...optionalKinds(kinds),
         }));
         const result = await pending.accept(
           deps.queues,

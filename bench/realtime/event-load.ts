@@ -9,6 +9,12 @@ export interface ProviderFigures {
   p99Ms: number;
   /** Activities whose lead got no new score in the CRM within the drain time. */
   lost: number;
+  /**
+   * Activities whose lead was rescored (its stored score's scoredAt moved past the activity) to the
+   * same score and factors, so nothing was written: legitimately no write, not lost. Counted only
+   * when the bench gives `scoredAtOf`; otherwise such activities count as lost.
+   */
+  unchanged: number;
   /** Activities whose lead was written more than once for it. */
   duplicates: number;
   /** CRM API calls LeadScore made during the load, per second of it. */
@@ -58,6 +64,8 @@ export async function runEventLoad(input: {
   rate: number;
   seconds: number;
   seed: number;
+  /** The epoch ms of the lead's stored score (Redis), to tell an unchanged rescore from a lost event. */
+  scoredAtOf?: (provider: BenchProvider, crmId: string) => Promise<number | undefined>;
 }): Promise<ProviderFigures> {
   const { sandbox, provider, observer } = input;
   const random = seededRandom(input.seed);
@@ -76,7 +84,7 @@ export async function runEventLoad(input: {
   const types = ['meeting', 'demo_request', 'pricing_page_view', 'email_click'] as const;
   const callsBefore = apiCalls(sandbox, provider);
   const startedAt = performance.now();
-  const sent: { crmId: string; at: number }[] = [];
+  const sent: { crmId: string; at: number; wallAt: number }[] = [];
   const posts: Promise<void>[] = [];
   for (let index = 0; index < count; index += 1) {
     const due = startedAt + (index * 1000) / input.rate;
@@ -84,7 +92,7 @@ export async function runEventLoad(input: {
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     const crmId = candidates[index] as string;
     const at = performance.now();
-    sent.push({ crmId, at });
+    sent.push({ crmId, at, wallAt: Date.now() });
     posts.push(
       fetch(`${sandbox.baseUrl}/sandbox/${route}/${crmId}/activities`, {
         method: 'POST',
@@ -117,12 +125,15 @@ export async function runEventLoad(input: {
 
   const latencies: number[] = [];
   let lost = 0;
+  let unchanged = 0;
   let duplicates = 0;
   for (const event of sent) {
     const writes = observer.writesSince(provider, event.crmId, event.at);
     const first = writes[0];
     if (first === undefined) {
-      lost += 1;
+      const scoredAt = await input.scoredAtOf?.(provider, event.crmId);
+      if (scoredAt !== undefined && scoredAt >= event.wallAt) unchanged += 1;
+      else lost += 1;
       continue;
     }
     latencies.push(first - event.at);
@@ -135,6 +146,7 @@ export async function runEventLoad(input: {
     p95Ms: percentile(latencies, 0.95),
     p99Ms: percentile(latencies, 0.99),
     lost,
+    unchanged,
     duplicates,
     apiCallsPerSecond: Number((calls / loadSeconds).toFixed(2)),
     apiCallsPerEvent: Number((calls / Math.max(1, sent.length)).toFixed(3)),

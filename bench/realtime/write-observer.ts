@@ -4,9 +4,18 @@ export type BenchProvider = 'salesforce' | 'hubspot';
 
 /**
  * Every score write LeadScore makes to the sandbox CRM, with the time it landed: a write of a
- * Salesforce Lead/Contact that sets a LeadScore field, or a HubSpot contact update that sets a
- * `leadscore_` property.
+ * Salesforce Lead/Contact that sets the LeadScore score field, or a HubSpot contact update that
+ * changes a `leadscore_` property. Routing's nurture flag is written on its own right after a score
+ * write (a lead turning warm): that is not a second score write, so it is not counted.
  */
+
+/** The score fields of a write: LeadScore's, without routing's nurture flag (Salesforce: the score field). */
+export function scoreFieldsOf(names: readonly string[], provider: BenchProvider): string[] {
+  return provider === 'hubspot'
+    ? names.filter((name) => name.startsWith('leadscore_') && name !== 'leadscore_nurture')
+    : names.filter((name) => /LeadScore_Score__c$/.test(name));
+}
+
 export class WriteObserver {
   private readonly writes = new Map<string, number[]>();
   private readonly stops: (() => void)[] = [];
@@ -20,7 +29,7 @@ export class WriteObserver {
       }),
       sandbox.hubspot.store.onChange((change) => {
         if (change.change !== 'propertyChange' || change.type !== 'contacts') return;
-        if (!change.properties.some((property) => property.startsWith('leadscore_'))) return;
+        if (scoreFieldsOf(change.properties, 'hubspot').length === 0) return;
         this.record('hubspot', change.object.id, performance.now());
       }),
     );

@@ -42,7 +42,7 @@ export const queueConcurrency: Record<QueueName, number> = {
   sync: 4,
   train: 4,
   score: 4,
-  rescore: 16,
+  rescore: 50,
   writeback: 4,
   route: 4,
   maintenance: 4,

@@ -15,6 +15,7 @@ import type { JobPayload } from '../queues/job-payloads.ts';
 import type { JobQueue } from '../queues/job-queue.ts';
 import type { PendingRescores } from './pending-rescores.ts';
 import { type StoreChangesDeps, storeChanges } from './store-changes.ts';
+import { TenantTurns } from './tenant-turns.ts';
 
 export type RescoreConnector = Pick<
   CrmConnector,
@@ -25,7 +26,13 @@ export type RescoreConnector = Pick<
   | 'createTasks'
   | 'findTasks'
   | 'setNurtureFlags'
->;
+> & {
+  /** The API calls made so far, where the CRM budgets calls per second (HubSpot): windows are paced by them. */
+  apiCallsMade?: () => number;
+};
+
+/** A HubSpot portal allows about 11 calls a second; its rescore windows keep to this, leaving room for the rest. */
+export const rescoreCallsPerSecond = 9;
 
 export interface RescoreDeps extends StoreChangesDeps {
   pending: Pick<PendingRescores, 'take' | 'finish' | 'reopen'>;
@@ -42,6 +49,8 @@ export interface RescoreDeps extends StoreChangesDeps {
    * its first event's arrival to now (the `leadscore_event_to_write_seconds` histogram's samples).
    */
   onWritten?: (tenantId: TenantId, count: number, eventToWriteSeconds: number[]) => void;
+  /** One window at a time per paced tenant, spaced by its calls (default: rescoreCallsPerSecond). */
+  turns?: TenantTurns;
 }
 
 export interface RescoreResult {
@@ -63,9 +72,30 @@ export const rescoreFetchBatch = 100;
  * window's leads taken, so the job's retry rescores the same leads.
  */
 export class RescoreService {
-  constructor(private readonly deps: RescoreDeps) {}
+  private readonly turns: TenantTurns;
+
+  constructor(private readonly deps: RescoreDeps) {
+    this.turns = deps.turns ?? new TenantTurns(rescoreCallsPerSecond, deps.now ?? Date.now);
+  }
 
   async rescore(payload: JobPayload<'rescore'>, attemptId: string): Promise<RescoreResult> {
+    // HubSpot budgets calls per second: a portal's windows one at a time, each taking all that
+    // arrived meanwhile, spaced by the calls the one before made.
+    if (!payload.tenantId.startsWith('hs:')) return this.rescoreWindow(payload, attemptId, () => {});
+    return this.turns.run(payload.tenantId, async () => {
+      let calls = 0;
+      const value = await this.rescoreWindow(payload, attemptId, (made) => {
+        calls = made;
+      });
+      return { value, calls };
+    });
+  }
+
+  private async rescoreWindow(
+    payload: JobPayload<'rescore'>,
+    attemptId: string,
+    reportCalls: (calls: number) => void,
+  ): Promise<RescoreResult> {
     const { tenantId } = payload;
     const now = this.deps.now ?? Date.now;
     const taken = await this.deps.pending.take(tenantId, payload.window);
@@ -82,6 +112,7 @@ export class RescoreService {
     };
     if (receivedAt.size > 0) {
       const connector = await this.deps.connectorFor(tenantId);
+      const callsBefore = connector.apiCallsMade?.() ?? 0;
       // A manual request names leads without saying what changed: read every kind for it.
       const kinds = payload.leadIds === undefined ? taken.kinds : undefined;
       const leads = await this.fetchAndStore(
@@ -101,6 +132,7 @@ export class RescoreService {
         if (at !== undefined) result.eventToWriteSeconds.push(Math.max(0, (writtenAt - at) / 1000));
       }
       this.deps.onWritten?.(tenantId, result.delivery.scoredLeadIds.length, result.eventToWriteSeconds);
+      reportCalls((connector.apiCallsMade?.() ?? 0) - callsBefore);
     }
     await this.deps.pending.finish(tenantId, payload.window);
     if (taken.left > 0) await this.deps.pending.reopen(this.deps.queues, tenantId, now());

@@ -99,6 +99,11 @@ export class HubspotConnector implements CrmConnector {
     });
   }
 
+  /** HubSpot calls this connector has made: real-time rescoring paces a portal's windows by them. */
+  apiCallsMade(): number {
+    return this.api.calls;
+  }
+
   ensureFields() {
     return ensureHubspotFields(this.api, this.context.manifest);
   }

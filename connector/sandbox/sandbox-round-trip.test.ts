@@ -116,7 +116,9 @@ describe('the Salesforce provider against the sandbox CRM', () => {
     const again = await connector.ensureFields();
     expect(again).toEqual({ created: [], alreadyPresent: first.created });
     // Admins read and edit every written field, on both objects.
-    expect(sandbox.salesforce.store.permissionSets.get('LeadScore_Admin')).toHaveLength(2 * writtenFieldKeys.length);
+    expect(sandbox.salesforce.store.permissionSets.get('LeadScore_Admin')).toHaveLength(
+      2 * writtenFieldKeys.length,
+    );
 
     const leads = await drain((cursor) => connector.syncLeads({ cursor }), null);
     const delivered = leads.pages.flatMap((page) => page.records.map((lead) => lead.crmId));

@@ -172,32 +172,35 @@ export async function hubspotActivitiesForLeads(
   if (ids.length === 0 || (types.length === 0 && !wanted('web'))) return { records, rejected };
   const contacts =
     options.readContacts ?? (await batchReadObjects(deps.api, 'contacts', ids, contactSearchProperties));
-  if (wanted('web')) {
+  // The web listing and each engagement type's two reads run side by side (the pacer still
+  // spaces them): a window's latency is its longest chain, not the sum of its calls.
+  const readWeb = async (): Promise<Mapped[]> => {
+    if (!wanted('web')) return [];
     if (await hasWebAnalytics(deps.api, deps.tenantId, deps.now())) {
       // The page views and forms themselves, as the sync stores them (same ids: no double count).
-      for (const event of await recentWebEvents(deps.api, contacts, sinceMs, deps.now()))
-        take(mapWebEvent(deps.tenantId, event));
-    } else {
-      for (const contact of contacts.values()) {
-        for (const item of mapContactAnalytics(deps.tenantId, contact)) take(item);
-      }
+      const events = await recentWebEvents(deps.api, contacts, sinceMs, deps.now());
+      return events.map((event) => mapWebEvent(deps.tenantId, event));
     }
-  }
+    return [...contacts.values()].flatMap((contact) => mapContactAnalytics(deps.tenantId, contact));
+  };
   const known = ids.filter((id) => contacts.has(id));
-  if (known.length === 0) return { records, rejected };
-  for (const type of types) {
+  const readType = async (type: EngagementType): Promise<Mapped[]> => {
     const associations = await readAssociations(deps.api, type, known);
     const engagementIds = [...associations.values()].flat();
-    if (engagementIds.length === 0) continue;
+    if (engagementIds.length === 0) return [];
     const engagements = await batchReadObjects(deps.api, type, engagementIds, engagementProperties[type]);
+    const mapped: Mapped[] = [];
     for (const [contactId, linked] of associations) {
       for (const id of linked) {
         const engagement = engagements.get(id);
         // Unchanged since the window's start: the store has it already.
         if (!engagement || changedAtMs(engagement) < sinceMs) continue;
-        take(mapEngagement(deps.tenantId, contactId, type, engagement));
+        mapped.push(mapEngagement(deps.tenantId, contactId, type, engagement));
       }
     }
-  }
+    return mapped;
+  };
+  const reads = await Promise.all([readWeb(), ...(known.length === 0 ? [] : types.map(readType))]);
+  for (const items of reads) for (const item of items) take(item);
   return { records, rejected };
 }

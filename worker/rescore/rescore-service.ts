@@ -31,8 +31,8 @@ export type RescoreConnector = Pick<
   apiCallsMade?: () => number;
 };
 
-/** A HubSpot portal allows about 11 calls a second; its rescore windows keep to this, leaving room for the rest. */
-export const rescoreCallsPerSecond = 9;
+/** A HubSpot portal allows about 11 calls a second; its rescore windows keep well inside it, leaving room for the rest. */
+export const rescoreCallsPerSecond = 8.5;
 
 export interface RescoreDeps extends StoreChangesDeps {
   pending: Pick<PendingRescores, 'take' | 'finish' | 'reopen'>;

@@ -22,6 +22,13 @@ export interface ProviderFigures {
   apiCallsPerEvent: number;
 }
 
+/**
+ * How long the load waits before its first activity: HubSpot's budget is a rolling 10 s window, and
+ * the first scoring pass's write-back (a hundred batch updates for 10,000 contacts) has just spent
+ * it. Starting at once would measure that pass's tail, not real-time rescoring.
+ */
+const SETTLE_MS = 10_500;
+
 /** How long after the last activity a missing write still counts as late rather than lost. */
 const DRAIN_MS = 15_000;
 
@@ -80,6 +87,7 @@ export async function runEventLoad(input: {
     const other = Math.floor(random() * (index + 1));
     [candidates[index], candidates[other]] = [candidates[other] as string, candidates[index] as string];
   }
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
   const route = provider === 'salesforce' ? 'salesforce/leads' : 'hubspot/contacts';
   const types = ['meeting', 'demo_request', 'pricing_page_view', 'email_click'] as const;
   const callsBefore = apiCalls(sandbox, provider);

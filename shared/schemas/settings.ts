@@ -1,6 +1,13 @@
 import { z } from 'zod';
 
 /** What routing does when a lead enters a tier: a task for the owner, the nurture flag, or nothing. */
+/** A threshold on the 0-100 score: a lead at or above it is in that tier. */
+export const scoreThresholdSchema = z
+  .number()
+  .int('must be a whole number')
+  .min(0, 'must be between 0 and 100')
+  .max(100, 'must be between 0 and 100');
+
 export const routingActionSchema = z.enum(['task', 'nurture', 'none']);
 export type RoutingAction = z.infer<typeof routingActionSchema>;
 
@@ -22,16 +29,8 @@ export const segmentSchema = z
     countries: z.array(z.string().trim().min(1)).default([]),
     leadSources: z.array(z.string().trim().min(1)).default([]),
     /** Score at or above which a lead is "hot" / "warm" in this segment. */
-    hotThreshold: z
-      .number()
-      .int('must be a whole number')
-      .min(0, 'must be between 0 and 100')
-      .max(100, 'must be between 0 and 100'),
-    warmThreshold: z
-      .number()
-      .int('must be a whole number')
-      .min(0, 'must be between 0 and 100')
-      .max(100, 'must be between 0 and 100'),
+    hotThreshold: scoreThresholdSchema,
+    warmThreshold: scoreThresholdSchema,
     /** What routing does for a lead that becomes hot / warm. */
     onHot: routingActionSchema.default('task'),
     onWarm: routingActionSchema.default('nurture'),

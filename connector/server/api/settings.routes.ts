@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { TenantId } from '../../../shared/schemas/common.ts';
-import { type Settings, settingsSchema } from '../../../shared/schemas/settings.ts';
+import { type Settings, scoreThresholdSchema, settingsSchema } from '../../../shared/schemas/settings.ts';
 import { type SettingsProblem, validateSettings } from '../../../shared/scoring/validate-settings.ts';
 import { settingsAuditEntrySchema } from '../../../shared/store/settings-audit.repository.ts';
 import { POOLED_SEGMENT } from '../../../worker/modelling/train-tenant.ts';
@@ -64,16 +64,8 @@ const previewBodySchema = z
         z
           .strictObject({
             segmentId: segmentIdSchema,
-            hotThreshold: z
-              .number()
-              .int('must be a whole number')
-              .min(0, 'must be between 0 and 100')
-              .max(100, 'must be between 0 and 100'),
-            warmThreshold: z
-              .number()
-              .int('must be a whole number')
-              .min(0, 'must be between 0 and 100')
-              .max(100, 'must be between 0 and 100'),
+            hotThreshold: scoreThresholdSchema,
+            warmThreshold: scoreThresholdSchema,
           })
           .refine((segment) => segment.warmThreshold <= segment.hotThreshold, {
             path: ['warmThreshold'],

@@ -62,6 +62,17 @@ export interface RescoreResult {
   eventToWriteSeconds: number[];
 }
 
+function emptyResult(): RescoreResult {
+  return {
+    taken: 0,
+    fetched: 0,
+    activities: 0,
+    stored: { written: 0, rejected: 0 },
+    delivery: null,
+    eventToWriteSeconds: [],
+  };
+}
+
 /** CRM ids per fetch: one Salesforce query, two HubSpot batch reads. */
 export const rescoreFetchBatch = 100;
 
@@ -82,13 +93,17 @@ export class RescoreService {
     // HubSpot budgets calls per second: a portal's windows one at a time, each taking all that
     // arrived meanwhile, spaced by the calls the one before made.
     if (!payload.tenantId.startsWith('hs:')) return this.rescoreWindow(payload, attemptId, () => {});
-    return this.turns.run(payload.tenantId, async () => {
+    const turn = async () => {
       let calls = 0;
       const value = await this.rescoreWindow(payload, attemptId, (made) => {
         calls = made;
       });
       return { value, calls };
-    });
+    };
+    // A window's leads wait in the tenant's pending set: when a turn is already waiting to start,
+    // it takes them too, and this job ends at once. Named leads (a manual request) always run.
+    if (payload.leadIds !== undefined) return this.turns.run(payload.tenantId, turn);
+    return (await this.turns.runUnlessQueued(payload.tenantId, turn)) ?? emptyResult();
   }
 
   private async rescoreWindow(
@@ -102,14 +117,7 @@ export class RescoreService {
     const receivedAt = new Map(taken.leads);
     for (const crmId of payload.leadIds ?? [])
       if (!receivedAt.has(crmId)) receivedAt.set(crmId, payload.window);
-    const result: RescoreResult = {
-      taken: receivedAt.size,
-      fetched: 0,
-      activities: 0,
-      stored: { written: 0, rejected: 0 },
-      delivery: null,
-      eventToWriteSeconds: [],
-    };
+    const result: RescoreResult = { ...emptyResult(), taken: receivedAt.size };
     if (receivedAt.size > 0) {
       const connector = await this.deps.connectorFor(tenantId);
       const callsBefore = connector.apiCallsMade?.() ?? 0;

@@ -55,6 +55,31 @@ describe('TenantTurns', () => {
     expect(clock.sleeps).toEqual([]);
   });
 
+  it('a turn asked for while another waits to start gives its place back; one asked while a turn runs queues', async () => {
+    const clock = fakeClock();
+    const turns = new TenantTurns(10, clock.now, clock.sleep);
+    let finishFirst: () => void = () => {};
+    const first = turns.run(tenant, async () => {
+      await new Promise<void>((resolve) => {
+        finishFirst = resolve;
+      });
+      return { value: 'first', calls: 5 };
+    });
+    await Promise.resolve();
+    // The first is running: the second queues behind it.
+    const second = turns.runUnlessQueued(tenant, async () => ({ value: 'second', calls: 1 }));
+    // The second waits to start: a third is not needed, the second will take its leads.
+    expect(await turns.runUnlessQueued(tenant, async () => ({ value: 'third', calls: 1 }))).toBeUndefined();
+    // Another tenant is never held back.
+    expect(await turns.runUnlessQueued(other, async () => ({ value: 'other', calls: 1 }))).toBe('other');
+    finishFirst();
+    expect(await first).toBe('first');
+    expect(await second).toBe('second');
+    expect(clock.sleeps).toEqual([500]);
+    // Nobody waits any more: the next turn runs.
+    expect(await turns.runUnlessQueued(tenant, async () => ({ value: 'fourth', calls: 0 }))).toBe('fourth');
+  });
+
   it('refuses a rate that is not positive', () => {
     expect(() => new TenantTurns(0)).toThrow(/callsPerSecond must be > 0/);
   });

@@ -14,6 +14,8 @@ import type { TenantId } from '../../shared/schemas/common.ts';
 export class TenantTurns {
   private readonly turns = new Map<TenantId, Promise<void>>();
   private readonly notBefore = new Map<TenantId, number>();
+  /** Per tenant, the turns queued that have not started their work yet. */
+  private readonly waiting = new Map<TenantId, number>();
 
   constructor(
     private readonly callsPerSecond: number,
@@ -22,6 +24,19 @@ export class TenantTurns {
       new Promise((resolve) => setTimeout(resolve, ms)),
   ) {
     if (!(callsPerSecond > 0)) throw new RangeError(`callsPerSecond must be > 0, got ${callsPerSecond}`);
+  }
+
+  /**
+   * As run, unless the tenant already has a turn waiting to start: that turn takes everything
+   * pending when it starts, this one's leads included, so this one gives its place back (undefined)
+   * rather than holding a queue worker's slot for nothing (other tenants' windows need them).
+   */
+  async runUnlessQueued<T>(
+    tenantId: TenantId,
+    work: () => Promise<{ value: T; calls: number }>,
+  ): Promise<T | undefined> {
+    if ((this.waiting.get(tenantId) ?? 0) > 0) return undefined;
+    return this.run(tenantId, work);
   }
 
   /**
@@ -36,10 +51,20 @@ export class TenantTurns {
     });
     const chained = previous.then(() => mine);
     this.turns.set(tenantId, chained);
+    let waiting = true;
+    const stopWaiting = () => {
+      if (!waiting) return;
+      waiting = false;
+      const left = (this.waiting.get(tenantId) ?? 1) - 1;
+      if (left > 0) this.waiting.set(tenantId, left);
+      else this.waiting.delete(tenantId);
+    };
+    this.waiting.set(tenantId, (this.waiting.get(tenantId) ?? 0) + 1);
     try {
       await previous;
       const wait = (this.notBefore.get(tenantId) ?? 0) - this.now();
       if (wait > 0) await this.sleep(wait);
+      stopWaiting();
       const startedAt = this.now();
       try {
         const { value, calls } = await work();
@@ -50,6 +75,7 @@ export class TenantTurns {
         throw error;
       }
     } finally {
+      stopWaiting();
       release();
       if (this.turns.get(tenantId) === chained) this.turns.delete(tenantId);
     }

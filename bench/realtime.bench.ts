@@ -16,12 +16,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
+import { leadIdFor } from '../connector/providers/hubspot/hubspot-mappers.ts';
 import { startSandbox } from '../connector/sandbox/start-sandbox.ts';
 import { resolveRedis } from '../connector/server/local-redis.ts';
 import { generateDataset } from '../fixtures/generator/generate-dataset.ts';
 import { createLogger } from '../shared/logger.ts';
 import type { TenantId } from '../shared/schemas/common.ts';
 import { ModelsRepository } from '../shared/store/models.repository.ts';
+import { ScoresRepository } from '../shared/store/scores.repository.ts';
 import { createStore } from '../shared/store/store.ts';
 import { createTokenKeyRing } from '../shared/store/token-crypto.ts';
 import { type ProviderFigures, runEventLoad } from './realtime/event-load.ts';
@@ -155,9 +157,22 @@ try {
   await waitFor('the first scoring passes to finish', queuesIdle(redis), 10 * 60_000, 1_000);
   print(`first scores written back (${elapsed(started)})`);
 
+  const scores = new ScoresRepository(redis);
   const figures: Record<string, ProviderFigures> = {};
   const runs = (['salesforce', 'hubspot'] as const).map(async (provider) => {
-    figures[provider] = await runEventLoad({ sandbox, provider, observer, rate, seconds, seed });
+    figures[provider] = await runEventLoad({
+      sandbox,
+      provider,
+      observer,
+      rate,
+      seconds,
+      seed,
+      scoredAtOf: async (from, crmId) => {
+        const leadId = from === 'hubspot' ? leadIdFor(tenants.hubspot, crmId) : crmId;
+        const stored = (await scores.get(tenants[from], [leadId])).get(leadId);
+        return stored === undefined ? undefined : Date.parse(stored.scoredAt);
+      },
+    });
   });
   await Promise.all(runs);
   observer.stop();
@@ -165,7 +180,7 @@ try {
     const line = figures[provider];
     if (line === undefined) continue;
     print(
-      `${provider}: ${line.events} events, p50 ${line.p50Ms} ms, p95 ${line.p95Ms} ms, p99 ${line.p99Ms} ms, lost ${line.lost}, duplicates ${line.duplicates}, ${line.apiCallsPerSecond} API calls/s (${line.apiCallsPerEvent} per event)`,
+      `${provider}: ${line.events} events, p50 ${line.p50Ms} ms, p95 ${line.p95Ms} ms, p99 ${line.p99Ms} ms, lost ${line.lost}, unchanged ${line.unchanged}, duplicates ${line.duplicates}, ${line.apiCallsPerSecond} API calls/s (${line.apiCallsPerEvent} per event)`,
     );
   }
   print(JSON.stringify(figures));

@@ -11,7 +11,7 @@ import { type CallBudget, rateLimitKey } from '../../../shared/rate-limit/redis-
 import type { TenantId } from '../../../shared/schemas/common.ts';
 import { type OpsKeys, tenantKeys } from '../../../shared/store/keys.ts';
 import type { RedisClient, Store } from '../../../shared/store/store.ts';
-import { messageOf } from './deadline.ts';
+import { messageOf } from '../deadline.ts';
 import { readHeartbeats } from './heartbeats.ts';
 import type { QueueDepths, QueueInspector } from './queue-inspector.ts';
 

@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import { type OpsKeys, opsKeys } from '../../../shared/store/keys.ts';
+import { messageOf, withDeadline } from '../deadline.ts';
 import type { ServerDependencies } from '../server-dependencies.ts';
-import { messageOf, withinMs } from './deadline.ts';
 import { readMetricsSnapshot } from './metrics-snapshot.ts';
 import { registryFromSnapshot } from './prometheus.ts';
 import type { QueueInspector } from './queue-inspector.ts';
@@ -66,7 +66,7 @@ export function opsRouter(deps: Dependencies, options: OpsOptions): Router {
   router.get('/metrics', async (_request, response) => {
     response.set('Cache-Control', 'no-store');
     try {
-      const snapshot = await withinMs(
+      const snapshot = await withDeadline(
         readMetricsSnapshot({
           redis: deps.redis,
           store: deps.store,

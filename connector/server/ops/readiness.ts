@@ -1,6 +1,6 @@
 import type { OpsKeys } from '../../../shared/store/keys.ts';
 import type { RedisClient } from '../../../shared/store/redis-scripts.ts';
-import { messageOf, withinMs } from './deadline.ts';
+import { messageOf, withDeadline } from '../deadline.ts';
 import { readHeartbeats } from './heartbeats.ts';
 import type { QueueInspector } from './queue-inspector.ts';
 
@@ -27,7 +27,7 @@ async function checkRedis(redis: RedisClient, timeoutMs: number): Promise<CheckR
   // The server's client fails fast: while it is not connected a PING would only be refused.
   if (redis.status !== 'ready') return { ok: false, reason: `redis connection is ${redis.status}`, fix };
   try {
-    const answer = await withinMs(redis.ping(), timeoutMs, 'redis PING');
+    const answer = await withDeadline(redis.ping(), timeoutMs, 'redis PING');
     return answer === 'PONG'
       ? { ok: true }
       : { ok: false, reason: `redis answered PING with ${answer}`, fix };
@@ -40,7 +40,7 @@ async function checkQueues(queues: QueueInspector, timeoutMs: number): Promise<C
   const results = await Promise.all(
     queues.names.map(async (name) => {
       try {
-        await withinMs(queues.depths(name), timeoutMs, `queue ${name}`);
+        await withDeadline(queues.depths(name), timeoutMs, `queue ${name}`);
         return null;
       } catch (error) {
         return `${name} (${messageOf(error)})`;
@@ -64,7 +64,7 @@ async function checkWorker(
 ): Promise<CheckResult> {
   const fix = 'start `npm run worker` (with the same REDIS_URL as the server)';
   try {
-    const state = await withinMs(readHeartbeats(redis, keys), timeoutMs, 'reading worker heartbeats');
+    const state = await withDeadline(readHeartbeats(redis, keys), timeoutMs, 'reading worker heartbeats');
     if (state.alive.length > 0) return { ok: true, detail: { workers: state.alive.length } };
     if (state.newestBeatAt === null)
       return { ok: false, reason: 'no worker heartbeat: no worker has ever run against this Redis', fix };

@@ -13,8 +13,8 @@ import {
   HUBSPOT_TIMESTAMP_HEADER,
   verifyHubspotSignatureV3,
 } from '../auth/hubspot-signature.ts';
+import { withDeadline } from '../deadline.ts';
 import type { ServerDependencies } from '../server-dependencies.ts';
-import { withDeadline } from './deadline.ts';
 import { actionFor, type HubspotEvent, kindsOfDelivery, parseDelivery } from './hubspot-events.ts';
 import { answer, unavailable, webhookErrorHandler } from './webhook-responses.ts';
 

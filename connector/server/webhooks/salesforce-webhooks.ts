@@ -2,7 +2,7 @@ import express from 'express';
 import type { TenantId } from '../../../shared/schemas/common.ts';
 import { tenantKeys } from '../../../shared/store/keys.ts';
 import { PendingRescores, rescoreTiming } from '../../../worker/rescore/pending-rescores.ts';
-import { withDeadline } from './deadline.ts';
+import { withDeadline } from '../deadline.ts';
 import type { WebhookDeps, WebhookFigures } from './hubspot-webhooks.ts';
 import {
   kindsOfBatch,

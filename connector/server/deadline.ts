@@ -1,4 +1,4 @@
-/** Raised when Redis (or anything a webhook waits on) did not answer in time. */
+/** Raised when Redis (or anything a request waits on) did not answer in time. */
 export class DeadlineExceeded extends Error {
   override readonly name = 'DeadlineExceeded';
 }
@@ -6,7 +6,7 @@ export class DeadlineExceeded extends Error {
 /**
  * The work, or a DeadlineExceeded after `ms`. The fail-fast Redis client rejects at once when it is
  * disconnected, but a command sent just before the connection dropped (or a BullMQ add, whose client
- * waits for Redis) could hang: the webhook must still answer within a second.
+ * waits for Redis) could hang: webhooks and probes must still answer within their deadline.
  */
 export async function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -20,4 +20,8 @@ export async function withDeadline<T>(work: Promise<T>, ms: number, what: string
     // The losing side may still reject later; nothing waits for it any more.
     work.catch(() => {});
   }
+}
+
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -5,7 +5,8 @@ import type { SalesforceStore } from './salesforce-store.ts';
 /**
  * Makes the sandbox org look like one with the LeadScore managed package installed: the manifest's
  * fields under the package namespace on Lead and Contact (what describe shows), and the package's
- * permission sets LeadScore_User and LeadScore_Admin (NamespacePrefix set). Tests of the "package"
+ * permission sets LeadScore_User and LeadScore_Admin (NamespacePrefix set), and the custom setting
+ * LeadScore_Settings__c (WebhookSecret__c, IntegrationUserId__c). Tests of the "package"
  * way in call it before the install.
  */
 export function installManagedPackage(
@@ -17,6 +18,12 @@ export function installManagedPackage(
     for (const field of manifest.salesforce.objects[object]) {
       store.customFields.add(`${object}.${namespace}__${field.apiName}`);
     }
+  }
+  // The protected hierarchy setting the package's Queueable reads its webhook secret from.
+  const settings = `${namespace}__LeadScore_Settings__c`;
+  store.customObjects.add(settings);
+  for (const field of ['WebhookSecret__c', 'IntegrationUserId__c']) {
+    store.customFields.add(`${settings}.${namespace}__${field}`);
   }
   for (const name of ['LeadScore_User', 'LeadScore_Admin']) ensurePermissionSetRecord(store, name, namespace);
 }

@@ -1,5 +1,5 @@
 import type { SalesforceStore, SfRecord } from './salesforce-store.ts';
-import { compareValues, matches, parseSoql } from './soql.ts';
+import { compareValues, matches, parseSoql, SoqlError } from './soql.ts';
 
 const dateTimeFields = new Set([
   'CreatedDate',
@@ -70,6 +70,13 @@ export interface QueryResult {
 /** Runs the SOQL subset against the store; rows come back in REST JSON shape. */
 export function executeSoql(store: SalesforceStore, soql: string, apiVersion: string): QueryResult {
   const query = parseSoql(soql);
+  // A custom object the org does not have is an error in Salesforce, not an empty result.
+  if (query.object.endsWith('__c') && !store.customObjects.has(query.object)) {
+    throw new SoqlError(
+      `sObject type '${query.object}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name.`,
+      'INVALID_TYPE',
+    );
+  }
   const table = [...(store.objects.get(query.object)?.values() ?? [])];
   const selected = table.filter((record) =>
     query.where.every((condition) => matches(condition, readPath(store, record, condition.field))),

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { CallCounter, FaultPlan } from '../faults.ts';
 import { mountBulkRoutes } from './bulk-routes.ts';
+import { mountCustomSettingRoutes } from './custom-setting-routes.ts';
 import { mountMetadataRoutes } from './metadata-routes.ts';
 import { mountPermissionRoutes, mountRevokeRoute } from './permission-routes.ts';
 import { executeSoql } from './query-executor.ts';
@@ -377,5 +378,7 @@ export function salesforceRouter(
   mountBulkRoutes(router, store);
   mountMetadataRoutes(router, store);
   mountPermissionRoutes(router, store, state);
+  // Last: its generic sObject paths pass standard objects on to nothing else after them.
+  mountCustomSettingRoutes(router, store, state);
   return { router, state };
 }

@@ -66,6 +66,8 @@ export class SalesforceStore {
   /** Effective score writes per record id (Collections updates that succeeded). */
   readonly scoreWrites = new Map<string, number>();
   readonly customFields = new Set<string>();
+  /** Custom objects and settings the org has (a managed package's); SOQL on others is INVALID_TYPE. */
+  readonly customObjects = new Set<string>();
   permissionSets = new Map<string, string[]>();
   /** Permission set → the fields it lets users edit (the others in permissionSets are read-only). */
   readonly editablePermissions = new Map<string, string[]>();

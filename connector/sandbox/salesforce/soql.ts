@@ -22,7 +22,12 @@ export interface SoqlQuery {
 }
 
 export class SoqlError extends Error {
-  readonly errorCode = 'MALFORMED_QUERY';
+  readonly errorCode: string;
+
+  constructor(message: string, errorCode = 'MALFORMED_QUERY') {
+    super(message);
+    this.errorCode = errorCode;
+  }
 }
 
 const dateTimeLiteral = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/;

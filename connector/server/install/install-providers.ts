@@ -8,6 +8,7 @@ import {
   fetchHubspotTokenInfo,
   revokeHubspotRefreshToken,
 } from '../../providers/hubspot/hubspot-oauth.ts';
+import { writePackageSettings } from '../../providers/salesforce/package-settings.ts';
 import { SalesforceAuth } from '../../providers/salesforce/salesforce-auth.ts';
 import { SalesforceConnector } from '../../providers/salesforce/salesforce-connector.ts';
 import { provisionSalesforce } from '../../providers/salesforce/salesforce-provisioning.ts';
@@ -20,8 +21,11 @@ export interface ExchangedInstall {
   tokens: OAuthTokens;
   /** Salesforce: the installing admin (the token's user), also the integration user. */
   userId: string | null;
-  /** Provisions the CRM side (fields, permission sets, admin assignment); returns the namespace. */
-  provision(): Promise<{ namespace: string | null; created: string[] }>;
+  /**
+   * Provisions the CRM side (fields, permission sets, admin assignment and, on a managed-package
+   * org, the package's settings holding the webhook secret); returns the namespace.
+   */
+  provision(input: { webhookSecret: string }): Promise<{ namespace: string | null; created: string[] }>;
 }
 
 /** One CRM's half of install, reconnect and uninstall. */
@@ -88,11 +92,20 @@ function salesforceInstall(deps: Deps, clientId: string, clientSecret: string): 
           return tokens;
         },
         userId: org.userId,
-        provision: async () => {
+        provision: async ({ webhookSecret }) => {
           const done = await provisionSalesforce(connector, {
             manifest: deps.manifest,
             installingUserId: org.userId,
           });
+          // Only the package has the trigger that signs with it; an OAuth-only org gets nothing.
+          if (done.namespace !== null) {
+            await writePackageSettings(connector, {
+              namespace: done.namespace,
+              orgId: org.orgId,
+              integrationUserId: org.userId,
+              webhookSecret,
+            });
+          }
           return { namespace: done.namespace, created: done.created };
         },
       };

@@ -28,8 +28,9 @@ function plainTokens(tokens: OAuthTokens): PlainTokens {
 }
 
 /**
- * The install after a good code exchange. The CRM side is provisioned first: if it fails, nothing
- * is stored (no tenant without its fields). Then the tenant is created, or reconnected when it
+ * The install after a good code exchange. The webhook secret is settled first (the tenant's own on
+ * a reconnect, a new one otherwise), then the CRM side is provisioned with it: if that fails,
+ * nothing is stored (no tenant without its fields, no secret the package does not hold). Then the tenant is created, or reconnected when it
  * exists (new tokens, status active, data and settings kept), tokens and the webhook secret sealed,
  * and the first full sync asked for with the tenant's schedulers.
  */
@@ -39,7 +40,11 @@ export async function completeInstall(
   exchanged: ExchangedInstall,
 ): Promise<InstallResult> {
   const { tenantId, provider } = exchanged;
-  const provisioned = await exchanged.provision();
+  // Known before provisioning, which hands it to the managed package; a reconnect keeps the one
+  // the package already signs with.
+  const webhookSecret =
+    (await deps.store.tenants.webhookSecret(tenantId)) ?? randomBytes(32).toString('base64url');
+  const provisioned = await exchanged.provision({ webhookSecret });
   const tokens = exchanged.tokens;
   const connection = {
     tokens: plainTokens(tokens),
@@ -61,8 +66,8 @@ export async function completeInstall(
   }
   // A pause the queues recorded on their own (RedisTenantControl) ends with the reconnect too.
   await deps.redis.del(tenantControlKey(tenantId));
-  // Kept across reconnects: the managed package's External Credential already holds it.
-  await deps.store.tenants.saveWebhookSecret(tenantId, randomBytes(32).toString('base64url'));
+  // Only stored when the tenant has none (a reconnect keeps its own, the one provisioning wrote).
+  await deps.store.tenants.saveWebhookSecret(tenantId, webhookSecret);
   const syncJobId = await deps.queues.enqueue('sync', { tenantId, mode: 'full', reason: 'install' });
   const schedulers = await tenantQueues.schedule(tenantId);
   deps.logger.info(

@@ -87,9 +87,22 @@ async function orgDefaultId(
   orgId: string,
 ): Promise<string | null> {
   const soql = `SELECT Id FROM ${object} WHERE SetupOwnerId = '${orgId}'`;
-  for await (const page of connector.client.queryPages(soql, `find the ${object} org default`)) {
-    const id = page.records[0]?.Id;
-    if (typeof id === 'string' && recordIdPattern.test(id)) return id;
+  try {
+    for await (const page of connector.client.queryPages(soql, `find the ${object} org default`)) {
+      const id = page.records[0]?.Id;
+      if (typeof id === 'string' && recordIdPattern.test(id)) return id;
+    }
+    return null;
+  } catch (error) {
+    // INVALID_TYPE: the package's fields are there (describe said so) but an older version of it
+    // lacks the setting; the admin can act on that, not on Salesforce's own wording.
+    if (error instanceof ConnectorError && error.code === 'INVALID_INPUT') {
+      throw new ConnectorError(
+        'INVALID_INPUT',
+        `the org has the LeadScore package without its ${object} custom setting: upgrade the package, then install again`,
+        { cause: error, context: { provider: 'salesforce', operation: `find the ${object} org default` } },
+      );
+    }
+    throw error;
   }
-  return null;
 }

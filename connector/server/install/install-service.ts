@@ -30,9 +30,10 @@ function plainTokens(tokens: OAuthTokens): PlainTokens {
 /**
  * The install after a good code exchange. The webhook secret is settled first (the tenant's own on
  * a reconnect, a new one otherwise), then the CRM side is provisioned with it: if that fails,
- * nothing is stored (no tenant without its fields, no secret the package does not hold). Then the tenant is created, or reconnected when it
- * exists (new tokens, status active, data and settings kept), tokens and the webhook secret sealed,
- * and the first full sync asked for with the tenant's schedulers.
+ * nothing is stored (no tenant without its fields, no secret the package does not hold). Then the
+ * tenant is created, or reconnected when it exists (new tokens, status active, data and settings
+ * kept), tokens and the webhook secret sealed, and the first full sync asked for with the tenant's
+ * schedulers.
  */
 export async function completeInstall(
   deps: Pick<ServerDependencies, 'store' | 'redis' | 'queues' | 'logger'>,

@@ -180,6 +180,9 @@ describe('install on a package org whose settings cannot be written', () => {
     context.sandbox.salesforce.store.customObjects.delete(names.object);
     const result = await installThroughSandbox(context.harness, 'salesforce');
     expect(result.status).toBe(502);
+    expect(String(result.body.message)).toContain(
+      `the org has the LeadScore package without its ${names.object} custom setting: upgrade the package`,
+    );
     expect(await installKeys(context.harness.redis, [context.tenantId])).toEqual([]);
     expect(await context.harness.store.tenants.get(context.tenantId)).toBeUndefined();
   });

@@ -165,7 +165,12 @@ describe('scenario 16: an instance_url outside Salesforce is refused before any 
       .get(/\/query\?q=.*FROM%20PermissionSetAssignment%20/)
       .reply(200, { totalSize: 0, done: true, records: [] })
       .post(/\/sobjects\/PermissionSetAssignment$/)
-      .reply(201, { id: '0Pa000000000016AAA', success: true, errors: [] });
+      .reply(201, { id: '0Pa000000000016AAA', success: true, errors: [] })
+      // The package's custom setting gets the tenant's webhook secret.
+      .get(/\/query\?q=.*FROM%20leadscore__LeadScore_Settings__c%20/)
+      .reply(200, { totalSize: 0, done: true, records: [] })
+      .post(/\/sobjects\/leadscore__LeadScore_Settings__c$/)
+      .reply(201, { id: 'a0L000000000016AAA', success: true, errors: [] });
     const answer = await callJson(url);
     expect(answer.status).toBe(200);
     expect(answer.body).toMatchObject({ tenantId, namespace: 'leadscore' });

@@ -5,38 +5,62 @@ import { apiBase, fixture, instanceUrl, testConnector } from './test-support.ts'
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
 
-const queryPath = `${apiBase}/query`;
 const leads = ['00Q5g0000000001EAA', '00Q5g0000000002EAA'];
 const contacts = ['0035g0000000001EAA'];
 
-/** Answers each SOQL query by object with the fixture pages (shaped like Salesforce's), recording the SOQL. */
-function serve(sent: string[]) {
+interface CompositeBody {
+  allOrNone: boolean;
+  compositeRequest: { method: string; url: string; referenceId: string }[];
+}
+
+/**
+ * Answers each Composite API call like Salesforce: every GET query subrequest gets its object's
+ * fixture page, in a compositeResponse entry under its referenceId. Records the SOQL and the calls.
+ */
+function serve(sent: string[], calls: CompositeBody[] = []) {
   const answers: Record<string, string> = {
     Task: 'query-tasks.json',
     Event: 'query-empty.json',
     CampaignMember: 'query-campaign-members.json',
   };
-  for (const [object, name] of Object.entries(answers)) {
-    nock(instanceUrl)
-      .get(queryPath)
-      .query((query) => {
-        const soql = String(query.q);
-        if (!soql.includes(`FROM ${object} `)) return false;
-        sent.push(soql);
-        return true;
-      })
-      .reply(200, fixture(name))
-      .persist();
-  }
+  // The body matcher sees the parsed request body; the reply answers the request it matched.
+  let request: CompositeBody = { allOrNone: false, compositeRequest: [] };
+  nock(instanceUrl)
+    .post(`${apiBase}/composite`, (body: CompositeBody) => {
+      request = body;
+      return true;
+    })
+    .reply(200, () => {
+      calls.push(request);
+      return {
+        compositeResponse: request.compositeRequest.map((sub) => {
+          const soql = new URL(sub.url, instanceUrl).searchParams.get('q') ?? '';
+          sent.push(soql);
+          const object = /FROM (\w+)/.exec(soql)?.[1] ?? '';
+          return {
+            body: fixture(answers[object] ?? 'query-empty.json'),
+            httpHeaders: {},
+            httpStatusCode: 200,
+            referenceId: sub.referenceId,
+          };
+        }),
+      };
+    })
+    .persist();
 }
 
 describe('Salesforce activities of given leads', () => {
   it('asks once per object with WhoId IN (...) and LastModifiedDate >= since, campaign members by LeadId and ContactId', async () => {
     const sent: string[] = [];
-    serve(sent);
+    const calls: CompositeBody[] = [];
+    serve(sent, calls);
     const { connector } = testConnector();
     const result = await connector.activitiesForLeads([...leads, ...contacts], '2026-03-01T10:00:00.250Z');
     expect(sent).toHaveLength(4);
+    // All four queries ride one Composite API call.
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.allOrNone).toBe(false);
+    expect(calls[0]?.compositeRequest.map((sub) => sub.method)).toEqual(['GET', 'GET', 'GET', 'GET']);
     const idList = "'00Q5g0000000001EAA', '00Q5g0000000002EAA', '0035g0000000001EAA'";
     expect(sent[0]).toMatch(
       new RegExp(

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { CallCounter, FaultPlan } from '../faults.ts';
 import { mountBulkRoutes } from './bulk-routes.ts';
+import { mountCompositeRoutes } from './composite-routes.ts';
 import { mountCustomSettingRoutes } from './custom-setting-routes.ts';
 import { mountMetadataRoutes } from './metadata-routes.ts';
 import { mountPermissionRoutes, mountRevokeRoute } from './permission-routes.ts';
@@ -376,6 +377,7 @@ export function salesforceRouter(
   router.use(['/services/data', '/services/Soap'], apiGate(state, faults, calls));
   mountRest(router, store, state, faults);
   mountBulkRoutes(router, store);
+  mountCompositeRoutes(router, store, state);
   mountMetadataRoutes(router, store);
   mountPermissionRoutes(router, store, state);
   // Last: its generic sObject paths pass standard objects on to nothing else after them.

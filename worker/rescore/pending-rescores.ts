@@ -99,6 +99,22 @@ export interface RescoreEvent {
   dedupKey: string;
   crmIds: string[];
   kinds?: readonly ActivityKind[];
+  /**
+   * The CRM ids (of crmIds) whose own lead or contact fields changed; absent: not known, so every
+   * lead is read again. Salesforce names them; a lead not listed had only activity changes.
+   */
+  fieldChanges?: readonly string[];
+}
+
+/** A kinds-set entry saying the window's events listed their field changes, and the entries listing them. */
+const fieldChangesListed = 'fields-listed';
+const fieldChangePrefix = 'fields:';
+
+/** The event's kinds entries: its activity kinds, then (when it lists them) its field changes. */
+function kindEntries(event: RescoreEvent): string[] {
+  const kinds: string[] = [...(event.kinds ?? ['*'])];
+  if (event.fieldChanges === undefined) return kinds;
+  return [...kinds, fieldChangesListed, ...event.fieldChanges.map((id) => `${fieldChangePrefix}${id}`)];
 }
 
 /** What a window's job takes: its leads (CRM id → first event's receive time), and what to read for them. */
@@ -106,6 +122,11 @@ export interface TakenWindow {
   leads: Map<string, number>;
   /** Kinds of activity to read; undefined: any. */
   kinds: ActivityKind[] | undefined;
+  /**
+   * The leads whose own fields changed (only they need reading again); undefined: not known, read all.
+   * Known only when every event of the window listed its field changes.
+   */
+  fieldChanges: Set<string> | undefined;
   /** Leads still pending after this take. */
   left: number;
 }
@@ -154,7 +175,7 @@ export class PendingRescores {
       String(dedupTtlSeconds),
       String(rescoreTiming.windowMs),
       '',
-      ...events.map((event) => `${event.crmIds.join(',')}|${(event.kinds ?? ['*']).join(',')}`),
+      ...events.map((event) => `${event.crmIds.join(',')}|${kindEntries(event).join(',')}`),
     )) as number[];
     const [status = -1, pending = 0, windowStart = 0, ...flags] = answer;
     if (status === -1) return { status: 'unknown-tenant' };
@@ -220,9 +241,19 @@ export class PendingRescores {
     const leads = new Map<string, number>();
     for (let i = 0; i + 1 < taken.length; i += 2) leads.set(taken[i] as string, Number(taken[i + 1]));
     // "-" marks the set as written (Redis keeps no empty set); "*" or anything unknown means any.
-    const named = kinds.filter((kind) => kind !== '-');
+    const fieldEntries = kinds.filter((kind) => kind.startsWith(fieldChangePrefix));
+    const named = kinds.filter(
+      (kind) => kind !== '-' && kind !== fieldChangesListed && !kind.startsWith(fieldChangePrefix),
+    );
     const known = named.filter(isActivityKind);
-    return { leads, kinds: known.length === named.length ? known : undefined, left };
+    const allKnown = known.length === named.length;
+    // Field changes are known when the events listed them and none of the window's events was a
+    // "read anything" one ("*": a HubSpot event, or leads left behind by an earlier window).
+    const fieldChanges =
+      allKnown && kinds.includes(fieldChangesListed)
+        ? new Set(fieldEntries.map((entry) => entry.slice(fieldChangePrefix.length)))
+        : undefined;
+    return { leads, kinds: allKnown ? known : undefined, fieldChanges, left };
   }
 
   /** The window's job succeeded: its taken leads are done. */

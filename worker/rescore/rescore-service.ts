@@ -129,6 +129,7 @@ export class RescoreService {
         [...receivedAt.keys()],
         payload.since,
         kinds,
+        payload.leadIds === undefined ? taken.fieldChanges : undefined,
         result,
       );
       const { settings } = await this.deps.settings.current(tenantId);
@@ -153,14 +154,20 @@ export class RescoreService {
     crmIds: string[],
     since: string,
     kinds: readonly ActivityKind[] | undefined,
+    fieldChanges: Set<string> | undefined,
     result: RescoreResult,
   ): Promise<Lead[]> {
     const leads: Lead[] = [];
     for (let start = 0; start < crmIds.length; start += rescoreFetchBatch) {
       const part = crmIds.slice(start, start + rescoreFetchBatch);
-      const fetched = await connector.fetchLeads(part);
+      // Leads named only by activity changes are read from the store (their fields did not change);
+      // the CRM is asked only for changed or unknown ones.
+      const kept = await this.storedUnchanged(tenantId, part, fieldChanges);
+      const toFetch = part.filter((crmId) => !kept.has(crmId));
+      const fetched =
+        toFetch.length > 0 ? await connector.fetchLeads(toFetch) : { records: [], rejected: [] };
       // Ids the CRM no longer has (deleted meanwhile) have nothing to rescore; the sync removes them.
-      const found = fetched.records.map((lead) => lead.crmId);
+      const found = [...fetched.records.map((lead) => lead.crmId), ...kept.keys()];
       // Changes of lead fields only (kinds empty) bring no activity: nothing to read.
       const read = found.length > 0 && (kinds === undefined || kinds.length > 0);
       const activities: { records: Activity[]; rejected: RejectedRecord[] } = read
@@ -171,9 +178,26 @@ export class RescoreService {
       result.activities += activities.records.length;
       result.stored.written += stored.written;
       result.stored.rejected += stored.rejected;
-      leads.push(...fetched.records);
+      leads.push(...fetched.records, ...kept.values());
     }
     return leads;
+  }
+
+  /** The stored leads (by CRM id) of these whose fields the window's changes did not touch. */
+  private async storedUnchanged(
+    tenantId: TenantId,
+    crmIds: string[],
+    fieldChanges: Set<string> | undefined,
+  ): Promise<Map<string, Lead>> {
+    const kept = new Map<string, Lead>();
+    if (fieldChanges === undefined) return kept;
+    for (const crmId of crmIds) {
+      if (fieldChanges.has(crmId)) continue;
+      // A Salesforce lead's store id is its CRM id.
+      const lead = await this.deps.store.leads.get(tenantId, crmId);
+      if (lead !== undefined && lead.crmId === crmId) kept.set(crmId, lead);
+    }
+    return kept;
   }
 
   private async deliver(

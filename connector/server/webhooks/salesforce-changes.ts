@@ -101,3 +101,17 @@ const objectKinds: Record<ChangeBatch['changes'][number]['sobject'], ActivityKin
 export function kindsOfBatch(batch: ChangeBatch): ActivityKind[] {
   return [...new Set(batch.changes.flatMap((change) => objectKinds[change.sobject]))];
 }
+
+/**
+ * The leads whose own Lead or Contact record changed in a batch: only these need their fields read
+ * again; a lead named only by Task, Event or CampaignMember changes is already in the store as it is.
+ */
+export function fieldChangesOfBatch(batch: ChangeBatch): string[] {
+  return [
+    ...new Set(
+      batch.changes
+        .filter((change) => change.sobject === 'Lead' || change.sobject === 'Contact')
+        .map((change) => change.leadId),
+    ),
+  ];
+}

@@ -72,7 +72,30 @@ describe('the Salesforce change webhook', () => {
     });
     expect((await postSalesforce(server.url, taskOnly, { secret, orgId })).status).toBe(202);
     const kinds = await redis.smembers(tenantKeys(tenantId).rescorePendingKinds);
-    expect(kinds.sort()).toEqual(['call', 'email', 'task', 'web']);
+    // A Task change lists no field change: its lead is not fetched again (earlier tests' Lead changes stay pending).
+    expect(kinds.filter((kind) => !kind.startsWith('fields:')).sort()).toEqual([
+      'call',
+      'email',
+      'fields-listed',
+      'task',
+      'web',
+    ]);
+    expect(kinds).not.toContain('fields:00Q000000000002AAA');
+  });
+
+  it('records which leads had their own Lead or Contact fields changed, so only those are fetched', async () => {
+    const mixed = JSON.stringify({
+      batchId: `fields-${suffix}-000001`,
+      changes: [
+        { sobject: 'Lead', recordId: '00Q000000000003AAA', leadId: '00Q000000000003AAA', change: 'update' },
+        { sobject: 'Event', recordId: '00U000000000001AAA', leadId: '00Q000000000004AAA', change: 'insert' },
+      ],
+    });
+    expect((await postSalesforce(server.url, mixed, { secret, orgId })).status).toBe(202);
+    const kinds = await redis.smembers(tenantKeys(tenantId).rescorePendingKinds);
+    expect(kinds).toContain('fields:00Q000000000003AAA');
+    expect(kinds).not.toContain('fields:00Q000000000004AAA');
+    expect(kinds).toContain('meeting');
   });
 
   it('Redis unreachable: 503 within a second, nothing taken, so the retry counts', async () => {

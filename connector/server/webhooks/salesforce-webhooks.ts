@@ -5,6 +5,7 @@ import { PendingRescores, rescoreTiming } from '../../../worker/rescore/pending-
 import { withDeadline } from '../deadline.ts';
 import type { WebhookDeps, WebhookFigures } from './hubspot-webhooks.ts';
 import {
+  fieldChangesOfBatch,
   kindsOfBatch,
   parseChangeBatch,
   SALESFORCE_ORG_HEADER,
@@ -106,6 +107,7 @@ export function salesforceWebhooksRouter(
                 dedupKey: tenantKeys(tenantId).webhookBatch(batch.batchId),
                 crmIds,
                 kinds: kindsOfBatch(batch),
+                fieldChanges: fieldChangesOfBatch(batch),
               },
             ],
             deps.now(),

@@ -69,14 +69,12 @@ export function mountCompositeRoutes(
     const apiVersion = String(request.params.version).slice(1);
     const subrequests: unknown = request.body?.compositeRequest;
     if (!Array.isArray(subrequests) || subrequests.length === 0 || subrequests.length > maxSubrequests) {
-      response
-        .status(400)
-        .json([
-          {
-            message: `compositeRequest must list 1 to ${maxSubrequests} subrequests`,
-            errorCode: 'INVALID_API_INPUT',
-          },
-        ]);
+      response.status(400).json([
+        {
+          message: `compositeRequest must list 1 to ${maxSubrequests} subrequests`,
+          errorCode: 'INVALID_API_INPUT',
+        },
+      ]);
       return;
     }
     const compositeResponse = subrequests.map(

@@ -88,13 +88,16 @@ describe('Salesforce activities of given leads', () => {
 
   it('splits long id lists into queries of 200 ids, under the REST query URI limit', async () => {
     const sent: string[] = [];
-    serve(sent);
+    const calls: CompositeBody[] = [];
+    serve(sent, calls);
     const { connector } = testConnector();
     const many = Array.from({ length: 450 }, (_, index) => `00Q5g${String(index).padStart(10, '0')}EAA`);
     await connector.activitiesForLeads(many, '2026-03-01T10:00:00Z');
     const tasks = sent.filter((soql) => soql.includes('FROM Task'));
     expect(tasks.map((soql) => soql.match(/'00Q/g)?.length)).toEqual([200, 200, 50]);
     expect(sent).toHaveLength(3 * 2 + 3);
+    // Salesforce allows 5 queries per composite call: 9 queries take two.
+    expect(calls.map((call) => call.compositeRequest.length)).toEqual([5, 4]);
     for (const soql of sent) expect(encodeURIComponent(soql).length).toBeLessThan(16_000);
   });
 

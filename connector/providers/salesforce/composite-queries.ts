@@ -5,8 +5,12 @@ import { type QueryResponse, queryResponseSchema } from './api-schemas.ts';
 import { parseSalesforceError } from './parse-salesforce-error.ts';
 import type { SalesforceClient } from './salesforce-client.ts';
 
-/** The Composite API takes at most 25 subrequests, and the whole request counts as one API call. */
-export const maxCompositeSubrequests = 25;
+/**
+ * The Composite API takes at most 25 subrequests, of which at most 5 may be queries; the whole
+ * request counts as one API call. A window's reads (Task, Event, campaign members by lead and by
+ * contact) are 4 queries per 200 ids, so they fit one call.
+ */
+export const maxCompositeQueries = 5;
 
 export interface CompositeQuery {
   /** Unique within one call: the subrequest's referenceId (letters, digits, "_"). */
@@ -37,7 +41,7 @@ function queryPage(operation: string, raw: unknown): QueryResponse {
 }
 
 /**
- * Every query's rows, all queries of up to 25 in ONE Composite API call (`allOrNone: false`), through
+ * Every query's rows, up to 5 queries in ONE Composite API call (`allOrNone: false`), through
  * the client's guarded, paced transport. A subrequest's error fails the whole read (mapped like any
  * REST error), so a window is retried rather than scored on missing activity; a page that is not
  * done is followed over its `nextRecordsUrl` (one more call each), never truncated.
@@ -48,8 +52,8 @@ export async function runCompositeQueries(
   operation: string,
 ): Promise<Map<string, Record<string, unknown>[]>> {
   const rows = new Map<string, Record<string, unknown>[]>();
-  for (let start = 0; start < queries.length; start += maxCompositeSubrequests) {
-    const part = queries.slice(start, start + maxCompositeSubrequests);
+  for (let start = 0; start < queries.length; start += maxCompositeQueries) {
+    const part = queries.slice(start, start + maxCompositeQueries);
     const body = {
       allOrNone: false,
       compositeRequest: part.map((query) => ({

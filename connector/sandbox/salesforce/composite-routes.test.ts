@@ -84,7 +84,7 @@ describe('the sandbox org: Composite API', () => {
     expect(Array.isArray(bad?.body)).toBe(true);
   });
 
-  it('refuses more than 25 subrequests with a message saying so', async () => {
+  it('refuses more than 25 subrequests, or more than 5 queries, with a message saying so', async () => {
     const accessToken = await token();
     const sub = {
       method: 'GET',
@@ -98,5 +98,12 @@ describe('the sandbox org: Composite API', () => {
     });
     expect(response.status).toBe(400);
     expect(JSON.stringify(await response.json())).toContain('1 to 25 subrequests');
+    const six = await fetch(`${sandbox.baseUrl}/services/data/v62.0/composite`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ allOrNone: false, compositeRequest: Array.from({ length: 6 }, () => sub) }),
+    });
+    expect(six.status).toBe(400);
+    expect(JSON.stringify(await six.json())).toContain('at most 5 query subrequests');
   });
 });

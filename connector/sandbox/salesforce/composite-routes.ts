@@ -5,8 +5,9 @@ import type { SalesforceSandboxState } from './salesforce-router.ts';
 import type { SalesforceStore } from './salesforce-store.ts';
 import { SoqlError } from './soql.ts';
 
-/** Salesforce's Composite API takes at most 25 subrequests per call. */
+/** Salesforce's Composite API takes at most 25 subrequests per call, at most 5 of them queries. */
 const maxSubrequests = 25;
+const maxQueries = 5;
 
 interface SubAnswer {
   body: unknown;
@@ -72,6 +73,16 @@ export function mountCompositeRoutes(
       response.status(400).json([
         {
           message: `compositeRequest must list 1 to ${maxSubrequests} subrequests`,
+          errorCode: 'INVALID_API_INPUT',
+        },
+      ]);
+      return;
+    }
+    // Every subrequest the sandbox runs is a query, and Salesforce allows 5 queries per call.
+    if (subrequests.length > maxQueries) {
+      response.status(400).json([
+        {
+          message: `compositeRequest may hold at most ${maxQueries} query subrequests; send the rest in another call`,
           errorCode: 'INVALID_API_INPUT',
         },
       ]);

@@ -81,6 +81,18 @@ export function installRouter(deps: ServerDependencies, options: InstallRouterOp
       );
       return undefined;
     }
+    if (deps.config.TOKEN_ENCRYPTION_KEY === undefined) {
+      // Refused before the admin consents: an exchanged code whose tokens cannot be stored is lost.
+      const message =
+        'this server cannot store CRM tokens: set TOKEN_ENCRYPTION_KEY (64 hex characters from `openssl rand -hex 32`)';
+      answer(
+        response,
+        503,
+        { error: 'not_configured', message },
+        { title: 'Not configured', lines: [message] },
+      );
+      return undefined;
+    }
     return provider;
   };
 

@@ -9,6 +9,11 @@ import { completeInstall } from './install-service.ts';
 import { isSafeReturnPath, OAuthStates } from './oauth-state.ts';
 import { type TenantQueues, tenantQueuesFor } from './tenant-queues.ts';
 
+/** A refusal in the shape every install answer has: JSON for programs, a short page for admins. */
+function refuse(response: Response, status: number, error: string, title: string, message: string): void {
+  answer(response, status, { error, message }, { title, lines: [message] });
+}
+
 const providerNames: Record<Provider, string> = { salesforce: 'Salesforce', hubspot: 'HubSpot' };
 const clientVariables: Record<Provider, string> = {
   salesforce: 'SALESFORCE_CLIENT_ID and SALESFORCE_CLIENT_SECRET',
@@ -73,24 +78,14 @@ export function installRouter(deps: ServerDependencies, options: InstallRouterOp
     const provider = providers[name];
     if (provider === undefined) {
       const message = `${providerNames[name]} is not configured on this server: set ${clientVariables[name]}`;
-      answer(
-        response,
-        503,
-        { error: 'not_configured', message },
-        { title: 'Not configured', lines: [message] },
-      );
+      refuse(response, 503, 'not_configured', 'Not configured', message);
       return undefined;
     }
     if (deps.config.TOKEN_ENCRYPTION_KEY === undefined) {
       // Refused before the admin consents: an exchanged code whose tokens cannot be stored is lost.
       const message =
         'this server cannot store CRM tokens: set TOKEN_ENCRYPTION_KEY (64 hex characters from `openssl rand -hex 32`)';
-      answer(
-        response,
-        503,
-        { error: 'not_configured', message },
-        { title: 'Not configured', lines: [message] },
-      );
+      refuse(response, 503, 'not_configured', 'Not configured', message);
       return undefined;
     }
     return provider;
@@ -102,12 +97,7 @@ export function installRouter(deps: ServerDependencies, options: InstallRouterOp
     const returnTo = text(request.query.return_to);
     if (returnTo !== undefined && !isSafeReturnPath(returnTo)) {
       const message = 'return_to must be a path of this app, such as /settings';
-      answer(
-        response,
-        400,
-        { error: 'invalid_request', message },
-        { title: 'Install refused', lines: [message] },
-      );
+      refuse(response, 400, 'invalid_request', 'Install refused', message);
       return;
     }
     try {
@@ -126,12 +116,7 @@ export function installRouter(deps: ServerDependencies, options: InstallRouterOp
     const denied = text(request.query.error);
     if (denied !== undefined) {
       const message = `${name} did not authorize LeadScore (${denied.slice(0, 80)}): start the install again`;
-      answer(
-        response,
-        400,
-        { error: 'access_denied', message },
-        { title: 'Install cancelled', lines: [message] },
-      );
+      refuse(response, 400, 'access_denied', 'Install cancelled', message);
       return;
     }
     try {
@@ -139,23 +124,13 @@ export function installRouter(deps: ServerDependencies, options: InstallRouterOp
       const checked = await states.consume(provider.provider, state);
       if (!checked.ok || state === undefined) {
         const message = checked.ok ? 'the state parameter is missing' : checked.reason;
-        answer(
-          response,
-          400,
-          { error: 'invalid_state', message },
-          { title: 'Install refused', lines: [message] },
-        );
+        refuse(response, 400, 'invalid_state', 'Install refused', message);
         return;
       }
       const code = text(request.query.code);
       if (code === undefined) {
         const message = `the callback carries no authorization code from ${name}: start the install again`;
-        answer(
-          response,
-          400,
-          { error: 'invalid_request', message },
-          { title: 'Install refused', lines: [message] },
-        );
+        refuse(response, 400, 'invalid_request', 'Install refused', message);
         return;
       }
       let result: Awaited<ReturnType<typeof completeInstall>>;
@@ -164,12 +139,7 @@ export function installRouter(deps: ServerDependencies, options: InstallRouterOp
       } catch (error) {
         deps.logger.warn({ err: error, provider: provider.provider }, 'install failed: nothing stored');
         const message = failureMessage(error, provider.provider);
-        answer(
-          response,
-          502,
-          { error: 'install_failed', message },
-          { title: 'Install failed', lines: [message] },
-        );
+        refuse(response, 502, 'install_failed', 'Install failed', message);
         return;
       }
       const summary = {

@@ -1,3 +1,4 @@
+import { engagementFor, site } from '../hubspot/hubspot-seed.ts';
 import type { HubspotStore, StoredObject, StoredWebEvent } from '../hubspot/hubspot-store.ts';
 import { responseKinds, type SimulatedActivity } from './activity-request.ts';
 
@@ -18,56 +19,32 @@ export interface RecordedHubspotActivity {
   properties: Record<string, string>;
 }
 
-const site = 'https://www.example.com';
+/** What a person types when they log the activity by hand, where the simulation was given none. */
+const DEFAULT_DETAIL: Partial<Record<SimulatedActivity['type'], string>> = {
+  email_open: 'Newsletter',
+  email_click: 'Newsletter',
+  meeting: 'Meeting',
+  call: 'Connected',
+  task: 'Follow up',
+};
+/** Properties HubSpot's own UI sets on a logged engagement, beyond what seeded history carries. */
+const LOGGED_BY_HAND: Partial<Record<string, Record<string, string>>> = {
+  meetings: { hs_meeting_outcome: 'COMPLETED' },
+  calls: { hs_call_direction: 'OUTBOUND' },
+};
 
-function engagementFor(
-  activity: SimulatedActivity,
-): { type: string; properties: Record<string, string> } | null {
-  const at = activity.at;
-  switch (activity.type) {
-    case 'email_open':
-    case 'email_click':
-      return {
-        type: 'emails',
-        properties: {
-          hs_timestamp: at,
-          hs_email_direction: 'EMAIL',
-          hs_email_subject: activity.detail ?? 'Newsletter',
-          hs_email_open_count: '1',
-          hs_email_click_count: activity.type === 'email_click' ? '1' : '0',
-        },
-      };
-    case 'meeting':
-      return {
-        type: 'meetings',
-        properties: {
-          hs_timestamp: at,
-          hs_meeting_start_time: at,
-          hs_meeting_title: activity.detail ?? 'Meeting',
-          hs_meeting_outcome: 'COMPLETED',
-        },
-      };
-    case 'call':
-      return {
-        type: 'calls',
-        properties: {
-          hs_timestamp: at,
-          hs_call_disposition: activity.detail ?? 'Connected',
-          hs_call_direction: 'OUTBOUND',
-        },
-      };
-    case 'task':
-      return {
-        type: 'tasks',
-        properties: {
-          hs_timestamp: at,
-          hs_task_subject: activity.detail ?? 'Follow up',
-          hs_task_status: 'COMPLETED',
-        },
-      };
-    default:
-      return null;
-  }
+/** The engagement a simulated activity creates: the seed's mapping, as a person would log it. */
+function simulatedEngagement(activity: SimulatedActivity): ReturnType<typeof engagementFor> {
+  const engagement = engagementFor({
+    type: activity.type,
+    occurredAt: activity.at,
+    detail: activity.detail ?? DEFAULT_DETAIL[activity.type] ?? null,
+  });
+  if (engagement === null) return null;
+  return {
+    type: engagement.type,
+    properties: { ...engagement.properties, ...LOGGED_BY_HAND[engagement.type] },
+  };
 }
 
 /** The contact properties HubSpot moves for this activity, given the contact's current values. */
@@ -153,7 +130,7 @@ export function recordHubspotActivity(
   now: Date,
 ): RecordedHubspotActivity {
   const recorded: RecordedHubspotActivity = { properties: {} };
-  const engagement = engagementFor(activity);
+  const engagement = simulatedEngagement(activity);
   if (engagement) {
     const id = store.newId();
     const stamp = now.toISOString();

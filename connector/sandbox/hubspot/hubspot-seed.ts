@@ -48,8 +48,8 @@ function object(id: string, properties: Record<string, string | null>, at: strin
 }
 
 /** Engagement objects for the activity types HubSpot keeps as engagements. */
-function engagementFor(
-  activity: Activity,
+export function engagementFor(
+  activity: Pick<Activity, 'type' | 'occurredAt' | 'detail'>,
 ): { type: string; properties: Record<string, string | null> } | null {
   const at = activity.occurredAt;
   switch (activity.type) {
@@ -82,7 +82,8 @@ function engagementFor(
   }
 }
 
-const site = 'https://www.example.com';
+/** The site of the seeded portal's page views. */
+export const site = 'https://www.example.com';
 
 function slug(text: string): string {
   return text

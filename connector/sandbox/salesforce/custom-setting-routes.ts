@@ -39,6 +39,19 @@ function unknownField(
  * does; standard objects pass on to their own routes. A hierarchy setting's org default is the
  * record whose SetupOwnerId is the org id, and there is one per owner (DUPLICATE_VALUE).
  */
+/** Answers INVALID_FIELD, as Salesforce does, when the body names a field the object lacks. */
+function refusedUnknownField(
+  response: Response,
+  store: SalesforceStore,
+  object: string,
+  body: Record<string, unknown>,
+): boolean {
+  const bad = unknownField(store, object, body);
+  if (bad === undefined) return false;
+  restError(response, 400, 'INVALID_FIELD', `No such column '${bad}' on sobject of type ${object}`);
+  return true;
+}
+
 export function mountCustomSettingRoutes(
   router: Router,
   store: SalesforceStore,
@@ -63,15 +76,7 @@ export function mountCustomSettingRoutes(
   router.post('/services/data/:version/sobjects/:object', known, express.json(), (request, response) => {
     const object = String(request.params.object);
     const body = (request.body ?? {}) as Record<string, unknown>;
-    const bad = unknownField(store, object, body);
-    if (bad !== undefined) {
-      return restError(
-        response,
-        400,
-        'INVALID_FIELD',
-        `No such column '${bad}' on sobject of type ${object}`,
-      );
-    }
+    if (refusedUnknownField(response, store, object, body)) return;
     const owner = body.SetupOwnerId;
     if (typeof owner !== 'string' || !/^(00D|005|00e)[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/.test(owner)) {
       return saveError(
@@ -117,15 +122,7 @@ export function mountCustomSettingRoutes(
     if (record === undefined)
       return restError(response, 404, 'NOT_FOUND', 'The requested resource does not exist');
     const body = (request.body ?? {}) as Record<string, unknown>;
-    const bad = unknownField(store, object, body);
-    if (bad !== undefined) {
-      return restError(
-        response,
-        400,
-        'INVALID_FIELD',
-        `No such column '${bad}' on sobject of type ${object}`,
-      );
-    }
+    if (refusedUnknownField(response, store, object, body)) return;
     if ('SetupOwnerId' in body && body.SetupOwnerId !== record.SetupOwnerId) {
       return saveError(
         response,

@@ -4,6 +4,7 @@ import type { ServerDependencies } from '../server-dependencies.ts';
 import { type ApiContext, apiContext } from './api-context.ts';
 import { ApiError, apiErrorHandler } from './api-errors.ts';
 import type { ApiRoute } from './api-route.ts';
+import { modelEvaluationResource } from './model-evaluation.routes.ts';
 import { modelRouter, modelRoutes } from './models.routes.ts';
 import { privacyRouter, privacyRoutes } from './privacy.routes.ts';
 import { recordRouter, recordRoutes } from './record.routes.ts';
@@ -24,6 +25,7 @@ function resources(context: ApiContext): { routes: ApiRoute[]; router: Router }[
     { routes: record, router: recordRouter(context, record) },
     { routes: settings, router: settingsRouter(context, settings) },
     { routes: models, router: modelRouter(context, models) },
+    modelEvaluationResource(context),
     { routes: sync, router: syncRouter(context, sync) },
     { routes: privacy, router: privacyRouter(context, privacy) },
   ];

@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['**/*.test.ts', '**/*.test.tsx'],
-    exclude: ['node_modules/**', 'dist/**', 'tmp/**'],
+    exclude: ['node_modules/**', 'dist/**', 'tmp/**', 'test/e2e/**'],
     environment: 'node',
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -130,6 +130,43 @@ async function evaluation(path: string, caller: Caller = rep): Promise<{ status:
   return { status: response.status, body: await response.json() };
 }
 
+describe('GET /api/v1/models/:segment/champions', () => {
+  it('lists the champion and the earlier champions a rollback would restore, newest first', async () => {
+    const smb = async () => {
+      const one = await models.create(tenantId, version('smb'), 'tree');
+      return one.id;
+    };
+    const [first, second, third] = [await smb(), await smb(), await smb()];
+    for (const id of [first, second, third]) await models.promote(tenantId, 'smb', id);
+    const answer = await evaluation('/models/smb/champions');
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual({ segment: 'smb', champion: third, earlier: [second, first] });
+    await models.rollback(tenantId, 'smb');
+    expect((await evaluation('/models/smb/champions')).body).toEqual({
+      segment: 'smb',
+      champion: second,
+      earlier: [first],
+    });
+    expect((await evaluation('/models/pooled/champions')).body).toEqual({
+      segment: 'pooled',
+      champion: null,
+      earlier: [],
+    });
+  });
+
+  it("answers 404 for a segment the caller's settings do not have", async () => {
+    const unknown = await evaluation('/models/b-small/champions');
+    expect(unknown.status).toBe(404);
+    expect(JSON.stringify(unknown.body)).toContain('segment \\"b-small\\" is not in this tenant');
+    // Another tenant sees its own (empty) history, never this one's.
+    expect((await evaluation('/models/smb/champions', stranger)).body).toEqual({
+      segment: 'smb',
+      champion: null,
+      earlier: [],
+    });
+  });
+});
+
 describe('GET /api/v1/models/:version/evaluation', () => {
   it("bins one segment's examples by predicted probability and splits them into score deciles", async () => {
     const { status, body } = await evaluation(`/models/${withWindow}/evaluation?segment=smb`);
@@ -239,6 +276,17 @@ describe('GET /api/v1/models/:version/evaluation', () => {
   });
 
   it('is in the OpenAPI document with its schemas', async () => {
+    const response = await api.call(rep, 'GET', '/openapi.json');
+    const document = (await response.json()) as {
+      paths: Record<string, unknown>;
+      components: { schemas: Record<string, unknown> };
+    };
+    expect(JSON.stringify(document.paths['/models/{segment}/champions'])).toContain(
+      '#/components/schemas/SegmentChampions',
+    );
+  });
+
+  it('is described with the evaluation schemas', async () => {
     const response = await api.call(rep, 'GET', '/openapi.json');
     const document = (await response.json()) as {
       paths: Record<string, unknown>;

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { POOLED_SEGMENT } from '../../../worker/modelling/train-tenant.ts';
 import { type ApiContext, jsonBody } from './api-context.ts';
 import { notFound } from './api-errors.ts';
 import { type ApiRoute, defineRoute, mountRoutes } from './api-route.ts';
@@ -65,6 +66,15 @@ const evaluationAnswerSchema = z
     lift: z.array(liftDecileSchema),
   })
   .openapi('ModelEvaluation');
+
+const championsAnswerSchema = z
+  .strictObject({
+    segment: z.string(),
+    champion: z.string().nullable(),
+    /** Earlier champions, newest first: a rollback restores the first, the next one after that, and so on. */
+    earlier: z.array(z.string()),
+  })
+  .openapi('SegmentChampions');
 
 const evaluationQuerySchema = z.object({ segment: segmentIdSchema.optional() });
 
@@ -149,6 +159,33 @@ export function modelEvaluationRoutes(context: ApiContext): ApiRoute[] {
           calibrationNote,
           lift: lift.deciles,
         };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/models/{segment}/champions',
+      summary: "Read a segment's champion and the champions before it",
+      description:
+        'What POST /models/{segment}/rollback would restore: each rollback makes the first earlier champion current again.',
+      access: 'any',
+      params: z.strictObject({ segment: segmentIdSchema }),
+      response: championsAnswerSchema,
+      responseDescription: 'The current champion and the earlier ones, newest first',
+      errors: [{ status: 404, description: 'The segment is not in the tenant settings' }],
+      handle: async ({ params, caller }) => {
+        const tenantId = caller.tenantId;
+        const current = await context.settings.current(tenantId);
+        const segments = new Set([...current.settings.segments.map((one) => one.id), POOLED_SEGMENT]);
+        if (!segments.has(params.segment)) {
+          throw notFound(
+            `segment "${params.segment}" is not in this tenant's settings: use an id GET /settings lists, or ${POOLED_SEGMENT}`,
+          );
+        }
+        const [champion, earlier] = await Promise.all([
+          context.models.champion(tenantId, params.segment),
+          context.models.championHistory(tenantId, params.segment),
+        ]);
+        return { segment: params.segment, champion: champion ?? null, earlier };
       },
     }),
   ];

@@ -1,4 +1,5 @@
 import express, { type Express } from 'express';
+import { loadManifest } from '../../shared/manifest.ts';
 import { sandboxEventRoutes } from './events/sandbox-event-routes.ts';
 import { SandboxEvents, type SandboxEventsOptions } from './events/sandbox-events.ts';
 import { CallCounter, type FaultOptions, FaultPlan } from './faults.ts';
@@ -8,6 +9,8 @@ import {
   hubspotRouter,
 } from './hubspot/hubspot-router.ts';
 import type { HubspotStore } from './hubspot/hubspot-store.ts';
+import { panelHostRoutes } from './panels/panel-host-routes.ts';
+import { type PanelSecretsUpdate, SandboxPanelHosts } from './panels/panel-hosts.ts';
 import {
   type SalesforceSandboxOptions,
   type SalesforceSandboxState,
@@ -27,6 +30,8 @@ export interface SandboxOptions {
   hubspot?: HubspotSandboxOptions;
   /** Batching, retries and concurrency of the change webhooks (targets are set later). */
   events?: SandboxEventsOptions;
+  /** The app's secrets the CRMs sign panel requests with (also settable later: `panels.configure`). */
+  panels?: PanelSecretsUpdate;
 }
 
 export interface SandboxApp {
@@ -37,6 +42,8 @@ export interface SandboxApp {
   hubspot: { store: HubspotStore; state: HubspotSandboxState };
   /** The change webhooks both CRMs send: `events.configure({ hubspot, salesforce })` to switch them on. */
   events: SandboxEvents;
+  /** Canvas signed requests and the hubspot.fetch proxy: `panels.configure({ canvasConsumerSecret, hubspotClientSecret })`. */
+  panels: SandboxPanelHosts;
 }
 
 /**
@@ -62,6 +69,17 @@ export function createSandboxApp(options: SandboxOptions = {}): SandboxApp {
   const events = new SandboxEvents(options.events);
   events.watchSalesforce(store, salesforce.state.userId);
   events.watchHubspot(hubspot.store);
+  const panels = new SandboxPanelHosts(options.panels);
+  // Before the event routes: the hubspot.fetch proxy takes bodies up to HubSpot's 1 MB.
+  app.use(
+    panelHostRoutes({
+      panels,
+      salesforce: { store, state: salesforce.state },
+      hubspot: { store: hubspot.store },
+      manifest: loadManifest(),
+      now: options.hubspot?.now ?? Date.now,
+    }),
+  );
   app.use(
     sandboxEventRoutes({
       events,
@@ -77,5 +95,6 @@ export function createSandboxApp(options: SandboxOptions = {}): SandboxApp {
     salesforce: { store, state: salesforce.state },
     hubspot: { store: hubspot.store, state: hubspot.state },
     events,
+    panels,
   };
 }

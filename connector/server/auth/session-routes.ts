@@ -41,27 +41,97 @@ const apexBodySchema = z.object({
     .regex(/^005[a-zA-Z0-9]{12}(?:[a-zA-Z0-9]{3})?$/, 'must be the Salesforce user id (005...)'),
 });
 
-function answerWithSession(
-  response: Response,
+/** A panel session as the exchanges answer it (and the Canvas panel page puts in its bootstrap). */
+export interface IssuedPanelSession {
+  token: string;
+  expiresAt: string;
+  tenantId: Caller['tenantId'];
+  userId: string;
+  role: Caller['role'];
+  /** The record the Canvas panel was opened on, when Salesforce passed one. */
+  recordId?: string;
+}
+
+function issueSession(
   sessionTokens: SessionTokens,
   caller: Omit<Caller, 'via'> & { via: Exclude<Caller['via'], 'session'> },
   recordId?: string,
-): void {
+): IssuedPanelSession {
   const issued = sessionTokens.issue({
     tenantId: caller.tenantId,
     userId: caller.userId,
     role: caller.role,
     issuedVia: caller.via,
   });
-  response.status(201).json({
+  return {
     token: issued.token,
     expiresAt: issued.expiresAt,
     tenantId: caller.tenantId,
     userId: caller.userId,
     role: caller.role,
     ...(recordId === undefined ? {} : { recordId }),
-  });
+  };
 }
+
+function answerWithSession(
+  response: Response,
+  sessionTokens: SessionTokens,
+  caller: Omit<Caller, 'via'> & { via: Exclude<Caller['via'], 'session'> },
+): void {
+  response.status(201).json(issueSession(sessionTokens, caller));
+}
+
+export type CanvasExchangeOptions = Pick<
+  SessionRoutesOptions,
+  'sessionTokens' | 'roles' | 'canvasConsumerSecret'
+>;
+
+/**
+ * A Canvas signed request verified and exchanged for a panel session: the one check behind
+ * `POST /auth/salesforce/canvas` and the Canvas panel page, given the POSTed body. Throws an HttpError (503 when Canvas is
+ * not configured, 401 for a refused signed request, 404/403 for a tenant not installed or not active).
+ */
+export async function exchangeCanvasSignedRequest(
+  deps: Pick<ServerDependencies, 'store' | 'now'>,
+  options: CanvasExchangeOptions,
+  body: unknown,
+): Promise<IssuedPanelSession> {
+  if (options.canvasConsumerSecret === undefined)
+    throw new HttpError(
+      503,
+      'NOT_CONFIGURED',
+      'Salesforce Canvas is not configured on this server (SALESFORCE_CANVAS_CONSUMER_SECRET)',
+    );
+  const check = verifyCanvasSignedRequest({
+    signedRequest: canvasSignedRequestOf(body),
+    consumerSecret: options.canvasConsumerSecret,
+    nowMs: deps.now(),
+  });
+  if (!check.ok) throw unauthorized(`Canvas signed request refused: ${check.reason}`);
+  const { identity } = check;
+  const orgId = toEighteenCharacterId(identity.organizationId);
+  const userId = toEighteenCharacterId(identity.userId);
+  const tenantId = `sf:${orgId}` as Caller['tenantId'];
+  await requireActiveTenant(deps, tenantId, `Salesforce org ${orgId}`);
+  const role = await options.roles.roleOf(tenantId, userId);
+  return issueSession(options.sessionTokens, { tenantId, userId, role, via: 'canvas' }, identity.recordId);
+}
+
+/** The signed request of a Canvas POST: form field `signed_request` or JSON `{signedRequest}`. */
+function canvasSignedRequestOf(body: unknown): string {
+  const parsed = canvasBodySchema.safeParse(body);
+  if (!parsed.success)
+    throw badRequest(
+      'send the Canvas signed request as form field signed_request or JSON {"signedRequest": "..."}',
+    );
+  return 'signed_request' in parsed.data ? parsed.data.signed_request : parsed.data.signedRequest;
+}
+
+/** Form or JSON parsers sized for a Canvas signed request. */
+export const canvasBodyParsers = [
+  express.urlencoded({ extended: false, limit: CANVAS_BODY_LIMIT, parameterLimit: 20 }),
+  express.json({ limit: CANVAS_BODY_LIMIT }),
+];
 
 function header(request: Request, name: string): string | undefined {
   const value = request.headers[name];
@@ -81,44 +151,10 @@ export function panelSessionRouter(deps: ServerDependencies, options: SessionRou
   const router = express.Router();
   router.use('/auth', noStore());
 
-  router.post(
-    '/auth/salesforce/canvas',
-    express.urlencoded({ extended: false, limit: CANVAS_BODY_LIMIT, parameterLimit: 20 }),
-    express.json({ limit: CANVAS_BODY_LIMIT }),
-    async (request, response) => {
-      if (options.canvasConsumerSecret === undefined)
-        throw new HttpError(
-          503,
-          'NOT_CONFIGURED',
-          'Salesforce Canvas is not configured on this server (SALESFORCE_CANVAS_CONSUMER_SECRET)',
-        );
-      const body = canvasBodySchema.safeParse(request.body);
-      if (!body.success)
-        throw badRequest(
-          'send the Canvas signed request as form field signed_request or JSON {"signedRequest": "..."}',
-        );
-      const signedRequest =
-        'signed_request' in body.data ? body.data.signed_request : body.data.signedRequest;
-      const check = verifyCanvasSignedRequest({
-        signedRequest,
-        consumerSecret: options.canvasConsumerSecret,
-        nowMs: deps.now(),
-      });
-      if (!check.ok) throw unauthorized(`Canvas signed request refused: ${check.reason}`);
-      const { identity } = check;
-      const orgId = toEighteenCharacterId(identity.organizationId);
-      const userId = toEighteenCharacterId(identity.userId);
-      const tenantId = `sf:${orgId}` as Caller['tenantId'];
-      await requireActiveTenant(deps, tenantId, `Salesforce org ${orgId}`);
-      const role = await options.roles.roleOf(tenantId, userId);
-      answerWithSession(
-        response,
-        options.sessionTokens,
-        { tenantId, userId, role, via: 'canvas' },
-        identity.recordId,
-      );
-    },
-  );
+  router.post('/auth/salesforce/canvas', ...canvasBodyParsers, async (request, response) => {
+    const session = await exchangeCanvasSignedRequest(deps, options, request.body);
+    response.status(201).json(session);
+  });
 
   router.post(
     '/auth/salesforce/apex',

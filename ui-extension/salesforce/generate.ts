@@ -7,6 +7,7 @@
  *
  *   node --import tsx ui-extension/salesforce/generate.ts          # write the files
  *   node --import tsx ui-extension/salesforce/generate.ts --check  # list files that differ
+ *   ... generate.ts --public-url https://scores.example.org         # another LeadScore server
  *
  * A test fails while a committed file differs from what the manifest gives.
  */
@@ -32,13 +33,24 @@ export const GENERATE_COMMAND = 'node --import tsx ui-extension/salesforce/gener
 
 /** Names the package's Apex, credentials and settings go by (kept in one place for the generator). */
 export const packageNames = {
-  apexClasses: ['LeadScoreApi'],
+  userClasses: ['LeadScoreApi'],
+  adminClasses: ['LeadScoreApi', 'LeadScoreSetupResource'],
+  adminPermission: 'LeadScore_Manage_Settings',
+  namedCredential: 'LeadScore_API',
   externalCredential: 'LeadScore',
   principal: 'LeadScore_Org',
   settings: 'LeadScore_Settings__c',
   component: 'leadScorePanel',
   fieldsModule: 'leadScoreFields',
+  cspTrustedSite: 'LeadScore_API',
+  clientApp: 'LeadScore_Panel',
 } as const;
+
+/** The LeadScore server the packaged credentials and the Canvas app point at (`--public-url`). */
+export const DEFAULT_PUBLIC_URL = 'https://leadscore.example.com';
+/** Where the Canvas alternative lives: External Client App Canvas settings need API 66.0. */
+export const CANVAS_DIR = 'canvas-app/main/default';
+export const CANVAS_API_VERSION = '66.0';
 
 const GENERATED_NOTE = 'Generated from manifest.json by ui-extension/salesforce/generate.ts: do not edit.';
 const BIOME = fileURLToPath(new URL('../../node_modules/.bin/biome', import.meta.url));
@@ -73,15 +85,17 @@ function permissionSetFiles(manifest: Manifest): Map<string, string> {
     manifest.salesforce.objects[object].map((field) => `${object}.${field.apiName}`),
   );
   const principal = `${packageNames.externalCredential}-${packageNames.principal}`;
+  const classes = (names: readonly string[]) => names.map((apexClass) => ({ apexClass, enabled: true }));
   const common: XmlObject = {
-    classAccesses: packageNames.apexClasses.map((apexClass) => ({ apexClass, enabled: true })),
     externalCredentialPrincipalAccesses: { enabled: true, externalCredentialPrincipal: principal },
     hasActivationRequired: false,
   };
   const extra: Record<string, XmlObject> = {
-    [permissionSetNames.user]: common,
+    [permissionSetNames.user]: { ...common, classAccesses: classes(packageNames.userClasses) },
     [permissionSetNames.admin]: {
       ...common,
+      classAccesses: classes(packageNames.adminClasses),
+      customPermissions: { enabled: true, name: packageNames.adminPermission },
       customSettingAccesses: { enabled: true, name: packageNames.settings },
     },
   };
@@ -181,6 +195,118 @@ function componentMeta(manifest: Manifest): Map<string, string> {
   return new Map([[`${folder}/${packageNames.component}.js-meta.xml`, meta]]);
 }
 
+/** The server's origin, refusing anything Salesforce would not call (HTTPS, no path). */
+export function publicOrigin(publicUrl: string): string {
+  let url: URL;
+  try {
+    url = new URL(publicUrl);
+  } catch {
+    throw new Error(
+      `--public-url ${publicUrl} is not a URL: give the server's origin, such as ${DEFAULT_PUBLIC_URL}`,
+    );
+  }
+  if (url.protocol !== 'https:') {
+    throw new Error(`--public-url ${publicUrl} must use https: Salesforce calls out and frames HTTPS only`);
+  }
+  if (url.pathname !== '/' || url.search !== '' || url.hash !== '') {
+    throw new Error(
+      `--public-url ${publicUrl} must be an origin without a path, such as ${DEFAULT_PUBLIC_URL}`,
+    );
+  }
+  return url.origin;
+}
+
+/** The Named Credential, its External Credential and the CSP trusted site: all point at the server. */
+function credentialFiles(origin: string): Map<string, string> {
+  const namedCredential = metadataXml('NamedCredential', {
+    allowMergeFieldsInBody: false,
+    allowMergeFieldsInHeader: false,
+    calloutStatus: 'Enabled',
+    description:
+      'The LeadScore server. The package signs its calls with the org secret LeadScore set at install.',
+    generateAuthorizationHeader: false,
+    label: 'LeadScore API',
+    namedCredentialParameters: [
+      { parameterName: 'Url', parameterType: 'Url', parameterValue: origin },
+      {
+        externalCredential: packageNames.externalCredential,
+        parameterName: 'ExternalCredential',
+        parameterType: 'Authentication',
+      },
+    ],
+    namedCredentialType: 'SecuredEndpoint',
+  });
+  const externalCredential = metadataXml('ExternalCredential', {
+    authenticationProtocol: 'Custom',
+    description:
+      'Who may call LeadScore: users whose permission set enables the LeadScore_Org principal (LeadScore User, LeadScore Admin).',
+    externalCredentialParameters: {
+      parameterGroup: packageNames.principal,
+      parameterName: packageNames.principal,
+      parameterType: 'NamedPrincipal',
+      sequenceNumber: 1,
+    },
+    label: 'LeadScore',
+  });
+  const trustedSite = metadataXml('CspTrustedSite', {
+    context: 'All',
+    description: 'The LeadScore server: API calls (connect-src) and the Canvas panel page (frame-src).',
+    endpointUrl: origin,
+    isActive: true,
+    isApplicableToConnectSrc: true,
+    isApplicableToFontSrc: false,
+    isApplicableToFrameSrc: true,
+    isApplicableToImgSrc: false,
+    isApplicableToMediaSrc: false,
+    isApplicableToStyleSrc: false,
+  });
+  return new Map([
+    [
+      `${SOURCE_DIR}/namedCredentials/${packageNames.namedCredential}.namedCredential-meta.xml`,
+      namedCredential,
+    ],
+    [
+      `${SOURCE_DIR}/externalCredentials/${packageNames.externalCredential}.externalCredential-meta.xml`,
+      externalCredential,
+    ],
+    [`${SOURCE_DIR}/cspTrustedSites/${packageNames.cspTrustedSite}.cspTrustedSite-meta.xml`, trustedSite],
+  ]);
+}
+
+/**
+ * The Canvas alternative: an External Client App (header, OAuth settings, Canvas settings) whose
+ * Canvas URL is the server's Canvas panel page, opened with a signed request (access method Post).
+ * Its global OAuth settings (callback URL, consumer key and secret) are never in source.
+ */
+function canvasFiles(manifest: Manifest, origin: string): Map<string, string> {
+  const app = packageNames.clientApp;
+  const header = metadataXml('ExternalClientApplication', {
+    contactEmail: `support@${new URL(origin).hostname}`,
+    description: `${manifest.salesforce.panel.label} on Lead and Contact pages as a Canvas app (signed request).`,
+    distributionState: 'Packaged',
+    isProtected: false,
+    label: 'LeadScore Panel',
+  });
+  const oauth = metadataXml('ExtlClntAppOauthSettings', {
+    commaSeparatedOauthScopes: 'Basic',
+    externalClientApplication: app,
+    label: `${app}_oauth`,
+  });
+  const canvas = metadataXml('ExtlClntAppCanvasSettings', {
+    accessMethod: 'Post',
+    canvasLocationOptions: ['PageLayout', 'Visualforce'],
+    canvasUrl: `${origin}/panel/canvas?view=record`,
+    externalClientApplication: app,
+    label: 'LeadScore Panel',
+    samlInitiationMethod: 'None',
+  });
+  return new Map([
+    [`${CANVAS_DIR}/externalClientApps/${app}.eca-meta.xml`, header],
+    [`${CANVAS_DIR}/extlClntAppOauthSettings/${app}_oauth.ecaOauth-meta.xml`, oauth],
+    [`${CANVAS_DIR}/extlClntAppCanvasSettings/${app}_canvasSettings.ecaCanvas-meta.xml`, canvas],
+  ]);
+}
+
 function projectFile(manifest: Manifest): string {
   const project = {
     packageDirectories: [
@@ -192,6 +318,7 @@ function projectFile(manifest: Manifest): string {
         versionNumber: `${manifest.version}.NEXT`,
         versionDescription: manifest.description,
       },
+      { path: 'canvas-app', default: false },
     ],
     name: 'leadscore',
     namespace: managedPackageNamespace,
@@ -202,7 +329,11 @@ function projectFile(manifest: Manifest): string {
 }
 
 /** Every generated file, by path relative to ui-extension/salesforce/. */
-export function generatedFiles(manifest: Manifest = loadManifest()): Map<string, string> {
+export function generatedFiles(
+  manifest: Manifest = loadManifest(),
+  publicUrl: string = DEFAULT_PUBLIC_URL,
+): Map<string, string> {
+  const origin = publicOrigin(publicUrl);
   const files = new Map<string, string>();
   files.set('sfdx-project.json', projectFile(manifest));
   for (const object of ['Lead', 'Contact'] as const) {
@@ -216,6 +347,8 @@ export function generatedFiles(manifest: Manifest = loadManifest()): Map<string,
   for (const [path, text] of permissionSetFiles(manifest)) files.set(path, text);
   for (const [path, text] of fieldsModule(manifest)) files.set(path, text);
   for (const [path, text] of componentMeta(manifest)) files.set(path, text);
+  for (const [path, text] of credentialFiles(origin)) files.set(path, text);
+  for (const [path, text] of canvasFiles(manifest, origin)) files.set(path, text);
   return files;
 }
 
@@ -255,7 +388,11 @@ function say(line: string): void {
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const files = generatedFiles();
+  const at = process.argv.indexOf('--public-url');
+  const publicUrl = at === -1 ? DEFAULT_PUBLIC_URL : process.argv[at + 1];
+  if (publicUrl === undefined)
+    throw new Error(`--public-url needs a value, such as --public-url ${DEFAULT_PUBLIC_URL}`);
+  const files = generatedFiles(loadManifest(), publicUrl);
   if (process.argv.includes('--check')) {
     const drifted = driftedFiles(files);
     for (const path of drifted) say(`differs from manifest.json: ui-extension/salesforce/${path}`);

@@ -87,7 +87,9 @@ export function parseBootstrap(text: string | null | undefined): PanelBootstrap 
 }
 
 /** The bootstrap of a document (the browser's, or one a test builds). */
-export function readBootstrap(document: Pick<Document, 'getElementById'>): PanelBootstrap {
+export function readBootstrap(document: {
+  getElementById(id: string): { textContent: string | null } | null;
+}): PanelBootstrap {
   return parseBootstrap(document.getElementById(BOOTSTRAP_ELEMENT_ID)?.textContent);
 }
 

@@ -76,14 +76,12 @@ export function PanelShell({ client, host, initialView, crmId, refreshKey }: Pan
   const [view, setView] = useState<PanelView>(initialView);
   return (
     <div className="ls-app" data-host={host}>
-      {viewsFor(client.session.role).length > 1 ? (
-        <PanelNav
-          current={view}
-          role={client.session.role}
-          hrefFor={(target) => viewHref(target, client.sessionToken(), crmId)}
-          onNavigate={setView}
-        />
-      ) : null}
+      <PanelNav
+        current={view}
+        role={client.session.role}
+        hrefFor={(target) => viewHref(target, client.sessionToken(), crmId)}
+        onNavigate={setView}
+      />
       <main className="ls-main">
         <CurrentView client={client} view={view} crmId={crmId} refreshKey={refreshKey} />
       </main>

@@ -100,10 +100,19 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   try {
     process.stderr.write(`e2e: product at ${product.url}, waiting for the first scoring cycle\n`);
-    await product.firstCycle;
-    process.stderr.write(
-      `e2e: first scoring cycle done after ${Math.round((Date.now() - startedAt) / 1000)} s\n`,
+    const report = await product.firstCycle;
+    const tenants = report.tenants.map(
+      (tenant) => `${tenant.provider} ${tenant.scored} scored (${tenant.outcome})`,
     );
+    process.stderr.write(
+      `e2e: first scoring cycle done after ${Math.round((Date.now() - startedAt) / 1000)} s: ${tenants.join(', ')}\n`,
+    );
+    // A crash later in the run would otherwise show only as timeouts in the tests.
+    void product.failed.then((failure) => {
+      process.stderr.write(
+        `e2e: the product's ${failure.process} stopped (exit ${failure.exitCode}): ${failure.message}\n`,
+      );
+    });
   } catch (error) {
     await product.stop();
     await redis.stop();

@@ -196,3 +196,35 @@ describe('the shape check', () => {
     ]);
   });
 });
+
+describe('the record component template', () => {
+  const folder = join(SALESFORCE_DIR, SOURCE_DIR, 'lwc', packageNames.component);
+  const html = readFileSync(join(folder, `${packageNames.component}.html`), 'utf8');
+  const js = readFileSync(join(folder, `${packageNames.component}.js`), 'utf8');
+
+  it('binds only properties the component defines', () => {
+    const aliases = new Set([...html.matchAll(/for:item="(\w+)"/g)].map((match) => match[1]));
+    const roots = new Set([...html.matchAll(/\{(\w+)(?:\.\w+)*\}/g)].map((match) => match[1]));
+    const defined = (name: string) =>
+      new RegExp(
+        `(get ${name}\\(\\)|^\\s+(@api )?${name};|^\\s+@wire\\([^)]*\\)\\s*\\n\\s*${name}\\()`,
+        'm',
+      ).test(js);
+    const missing = [...roots].filter((name) => !aliases.has(name) && !defined(name));
+    expect(missing).toEqual([]);
+    expect(roots.size).toBeGreaterThan(20);
+  });
+
+  it('names what the rep reads the way the LeadScore panels do', () => {
+    expect(html).toContain('role="meter"');
+    expect(html).toContain('aria-label="Lead score"');
+    expect(html).toContain('aria-valuetext={meterText}');
+    expect(html).toContain('aria-label="Why this score"');
+    expect(html).toMatch(/<th scope="col">Factor<\/th>[\s\S]*Points<\/th>/);
+    expect(html).toMatch(/>Recommendation</);
+    expect(html).toContain('role="img"');
+    expect(html).toContain('aria-label={spark.label}');
+    expect(html).toContain('lightning-spinner alternative-text="Loading the LeadScore score"');
+    expect(html).toContain('LeadScore User permission set');
+  });
+});

@@ -89,3 +89,19 @@ export function fakeFetch(route: Route): { fetcher: Fetcher; calls: FetchCall[] 
   };
   return { fetcher, calls };
 }
+
+/**
+ * `waitFor` of the HubSpot renderer, failing with the check's own assertion error (which says what
+ * differed) instead of a bare timeout.
+ */
+export async function eventually(
+  waitFor: (check: () => void, options?: { timeoutInMs?: number }) => Promise<void>,
+  check: () => void,
+): Promise<void> {
+  try {
+    await waitFor(check, { timeoutInMs: 2000 });
+  } catch (error) {
+    check();
+    throw error;
+  }
+}

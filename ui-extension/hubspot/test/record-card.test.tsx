@@ -17,7 +17,7 @@ import {
 import { createRenderer, type RenderedElementNode } from '@hubspot/ui-extensions/testing';
 import { describe, expect, it } from 'vitest';
 import { RecordCard } from '../src/app/cards/RecordCard.tsx';
-import { fakeFetch, recordAnswer } from './fixtures.ts';
+import { eventually, fakeFetch, recordAnswer } from './fixtures.ts';
 
 const NOW = Date.parse('2026-12-01T10:00:00.000Z');
 
@@ -47,7 +47,7 @@ describe('LeadScore record card', () => {
   it('asks for the contact of the record, naming the portal and the user', async () => {
     const { calls, find, waitFor } = renderCard(() => ({ status: 200, body: recordAnswer() }));
     expect(find(LoadingSpinner).props.label).toBe('Loading the LeadScore score');
-    await waitFor(() => expect(find(ScoreCircle).props.score).toBe(73));
+    await eventually(waitFor, () => expect(find(ScoreCircle).props.score).toBe(73));
     expect(calls).toHaveLength(1);
     const url = new URL(calls[0]?.url ?? '');
     expect(`${url.origin}${url.pathname}`).toBe('https://leadscore.example.com/api/v1/records');
@@ -57,7 +57,7 @@ describe('LeadScore record card', () => {
 
   it('shows score, tier, the five factors, other and baseline adding up to the score', async () => {
     const { find, findAll, waitFor } = renderCard(() => ({ status: 200, body: recordAnswer() }));
-    await waitFor(() => expect(find(ScoreCircle).props.score).toBe(73));
+    await eventually(waitFor, () => expect(find(ScoreCircle).props.score).toBe(73));
     expect(find(Tag).text).toBe('Hot');
     expect(find(Tag).props.variant).toBe('success');
     const table = find(Table);
@@ -106,7 +106,7 @@ describe('LeadScore record card', () => {
       },
     });
     const { find, findAll, waitFor } = renderCard(() => ({ status: 200, body: cold }));
-    await waitFor(() => expect(find(Tag).text).toBe('Warm'));
+    await eventually(waitFor, () => expect(find(Tag).text).toBe('Warm'));
     const alerts = findAll(Alert);
     expect(alerts.map((alert) => alert.props.title)).toEqual([
       'Scored by transparent rules',
@@ -131,12 +131,12 @@ describe('LeadScore record card', () => {
             body: { error: { code: 'not_found', message: 'lead hs:4242:contact:901 has no score' } },
           },
     );
-    await waitFor(() => expect(find(EmptyState).props.title).toBe('Not scored yet'));
+    await eventually(waitFor, () => expect(find(EmptyState).props.title).toBe('Not scored yet'));
     expect(allText(find(EmptyState))).toContain('a new contact gets a score within a few minutes');
     expect(maybeFind(ScoreCircle)).toBeNull();
     scored = true;
     find(Button, { variant: 'secondary' }).trigger('onClick');
-    await waitFor(() => expect(find(ScoreCircle).props.score).toBe(73));
+    await eventually(waitFor, () => expect(find(ScoreCircle).props.score).toBe(73));
     expect(calls).toHaveLength(2);
   });
 
@@ -151,7 +151,7 @@ describe('LeadScore record card', () => {
         },
       },
     }));
-    await waitFor(() =>
+    await eventually(waitFor, () =>
       expect(find(ErrorState).props.title).toBe('LeadScore is not available in this account'),
     );
     const texts = find(ErrorState)
@@ -167,7 +167,7 @@ describe('LeadScore record card', () => {
 
   it('shows an error, not a half-read score, when the answer is malformed or no answer comes', async () => {
     const broken = renderCard(() => ({ status: 200, body: { ...recordAnswer(), score: 'high' } }));
-    await broken.waitFor(() =>
+    await eventually(broken.waitFor, () =>
       expect(broken.find(ErrorState).props.title).toBe('LeadScore answered something unexpected'),
     );
     expect(broken.maybeFind(ScoreCircle)).toBeNull();
@@ -175,7 +175,7 @@ describe('LeadScore record card', () => {
     const offline = renderCard(() => {
       throw new Error('Request timed out');
     });
-    await offline.waitFor(() =>
+    await eventually(offline.waitFor, () =>
       expect(offline.find(ErrorState).props.title).toBe('LeadScore could not be reached'),
     );
     expect(allText(offline.find(ErrorState))).toContain('Request timed out');
@@ -193,10 +193,10 @@ describe('LeadScore record card', () => {
         scoreProperty="leadscore_score"
       />,
     );
-    await renderer.waitFor(() => expect(renderer.find(ScoreCircle).props.score).toBe(73));
+    await eventually(renderer.waitFor, () => expect(renderer.find(ScoreCircle).props.score).toBe(73));
     expect(listeners.map((listener) => listener.properties)).toEqual([['leadscore_score']]);
     listeners[0]?.callback();
-    await renderer.waitFor(() => expect(fake.calls).toHaveLength(2));
-    await renderer.waitFor(() => expect(renderer.find(ScoreCircle).props.score).toBe(73));
+    await eventually(renderer.waitFor, () => expect(fake.calls).toHaveLength(2));
+    await eventually(renderer.waitFor, () => expect(renderer.find(ScoreCircle).props.score).toBe(73));
   });
 });

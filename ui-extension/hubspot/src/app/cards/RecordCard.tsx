@@ -132,8 +132,8 @@ function WhyTable({ record }: { record: RecordAnswer }) {
         </TableRow>
       </TableHead>
       <TableBody>
-        {body.map((row, index) => (
-          <TableRow key={`${row.kind}-${index}`}>
+        {body.map((row) => (
+          <TableRow key={row.key}>
             <TableCell>{row.label}</TableCell>
             <TableCell align="right">{row.pointsText}</TableCell>
           </TableRow>
@@ -228,45 +228,50 @@ export function RecordCard({
   now = Date.now,
 }: RecordCardProps) {
   const [state, setState] = React.useState<State>({ status: 'loading' });
-  const [attempt, setAttempt] = React.useState(0);
+  // Only the newest request may set the state: a slow answer never overwrites a newer one.
+  const latest = React.useRef(0);
   const portalId = context.portal.id;
   const userId = context.user.id;
   const objectId = context.crm.objectId;
 
-  React.useEffect(() => {
-    let current = true;
+  const load = React.useCallback(() => {
+    latest.current += 1;
+    const request = latest.current;
+    const settle = (next: State) => {
+      if (request === latest.current) setState(next);
+    };
     setState({ status: 'loading' });
     loadRecord(fetcher, { portal: { id: portalId }, user: { id: userId }, crm: { objectId } }).then(
-      (next) => {
-        if (current) setState(next);
-      },
-      (error: unknown) => {
-        if (current)
-          setState({
-            status: 'failed',
-            failure: {
-              kind: 'unexpected',
-              status: null,
-              code: null,
-              message: error instanceof Error ? error.message : String(error),
-              requestId: null,
-              problems: [],
-            },
-          });
-      },
+      settle,
+      (error: unknown) =>
+        settle({
+          status: 'failed',
+          failure: {
+            kind: 'unexpected',
+            status: null,
+            code: null,
+            message: error instanceof Error ? error.message : String(error),
+            requestId: null,
+            problems: [],
+          },
+        }),
     );
+  }, [fetcher, portalId, userId, objectId]);
+
+  React.useEffect(() => {
+    load();
     return () => {
-      current = false;
+      latest.current += 1;
     };
-  }, [fetcher, portalId, userId, objectId, attempt]);
+  }, [load]);
 
   React.useEffect(() => {
     if (onPropertiesUpdate === undefined || scoreProperty === undefined) return;
     // The worker writes the score property after each scoring: reload the card when it moves.
-    onPropertiesUpdate([scoreProperty], () => setAttempt((count) => count + 1));
-  }, [onPropertiesUpdate, scoreProperty]);
+    onPropertiesUpdate([scoreProperty], load);
+  }, [onPropertiesUpdate, scoreProperty, load]);
 
-  const retry = () => setAttempt((count) => count + 1);
+  const retry = load;
   if (state.status === 'loading')
     return <LoadingSpinner label="Loading the LeadScore score" layout="centered" />;
   if (state.status === 'failed') return <FailureView failure={state.failure} onRetry={retry} />;

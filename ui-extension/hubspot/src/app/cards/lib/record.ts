@@ -46,6 +46,8 @@ export function signedPoints(points: number): string {
 }
 
 export interface ScoreRow {
+  /** Stable within one answer: the feature id for a factor. */
+  key: string;
   kind: 'baseline' | 'factor' | 'other' | 'total';
   label: string;
   points: number;
@@ -74,9 +76,16 @@ export const OTHER_FACTORS_LABEL = 'Other factors';
 /** Baseline, the factors in the server's order (largest first), other factors, then the score. */
 export function scoreRows(answer: RecordAnswer): ScoreRow[] {
   return [
-    { kind: 'baseline', label: 'Baseline', points: answer.baseline, pointsText: String(answer.baseline) },
+    {
+      key: 'baseline',
+      kind: 'baseline',
+      label: 'Baseline',
+      points: answer.baseline,
+      pointsText: String(answer.baseline),
+    },
     ...answer.factors.map(
       (factor): ScoreRow => ({
+        key: `factor:${factor.featureId}`,
         kind: 'factor',
         label: factor.label,
         points: factor.points,
@@ -84,12 +93,13 @@ export function scoreRows(answer: RecordAnswer): ScoreRow[] {
       }),
     ),
     {
+      key: 'other',
       kind: 'other',
       label: OTHER_FACTORS_LABEL,
       points: answer.other.points,
       pointsText: signedPoints(answer.other.points),
     },
-    { kind: 'total', label: 'Score', points: answer.score, pointsText: String(answer.score) },
+    { key: 'total', kind: 'total', label: 'Score', points: answer.score, pointsText: String(answer.score) },
   ];
 }
 

@@ -16,6 +16,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
+import { installThroughOAuth } from '../connector/local/install-tenant.ts';
+import { type ProductProcess, startProductProcess, waitFor } from '../connector/local/product-processes.ts';
 import { leadIdFor } from '../connector/providers/hubspot/hubspot-mappers.ts';
 import { startSandbox } from '../connector/sandbox/start-sandbox.ts';
 import { resolveRedis } from '../connector/server/local-redis.ts';
@@ -27,8 +29,6 @@ import { ScoresRepository } from '../shared/store/scores.repository.ts';
 import { createStore } from '../shared/store/store.ts';
 import { createTokenKeyRing } from '../shared/store/token-crypto.ts';
 import { type ProviderFigures, runEventLoad } from './realtime/event-load.ts';
-import { installThroughOAuth } from './realtime/install-tenant.ts';
-import { type ProductProcess, startProductProcess, waitFor } from './realtime/product-processes.ts';
 import { WriteObserver } from './realtime/write-observer.ts';
 
 const { values } = parseArgs({

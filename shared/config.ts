@@ -3,6 +3,10 @@ import { z } from 'zod';
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/** The store's key prefix when STORE_KEY_PREFIX is unset, and what a prefix may be. */
+export const DEFAULT_STORE_KEY_PREFIX = 'ls';
+export const STORE_KEY_PREFIX_PATTERN = /^[a-z][a-z0-9-]{0,31}$/;
+
 /**
  * Every environment variable the product reads, with its default and meaning. The README's
  * configuration table lists the same variables; keep the two in step.
@@ -82,6 +86,17 @@ export const configSchema = z.object({
       error: 'must be the http:// URL of a running sandbox CRM, such as http://127.0.0.1:4100',
     })
     .optional(),
+  /**
+   * The first part of every key the store writes (`<prefix>:{<tenantId>}:...`). The demo keeps its
+   * own, so wiping it at each start never touches another LeadScore's data in the same Redis.
+   */
+  STORE_KEY_PREFIX: z
+    .string()
+    .regex(
+      STORE_KEY_PREFIX_PATTERN,
+      'must be 1-32 lowercase letters, digits or hyphens, starting with a letter, such as ls',
+    )
+    .default(DEFAULT_STORE_KEY_PREFIX),
   QUEUE_PREFIX: z
     .string()
     .regex(/^\{[^{}]+\}$/, 'must be a Redis Cluster hash tag in braces, such as {leadscore}')

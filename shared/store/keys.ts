@@ -1,14 +1,46 @@
+import { ConfigError, configSchema, STORE_KEY_PREFIX_PATTERN } from '../config.ts';
 import { tenantIdSchema } from '../schemas/common.ts';
 import { StoreError } from './store-error.ts';
 
 /**
  * Every Redis key LeadScore writes is built here, and nowhere else. A tenant's keys all start with
- * `ls:{<tenantId>}:`: the braces are a Redis Cluster hash tag, so one tenant's keys share one slot
+ * `ls:{<tenantId>}:` (`ls` is the default of STORE_KEY_PREFIX): the braces are a Redis Cluster hash tag, so one tenant's keys share one slot
  * and every multi-key command or transaction over them is slot-safe. The one key outside any tenant
  * is the registry of tenant ids (`ls:{registry}:tenants`), which is only ever touched on its own.
  */
 
-const PREFIX = 'ls';
+/**
+ * The first part of every key: STORE_KEY_PREFIX (default `ls`), validated like the rest of the
+ * configuration. Read once, when this module loads, so every key of a process shares it.
+ */
+export function storeKeyPrefix(env: NodeJS.ProcessEnv = process.env): string {
+  const raw = env.STORE_KEY_PREFIX;
+  const parsed = configSchema.shape.STORE_KEY_PREFIX.safeParse(raw === '' ? undefined : raw);
+  if (!parsed.success) {
+    throw new ConfigError(
+      'STORE_KEY_PREFIX',
+      `${parsed.error.issues[0]?.message ?? 'is invalid'} (got "${String(raw).slice(0, 40)}")`,
+    );
+  }
+  return parsed.data;
+}
+
+export const keyPrefix = storeKeyPrefix();
+const PREFIX = keyPrefix;
+
+/**
+ * A key built here, moved under another prefix: how one process reads the keys of a LeadScore that
+ * runs with its own STORE_KEY_PREFIX (the demo's orchestrator watching its server and worker).
+ */
+export function withKeyPrefix(key: string, prefix: string): string {
+  if (!STORE_KEY_PREFIX_PATTERN.test(prefix)) {
+    throw new StoreError('INVALID_INPUT', `key prefix "${prefix.slice(0, 40)}" is not a STORE_KEY_PREFIX`);
+  }
+  if (!key.startsWith(`${PREFIX}:`)) {
+    throw new StoreError('INVALID_INPUT', `key "${key.slice(0, 60)}" does not start with ${PREFIX}:`);
+  }
+  return `${prefix}${key.slice(PREFIX.length)}`;
+}
 /** Characters a record id or index value may not contain: they would blur key boundaries or globs. */
 const FORBIDDEN_IN_ID = /[\s{}*?[\]\\]|\p{Cc}/u;
 

@@ -16,10 +16,12 @@ import {
   requestId,
   securityHeaders,
 } from './auth/index.ts';
+import { demoRouter } from './demo/demo-routes.ts';
 import { renderHomePage } from './home-page.ts';
 import { installRouter } from './install/install.routes.ts';
 import { uninstallRouter } from './install/uninstall.routes.ts';
 import { opsRouter, type QueueInspector, requestLogger } from './ops/index.ts';
+import { panelRouter } from './panel/panel-routes.ts';
 import type { ServerDependencies } from './server-dependencies.ts';
 import { hubspotWebhooksRouter, salesforceWebhooksRouter } from './webhooks/index.ts';
 
@@ -28,6 +30,8 @@ export interface AppOptions {
   redisDescription?: string;
   /** What /readyz and /metrics count (the BullMQ queues in production). */
   queueInspector: QueueInspector;
+  /** The built panel bundle (default ui-extension/panel/dist). */
+  panelDist?: string;
 }
 
 /**
@@ -53,6 +57,8 @@ export function createApp(deps: ServerDependencies, options: AppOptions): Expres
   app.use(securityHeaders({ extraFrameAncestors: deps.sandbox ? ["'self'"] : [] }));
   app.use(methodGuard());
 
+  // In sandbox mode `/` is the demo's home (CRM-like pages around the panel); elsewhere a status page.
+  if (deps.sandbox) app.use(demoRouter(deps, { ...(options.panelDist ? { dist: options.panelDist } : {}) }));
   app.get('/', async (_request, response) => {
     const redisReachable = (await checkRedis(redis)).ok;
     response.type('html').send(
@@ -102,6 +108,14 @@ export function createApp(deps: ServerDependencies, options: AppOptions): Expres
       roles,
       canvasConsumerSecret: deps.config.SALESFORCE_CANVAS_CONSUMER_SECRET,
       secretFor,
+    }),
+  );
+  app.use(
+    panelRouter(deps, {
+      sessionTokens,
+      roles,
+      canvasConsumerSecret: deps.config.SALESFORCE_CANVAS_CONSUMER_SECRET,
+      ...(options.panelDist ? { dist: options.panelDist } : {}),
     }),
   );
 

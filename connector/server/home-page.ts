@@ -16,7 +16,7 @@ const escapeHtml = (text: string): string =>
 
 /**
  * What `GET /` answers until the demo page exists: what is running, whether its Redis answers, and
- * where to look next. Self-contained: no script, no external style or font.
+ * where to look next. Self-contained: no script and no style (the CSP allows neither inline).
  */
 export function renderHomePage(facts: HomePageFacts): string {
   const status = facts.redisReachable ? 'reachable' : 'not reachable (see /healthz for the reason)';
@@ -26,18 +26,10 @@ export function renderHomePage(facts: HomePageFacts): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>LeadScore ${escapeHtml(packageJson.version)}</title>
-<style>
-  body { font: 16px/1.5 system-ui, sans-serif; max-width: 40rem; margin: 3rem auto; padding: 0 1rem; color: #1f2933; }
-  h1 { font-size: 1.6rem; margin-bottom: 0.25rem; }
-  .muted { color: #52606d; }
-  dt { font-weight: 600; }
-  dd { margin: 0 0 0.75rem 0; }
-  code { background: #f0f4f8; padding: 0 0.25rem; border-radius: 3px; }
-</style>
 </head>
 <body>
 <h1>LeadScore is running</h1>
-<p class="muted">Predictive lead scoring for Salesforce and HubSpot, version ${escapeHtml(packageJson.version)}.</p>
+<p>Predictive lead scoring for Salesforce and HubSpot, version ${escapeHtml(packageJson.version)}.</p>
 <dl>
   <dt>Server</dt>
   <dd>The LeadScore HTTP server, started ${escapeHtml(facts.startedAt.toISOString())}.</dd>
@@ -46,7 +38,7 @@ export function renderHomePage(facts: HomePageFacts): string {
   <dt>Health</dt>
   <dd><a href="/healthz">/healthz</a> answers <code>{"status":"ok","redis":"ok"}</code> when everything is up, and 503 with the reason when Redis is not.</dd>
 </dl>
-<p class="muted">The scoring pipeline, the record panel and the settings pages mount on this server as they are built.</p>
+<p>The scoring pipeline, the record panel and the settings pages mount on this server as they are built.</p>
 </body>
 </html>
 `;

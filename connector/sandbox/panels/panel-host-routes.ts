@@ -46,7 +46,7 @@ const HUBSPOT_FETCH_MAX_BYTES = 1_000_000;
 const salesforceId = z.string().regex(/^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/, 'must be a Salesforce id');
 
 const signedRequestBodySchema = z
-  .object({ recordId: salesforceId, userId: salesforceId.optional() })
+  .object({ recordId: salesforceId.optional(), userId: salesforceId.optional() })
   .strict();
 
 const hubspotFetchBodySchema = z
@@ -122,14 +122,14 @@ function mountSalesforce(router: Router, deps: PanelHostRoutesDeps): void {
         'NOT_CONFIGURED',
         'no Canvas consumer secret is set: POST /sandbox/panels/secrets {"canvasConsumerSecret": "..."} first',
       );
-    const object = store.objectOf(body.recordId);
-    if ((object !== 'Lead' && object !== 'Contact') || store.get(body.recordId) === undefined)
-      return fail(
-        response,
-        404,
-        'NOT_FOUND',
-        `no Lead or Contact with id ${body.recordId} in the sandbox org`,
-      );
+    // A Canvas app outside a record page (a tab, the utility bar) gets no record.
+    const { recordId } = body;
+    const object = recordId === undefined ? undefined : store.objectOf(recordId);
+    if (
+      recordId !== undefined &&
+      ((object !== 'Lead' && object !== 'Contact') || store.get(recordId) === undefined)
+    )
+      return fail(response, 404, 'NOT_FOUND', `no Lead or Contact with id ${recordId} in the sandbox org`);
     const users = salesforceUsers(state);
     const user: SandboxPanelUser | undefined =
       body.userId === undefined ? users[0] : users.find((candidate) => candidate.id === body.userId);
@@ -145,8 +145,9 @@ function mountSalesforce(router: Router, deps: PanelHostRoutesDeps): void {
       orgId: state.orgId,
       userId: user.id,
       userName: user.name,
-      recordId: body.recordId,
-      recordType: object,
+      ...(body.recordId === undefined || object === undefined
+        ? {}
+        : { record: { id: body.recordId, type: object } }),
       instanceUrl,
       oauthToken: state.issueAccessToken(),
       issuedAtSeconds: Math.floor(deps.now() / 1000),

@@ -85,8 +85,8 @@ export interface CanvasEnvelopeInput {
   orgId: string;
   userId: string;
   userName: string;
-  recordId: string;
-  recordType: string;
+  /** The record the panel is opened on; none for a Canvas app on a tab. */
+  record?: { id: string; type: string };
   instanceUrl: string;
   oauthToken: string;
   issuedAtSeconds: number;
@@ -102,7 +102,7 @@ export function signCanvasRequest(consumerSecret: string, input: CanvasEnvelopeI
     issuedAt: input.issuedAtSeconds,
     userId: input.userId,
     client: {
-      instanceId: `_:LeadScore:${input.recordId}`,
+      instanceId: `_:LeadScore:${input.record?.id ?? 'tab'}`,
       oauthToken: input.oauthToken,
       instanceUrl: input.instanceUrl,
       targetOrigin: input.instanceUrl,
@@ -126,10 +126,12 @@ export function signCanvasRequest(consumerSecret: string, input: CanvasEnvelopeI
       },
       environment: {
         displayLocation: 'Visualforce',
-        locationUrl: `${input.instanceUrl}/lightning/r/${input.recordType}/${input.recordId}/view`,
+        locationUrl: input.record
+          ? `${input.instanceUrl}/lightning/r/${input.record.type}/${input.record.id}/view`
+          : `${input.instanceUrl}/lightning/n/LeadScore`,
         uiTheme: 'Theme4d',
         dimensions: { width: '100%', height: '600px' },
-        record: { attributes: { type: input.recordType }, Id: input.recordId },
+        ...(input.record ? { record: { attributes: { type: input.record.type }, Id: input.record.id } } : {}),
         version: { api: '62.0', season: 'WINTER' },
         parameters: {},
       },

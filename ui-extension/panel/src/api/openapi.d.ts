@@ -47,6 +47,65 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/models/{segment}/champions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Read a segment's champion and the champions before it
+     * @description What POST /models/{segment}/rollback would restore: each rollback makes the first earlier champion current again.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          segment: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The current champion and the earlier ones, newest first */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['SegmentChampions'];
+          };
+        };
+        /** @description A parameter, query or body field is invalid: the problems name each one and how to fix it */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ApiError'];
+          };
+        };
+        /** @description The segment is not in the tenant settings */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ApiError'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/models/{segment}/rollback': {
     parameters: {
       query?: never;
@@ -115,6 +174,67 @@ export interface paths {
         };
       };
     };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/models/{version}/evaluation': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Evaluate a model version on its test window
+     * @description Calibration plot (predicted against observed conversion per probability bin) and lift by score decile, from the version's stored test window. Predicted probabilities are read back from the stored scores through the version's score scale (exact on calibration plateaus, the middle of the score's probability range otherwise). `segment` keeps one segment's examples of a pooled model's window.
+     */
+    get: {
+      parameters: {
+        query?: {
+          segment?: string;
+        };
+        header?: never;
+        path: {
+          version: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Calibration bins and lift deciles of the version on its test window */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ModelEvaluation'];
+          };
+        };
+        /** @description A parameter, query or body field is invalid: the problems name each one and how to fix it */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ApiError'];
+          };
+        };
+        /** @description The version is not one of the tenant, or no test window was kept for it */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ApiError'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -698,6 +818,16 @@ export interface components {
         problems?: components['schemas']['FieldProblem'][];
       };
     };
+    /** @description Test examples whose predicted probability is in [from, to) (the last bin includes 1): their count, total and converting weight, weighted mean prediction and observed conversion rate */
+    CalibrationBin: {
+      examples: number;
+      from: number;
+      observed: number | null;
+      positives: number;
+      predicted: number | null;
+      to: number;
+      weight: number;
+    };
     DataSufficiency: {
       convertingLeads: number;
       /**
@@ -789,6 +919,47 @@ export interface components {
       };
       /** @enum {string} */
       tier: 'hot' | 'warm' | 'cold';
+    };
+    /** @description One tenth of the test window by score, decile 1 the highest: weighted examples and conversions (tied scores are shared across the deciles they straddle, so these may be fractional), conversion rate and its ratio to the base rate */
+    LiftDecile: {
+      conversionRate: number | null;
+      decile: number;
+      examples: number;
+      lift: number | null;
+      maxScore: number | null;
+      minScore: number | null;
+      positives: number;
+    };
+    ModelEvaluation: {
+      baseRate: number | null;
+      calibration: {
+        bins: components['schemas']['CalibrationBin'][];
+        error: number | null;
+      } | null;
+      calibrationNote: string | null;
+      lift: components['schemas']['LiftDecile'][];
+      segment: string;
+      segmentFilter: string | null;
+      /**
+       * Format: date-time
+       * @example 2026-03-01T12:00:00.000Z
+       */
+      trainedAt: string;
+      version: string;
+      window: {
+        examples: number;
+        /**
+         * Format: date-time
+         * @example 2026-03-01T12:00:00.000Z
+         */
+        from: string;
+        positives: number;
+        /**
+         * Format: date-time
+         * @example 2026-03-01T12:00:00.000Z
+         */
+        to: string;
+      };
     };
     Models: {
       champions: {
@@ -917,6 +1088,11 @@ export interface components {
       settings: {
         [key: string]: unknown;
       };
+    };
+    SegmentChampions: {
+      champion: string | null;
+      earlier: string[];
+      segment: string;
     };
     Settings: {
       /** @default 90 */

@@ -4,12 +4,14 @@ import { expectNoSeriousAxeViolations } from './support/axe.ts';
 import { cspViolations, launchChromium, openPage } from './support/browser.ts';
 import { leadsTable, openAdminView, openDemoHome, openLead, openLeadList } from './support/demo.ts';
 import { panelFrame, scoreMeter } from './support/panel.ts';
+import { FIRST_CYCLE_TIMEOUT_MS, firstCycleDone } from './support/product.ts';
 import { screenshot } from './support/screenshot.ts';
 
 let browser: Browser;
 beforeAll(async () => {
+  await firstCycleDone();
   browser = await launchChromium();
-});
+}, FIRST_CYCLE_TIMEOUT_MS);
 afterAll(async () => {
   await browser?.close();
 });

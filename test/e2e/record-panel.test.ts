@@ -3,12 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, openPage } from './support/browser.ts';
 import { type Crm, openLead } from './support/demo.ts';
 import { panelFrame, readScoreCard } from './support/panel.ts';
+import { FIRST_CYCLE_TIMEOUT_MS, firstCycleDone } from './support/product.ts';
 import { screenshot } from './support/screenshot.ts';
 
 let browser: Browser;
 beforeAll(async () => {
+  await firstCycleDone();
   browser = await launchChromium();
-});
+}, FIRST_CYCLE_TIMEOUT_MS);
 afterAll(async () => {
   await browser?.close();
 });

@@ -1,22 +1,24 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startLocalProduct } from '../../../connector/local/start.ts';
+import type { FirstCycleOutcome } from './product.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     /** The running product, as `npm start` serves it. */
-    leadscore: { url: string; sandboxUrl: string };
+    leadscore: { url: string; sandboxUrl: string; firstCycleFile: string };
   }
 }
 
 /**
  * Vitest global setup for the browser tests: one product for the whole run (the first scoring cycle
  * of the seeded CRMs costs about a minute, so every file shares it), on a private redis-server so the
- * run starts from nothing and leaves nothing behind. E2E_LEADS_PER_CRM makes the seed smaller.
+ * run starts from nothing and leaves nothing behind. E2E_LEADS_PER_CRM makes the seed smaller (at
+ * least 1,000 labelled leads per CRM keep real models rather than the transparent rules).
  */
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -72,6 +74,8 @@ async function startPrivateRedis(): Promise<{ url: string; stop: () => Promise<v
   );
 }
 
+const seconds = (since: number): string => `${Math.round((Date.now() - since) / 1000)} s`;
+
 function leadsPerCrm(): number | undefined {
   const configured = process.env.E2E_LEADS_PER_CRM;
   if (configured === undefined || configured === '') return undefined;
@@ -98,29 +102,36 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await redis.stop();
     throw error;
   }
-  try {
-    process.stderr.write(`e2e: product at ${product.url}, waiting for the first scoring cycle\n`);
-    const report = await product.firstCycle;
-    const tenants = report.tenants.map(
-      (tenant) => `${tenant.provider} ${tenant.scored} scored (${tenant.outcome})`,
-    );
-    process.stderr.write(
-      `e2e: first scoring cycle done after ${Math.round((Date.now() - startedAt) / 1000)} s: ${tenants.join(', ')}\n`,
-    );
-    // A crash later in the run would otherwise show only as timeouts in the tests.
-    void product.failed.then((failure) => {
-      process.stderr.write(
-        `e2e: the product's ${failure.process} stopped (exit ${failure.exitCode}): ${failure.message}\n`,
+  process.stderr.write(`e2e: product at ${product.url} after ${seconds(startedAt)}\n`);
+  // Files that need scores wait for this file (see firstCycleDone); the others start at once.
+  const markerDir = mkdtempSync(path.join(tmpdir(), 'leadscore-e2e-'));
+  const firstCycleFile = path.join(markerDir, 'first-cycle.json');
+  const mark = (outcome: FirstCycleOutcome) => writeFileSync(firstCycleFile, JSON.stringify(outcome));
+  product.firstCycle.then(
+    (report) => {
+      const tenants = report.tenants.map(
+        (tenant) => `${tenant.provider} ${tenant.scored} scored (${tenant.outcome})`,
       );
-    });
-  } catch (error) {
-    await product.stop();
-    await redis.stop();
-    throw error;
-  }
-  project.provide('leadscore', { url: product.url, sandboxUrl: product.sandboxUrl });
+      const summary = `first scoring cycle done after ${seconds(startedAt)}: ${tenants.join(', ')}`;
+      process.stderr.write(`e2e: ${summary}\n`);
+      mark({ ok: true, summary });
+    },
+    (error: unknown) => {
+      const message = error instanceof Error ? error.message : String(error);
+      process.stderr.write(`e2e: the first scoring cycle failed: ${message}\n`);
+      mark({ ok: false, summary: message });
+    },
+  );
+  // A crash later in the run would otherwise show only as timeouts in the tests.
+  void product.failed.then((failure) => {
+    process.stderr.write(
+      `e2e: the product's ${failure.process} stopped (exit ${failure.exitCode}): ${failure.message}\n`,
+    );
+  });
+  project.provide('leadscore', { url: product.url, sandboxUrl: product.sandboxUrl, firstCycleFile });
   return async () => {
     await product.stop();
     await redis.stop();
+    rmSync(markerDir, { recursive: true, force: true });
   };
 }

@@ -1,7 +1,7 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it, vi } from 'vitest';
-import { App, NoSessionMessage, PanelShell } from './App.tsx';
-import type { PanelClient } from './api/client.ts';
+import { App, ConnectFailedMessage, NoSessionMessage, PanelShell } from './App.tsx';
+import { PanelApiError, type PanelClient } from './api/client.ts';
 import type { ParentChannel } from './api/session-sources.ts';
 import { isRefreshMessage, listenForRefresh } from './app/host-messages.ts';
 import { viewHref } from './app/links.ts';
@@ -89,6 +89,21 @@ describe('the panel shell', () => {
   it('tells a visitor without a session where to open LeadScore', () => {
     const html = renderToStaticMarkup(<NoSessionMessage />);
     expect(html).toContain('Open LeadScore from a lead record in Salesforce or HubSpot');
+  });
+
+  it('says why signing in failed, with the request id and a retry', () => {
+    const error = new PanelApiError({
+      status: 401,
+      code: 'UNAUTHENTICATED',
+      message: 'HubSpot signature refused: too old',
+      requestId: 'req-9',
+    });
+    const html = renderToStaticMarkup(<ConnectFailedMessage error={error} onRetry={() => {}} />);
+    expect(html).toMatch(/^<section class="ls-state ls-state-error" role="alert"/);
+    expect(html).toContain('LeadScore could not sign you in');
+    expect(html).toContain('HubSpot signature refused: too old.');
+    expect(html).toContain('<code>req-9</code>');
+    expect(html).toContain('>Try again</button>');
   });
 
   it('builds new-tab links with the session in the fragment', () => {

@@ -1,9 +1,10 @@
 /**
  * Writes the parts of the LeadScore managed package that follow from manifest.json: the project
  * file (API version, package version), the custom fields on Lead and Contact, the permission sets'
- * field permissions, the field names the record component reads, and where the component may be
- * placed. The field and permission-set shapes are the installer's own (ensure-fields.ts), so an
- * OAuth-only org and a package org get the same fields.
+ * field permissions, the field names the record component reads, where the component may be
+ * placed, and everything that names the LeadScore server (Named Credential, CSP trusted site, the
+ * Canvas External Client App). The field and permission-set shapes are the installer's own
+ * (ensure-fields.ts), so an OAuth-only org and a package org get the same fields.
  *
  *   node --import tsx ui-extension/salesforce/generate.ts          # write the files
  *   node --import tsx ui-extension/salesforce/generate.ts --check  # list files that differ

@@ -344,16 +344,22 @@ export function SettingsPage({ context, fetcher, previewDelayMs = 400 }: Setting
   const names = new Map(load.draft.map((segment) => [segment.id, segment.name]));
 
   const edit = (segmentId: string, field: DraftField, value: number | undefined) => {
-    setLoad({
-      ...load,
-      draft: load.draft.map((segment) =>
-        segment.id === segmentId ? { ...segment, [field]: value } : segment,
-      ),
-    });
+    // Functional updates: several edits before a render all land.
+    setLoad((previous) =>
+      previous.status !== 'ready'
+        ? previous
+        : {
+            ...previous,
+            draft: previous.draft.map((segment) =>
+              segment.id === segmentId ? { ...segment, [field]: value } : segment,
+            ),
+          },
+    );
     const key = fieldKey(segmentId, field);
-    if (serverMessages.has(key))
-      setServerMessages(new Map([...serverMessages].filter(([name]) => name !== key)));
-    if (save.status === 'saved') setSave({ status: 'idle' });
+    setServerMessages((previous) =>
+      previous.has(key) ? new Map([...previous].filter(([name]) => name !== key)) : previous,
+    );
+    setSave((previous) => (previous.status === 'saved' ? { status: 'idle' } : previous));
   };
 
   const submit = async () => {

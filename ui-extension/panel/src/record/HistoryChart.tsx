@@ -5,7 +5,7 @@ import { SPARKLINE_SIZE } from './record-model.ts';
 export function HistoryChart({ history }: { history: RecordModel['history'] }) {
   const last = history.points[history.points.length - 1];
   return (
-    <section className="ls-history" aria-labelledby="ls-history-heading">
+    <section className="ls-card ls-history" aria-labelledby="ls-history-heading">
       <h2 id="ls-history-heading" className="ls-section-title">
         Score history
       </h2>

@@ -99,6 +99,20 @@ describe('the record view', () => {
     expect(rules).toContain('>Cold</span>');
   });
 
+  it('keeps the score shown when a refresh fails, with an alert saying so', () => {
+    const refreshError = new PanelApiError({
+      status: 0,
+      code: 'TIMEOUT',
+      message: 'LeadScore did not answer within 15 seconds',
+      requestId: 'req-5',
+    });
+    const stale = render({ status: 'ready', record: leadRecord(), refreshing: false, refreshError });
+    expect(tagWith(stale, 'role', 'alert')).toMatch(/^<section/);
+    expect(textOf(stale)).toContain('The score could not be refreshed');
+    expect(textOf(stale)).toContain('Request id: req-5');
+    expect(tagWith(stale, 'role', 'meter')).toContain('aria-valuenow="73"');
+  });
+
   it('tells a rep in the holdout that the lead is routed without the score', () => {
     const holdout = render({ status: 'ready', record: leadRecord({ holdout: true }), refreshing: false });
     expect(textOf(holdout)).toContain('In the holdout group');

@@ -9,7 +9,7 @@ import { WhyTable } from './WhyTable.tsx';
 function NoticeBox({ notice }: { notice: Notice }) {
   const id = `ls-notice-${notice.kind}`;
   return (
-    <section className={`ls-notice ls-notice-${notice.kind}`} aria-labelledby={id}>
+    <section className={`ls-card ls-notice ls-notice-${notice.kind}`} aria-labelledby={id}>
       <h2 id={id} className="ls-notice-title">
         {notice.title}
       </h2>
@@ -62,31 +62,45 @@ export function RecordPanel({ state, nowMs, onRetry }: RecordPanelProps) {
       </StateMessage>
     );
   const model = recordModel(state.record, nowMs);
+  const { refreshError } = state;
   return (
     <article className="ls-record" aria-busy={state.refreshing ? 'true' : undefined}>
-      <header className="ls-record-head">
-        <h1 className="ls-record-title">Lead score</h1>
-        <div className="ls-score">
-          <ScoreGauge score={model.score} tier={model.tier} valueText={model.valueText} />
-          <div className="ls-score-facts">
-            <TierBadge tier={model.tier} label={model.tierLabel} />
-            <p className="ls-muted">{model.probabilityText}</p>
-            <p className="ls-muted">{model.segmentText}</p>
+      {refreshError === undefined ? null : (
+        <StateMessage
+          tone="error"
+          title="The score could not be refreshed"
+          requestId={refreshError.requestId}
+          action={{ label: 'Try again', onClick: onRetry }}
+        >
+          <p>{refreshError.message}.</p>
+          <p>The score below is the one loaded before. {whatToDo(refreshError.status, refreshError.code)}</p>
+        </StateMessage>
+      )}
+      <div className="ls-record-side">
+        <header className="ls-record-head ls-card">
+          <h1 className="ls-record-title">Lead score</h1>
+          <div className="ls-score">
+            <ScoreGauge score={model.score} tier={model.tier} valueText={model.valueText} />
+            <div className="ls-score-facts">
+              <TierBadge tier={model.tier} label={model.tierLabel} />
+              <p className="ls-muted">{model.probabilityText}</p>
+              <p className="ls-muted">{model.segmentText}</p>
+            </div>
           </div>
-        </div>
-      </header>
-      {model.notices.map((notice) => (
-        <NoticeBox key={notice.kind} notice={notice} />
-      ))}
-      <section className="ls-recommendation" aria-labelledby="ls-recommendation-heading">
-        <h2 id="ls-recommendation-heading" className="ls-section-title">
-          Recommendation
-        </h2>
-        <p>{model.recommendation}</p>
-      </section>
+        </header>
+        {model.notices.map((notice) => (
+          <NoticeBox key={notice.kind} notice={notice} />
+        ))}
+        <section className="ls-card ls-recommendation" aria-labelledby="ls-recommendation-heading">
+          <h2 id="ls-recommendation-heading" className="ls-section-title">
+            Recommendation
+          </h2>
+          <p>{model.recommendation}</p>
+        </section>
+      </div>
       <WhyTable rows={model.rows} />
       <HistoryChart history={model.history} />
-      <footer className="ls-record-foot">
+      <footer className="ls-card ls-record-foot">
         <p className="ls-model-line">{model.modelLine}</p>
         <p className="ls-muted">{model.scoredLine}</p>
       </footer>

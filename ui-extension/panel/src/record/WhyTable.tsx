@@ -43,7 +43,7 @@ export function WhyTable({ rows }: { rows: ScoreRow[] }) {
     </tr>
   );
   return (
-    <div className="ls-why-box">
+    <div className="ls-card ls-why-box">
       <table className="ls-why">
         <caption className="ls-why-caption">Why this score</caption>
         <thead>

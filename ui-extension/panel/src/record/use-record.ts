@@ -4,7 +4,13 @@ import type { LeadRecord } from '../api/types.ts';
 
 export type RecordState =
   | { status: 'loading' }
-  | { status: 'ready'; record: LeadRecord; refreshing: boolean }
+  | {
+      status: 'ready';
+      record: LeadRecord;
+      refreshing: boolean;
+      /** A reload failed: the score shown is the one loaded before. */
+      refreshError?: PanelApiError;
+    }
   | { status: 'not-scored' }
   | { status: 'error'; error: PanelApiError };
 
@@ -27,6 +33,14 @@ export function failedState(error: unknown): RecordState {
   };
 }
 
+/** After a failed reload, a score already shown stays, with the error beside it. */
+export function afterFailedLoad(previous: RecordState, error: unknown): RecordState {
+  const failed = failedState(error);
+  if (previous.status === 'ready' && failed.status === 'error')
+    return { status: 'ready', record: previous.record, refreshing: false, refreshError: failed.error };
+  return failed;
+}
+
 /**
  * Loads a lead's score; reloads when `refreshKey` changes (the host saw the score change) or on
  * retry, keeping the shown score until the new one arrives. A stale answer never replaces a newer one.
@@ -41,14 +55,16 @@ export function useRecord(api: PanelApi, crmId: string, refreshKey: number) {
     const call = latest.current + 1;
     latest.current = call;
     setState((previous) =>
-      previous.status === 'ready' ? { ...previous, refreshing: true } : { status: 'loading' },
+      previous.status === 'ready'
+        ? { status: 'ready', record: previous.record, refreshing: true }
+        : { status: 'loading' },
     );
     api.get<LeadRecord>(recordPath(crmId)).then(
       (record) => {
         if (latest.current === call) setState({ status: 'ready', record, refreshing: false });
       },
       (error: unknown) => {
-        if (latest.current === call) setState(failedState(error));
+        if (latest.current === call) setState((previous) => afterFailedLoad(previous, error));
       },
     );
   }, [api, crmId, refreshKey, attempt]);

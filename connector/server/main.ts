@@ -9,6 +9,7 @@ import { tokenKeyRingFromConfig } from '../../shared/store/token-crypto.ts';
 import { BullmqJobQueue } from '../../worker/queues/bullmq-job-queue.ts';
 import { queueNames } from '../../worker/queues/queue-names.ts';
 import { createApp } from './app.ts';
+import { shareSecretsWithSandbox } from './demo/sandbox-panel-secrets.ts';
 import { resolveRedis } from './local-redis.ts';
 import { bullmqQueueInspector } from './ops/index.ts';
 import type { ServerDependencies } from './server-dependencies.ts';
@@ -80,6 +81,14 @@ const server = app.listen(config.PORT, config.HOST, () => {
     { url: `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}` },
     'LeadScore is listening',
   );
+  // The demo's sandbox CRM signs panel requests (Canvas, hubspot.fetch) with this server's secrets.
+  if (sandboxUrl !== undefined)
+    void shareSecretsWithSandbox({
+      sandboxUrl: sandboxUrl.origin,
+      canvasConsumerSecret: config.SALESFORCE_CANVAS_CONSUMER_SECRET,
+      hubspotClientSecret: config.HUBSPOT_CLIENT_SECRET,
+      logger,
+    });
 });
 server.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EADDRINUSE') {

@@ -1,4 +1,5 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { isProtectedPackageSetting } from './apex-rest-routes.ts';
 import type { SalesforceSandboxState } from './salesforce-router.ts';
 import type { SalesforceStore, SfRecord } from './salesforce-store.ts';
 
@@ -35,8 +36,8 @@ function unknownField(
 /**
  * Records of the org's custom objects and settings (`store.customObjects`, a managed package's)
  * through the generic sObject routes: `POST .../sobjects/{object}`, `PATCH` and `GET
- * .../sobjects/{object}/{id}`. A custom object the org lacks answers 404 NOT_FOUND as Salesforce
- * does; standard objects pass on to their own routes. A hierarchy setting's org default is the
+ * .../sobjects/{object}/{id}`. A custom object the org lacks, or a managed package's protected
+ * setting, answers 404 NOT_FOUND as Salesforce does; standard objects pass on to their own routes. A hierarchy setting's org default is the
  * record whose SetupOwnerId is the org id, and there is one per owner (DUPLICATE_VALUE).
  */
 /** Answers INVALID_FIELD, as Salesforce does, when the body names a field the object lacks. */
@@ -64,7 +65,9 @@ export function mountCustomSettingRoutes(
       next('route');
       return;
     }
-    if (!store.customObjects.has(object)) {
+    // A managed package's protected setting is not visible to the API user: the same answer as an
+    // object the org lacks. Only the package's Apex (its /services/apexrest/ resource) writes it.
+    if (!store.customObjects.has(object) || isProtectedPackageSetting(object)) {
       restError(response, 404, 'NOT_FOUND', 'The requested resource does not exist');
       return;
     }

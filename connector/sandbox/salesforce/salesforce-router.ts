@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { CallCounter, FaultPlan } from '../faults.ts';
+import { mountApexRestRoutes } from './apex-rest-routes.ts';
 import { mountBulkRoutes } from './bulk-routes.ts';
 import { mountCompositeRoutes } from './composite-routes.ts';
 import { mountCustomSettingRoutes } from './custom-setting-routes.ts';
@@ -374,12 +375,13 @@ export function salesforceRouter(
   mountOAuth(router, state, calls);
   mountRevokeRoute(router, state, calls);
   router.use(['/services/data', '/services/Soap'], express.text({ type: ['text/xml', 'application/xml'] }));
-  router.use(['/services/data', '/services/Soap'], apiGate(state, faults, calls));
+  router.use(['/services/data', '/services/Soap', '/services/apexrest'], apiGate(state, faults, calls));
   mountRest(router, store, state, faults);
   mountBulkRoutes(router, store);
   mountCompositeRoutes(router, store, state);
   mountMetadataRoutes(router, store);
   mountPermissionRoutes(router, store, state);
+  mountApexRestRoutes(router, store, state);
   // Last: its generic sObject paths pass standard objects on to nothing else after them.
   mountCustomSettingRoutes(router, store, state);
   return { router, state };

@@ -32,6 +32,27 @@ export function planText(request: RollbackRequest): string {
   return `${plan.restores} becomes the champion of ${request.segmentName} again${replaced}.${steps} The segment's leads are then rescored with it.`;
 }
 
+export type DialogKeyAction = 'close' | 'focus-first' | 'focus-last' | null;
+
+/**
+ * What a key does in the dialog: Escape closes it (not while the rollback runs), Tab past the last
+ * control goes to the first and Shift+Tab before the first goes to the last (`activeIndex` is the
+ * focused control's place among the dialog's controls, -1 for the dialog itself).
+ */
+export function dialogKeyAction(
+  key: string,
+  shiftKey: boolean,
+  activeIndex: number,
+  controls: number,
+  running: boolean,
+): DialogKeyAction {
+  if (key === 'Escape') return running ? null : 'close';
+  if (key !== 'Tab' || controls === 0) return null;
+  if (shiftKey && activeIndex <= 0) return 'focus-last';
+  if (!shiftKey && activeIndex === controls - 1) return 'focus-first';
+  return null;
+}
+
 export interface RollbackDialogProps {
   request: RollbackRequest;
   onConfirm: () => void;
@@ -53,25 +74,19 @@ export function RollbackDialog({ request, onConfirm, onClose }: RollbackDialogPr
   }, []);
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    if (event.key === 'Escape') {
-      event.preventDefault();
-      event.stopPropagation();
-      if (!request.running) onClose();
+    const focusable =
+      dialog.current === null ? [] : [...dialog.current.querySelectorAll<HTMLElement>(FOCUSABLE)];
+    const activeIndex = focusable.findIndex((element) => element === document.activeElement);
+    const action = dialogKeyAction(event.key, event.shiftKey, activeIndex, focusable.length, request.running);
+    if (action === null) {
+      if (event.key === 'Escape') event.preventDefault();
       return;
     }
-    if (event.key !== 'Tab' || dialog.current === null) return;
-    const focusable = [...dialog.current.querySelectorAll<HTMLElement>(FOCUSABLE)];
-    const first = focusable[0];
-    const last = focusable[focusable.length - 1];
-    if (first === undefined || last === undefined) return;
-    const active = document.activeElement;
-    if (event.shiftKey && (active === first || active === dialog.current)) {
-      event.preventDefault();
-      last.focus();
-    } else if (!event.shiftKey && active === last) {
-      event.preventDefault();
-      first.focus();
-    }
+    event.preventDefault();
+    event.stopPropagation();
+    if (action === 'close') onClose();
+    else if (action === 'focus-first') focusable[0]?.focus();
+    else focusable[focusable.length - 1]?.focus();
   };
 
   const ready = request.plan.status === 'ready' && request.plan.plan.kind === 'steps';

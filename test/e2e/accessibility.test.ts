@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectNoSeriousAxeViolations } from './support/axe.ts';
-import { cspViolations, launchChromium, openPage } from './support/browser.ts';
+import { cspViolations, launchChromium, onPage, openPage } from './support/browser.ts';
 import { leadsTable, openAdminView, openDemoHome, openLead, openLeadList } from './support/demo.ts';
 import { panelFrame, scoreMeter } from './support/panel.ts';
 import { FIRST_CYCLE_TIMEOUT_MS, firstCycleDone } from './support/product.ts';
@@ -94,15 +94,16 @@ describe('accessibility of the demo and the panel', () => {
     it(`${demoPage.name} has no serious or critical axe-core violations`, async () => {
       const open = await openPage(browser);
       try {
-        await demoPage.open(open.page);
-        await screenshot(open.page, demoPage.screenshot);
-        const minor = await expectNoSeriousAxeViolations(open.page, demoPage.name);
-        if (minor.length > 0) {
-          console.info(`${demoPage.name}: minor axe findings: ${minor.map((one) => one.id).join(', ')}`);
-        }
+        await onPage(open, async () => {
+          await demoPage.open(open.page);
+          await screenshot(open.page, demoPage.screenshot);
+          const minor = await expectNoSeriousAxeViolations(open.page, demoPage.name);
+          if (minor.length > 0) {
+            console.info(`${demoPage.name}: minor axe findings: ${minor.map((one) => one.id).join(', ')}`);
+          }
+        });
       } finally {
         cspByPage.set(demoPage.name, cspViolations(open.console));
-        await open.close();
       }
     });
   }

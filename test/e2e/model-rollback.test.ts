@@ -1,6 +1,6 @@
 import type { Browser, FrameLocator, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, openPage } from './support/browser.ts';
+import { launchChromium, onPage, openPage } from './support/browser.ts';
 import { openAdminView } from './support/demo.ts';
 import { panelFrame } from './support/panel.ts';
 import { FIRST_CYCLE_TIMEOUT_MS, firstCycleDone } from './support/product.ts';
@@ -53,7 +53,7 @@ async function statusOf(frame: FrameLocator, version: string): Promise<string | 
 describe('model health', () => {
   it('an admin retrains, then rolls a segment back to its other version, which becomes the champion', async () => {
     const open = await openPage(browser);
-    try {
+    await onPage(open, async () => {
       let frame = await openModelHealth(open.page);
       const rowsBefore = await versionRows(frame);
       expect(rowsBefore.length, 'the first cycle trained models').toBeGreaterThan(0);
@@ -115,8 +115,6 @@ describe('model health', () => {
       // Reopened, the page still says so: the roll back is stored, not only shown.
       frame = await openModelHealth(open.page);
       expect(await statusOf(frame, version)).toBe('Champion');
-    } finally {
-      await open.close();
-    }
+    });
   });
 });

@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, openPage } from './support/browser.ts';
+import { launchChromium, onPage, openPage } from './support/browser.ts';
 import { type Crm, openLead } from './support/demo.ts';
 import { panelFrame, readScoreCard } from './support/panel.ts';
 import { FIRST_CYCLE_TIMEOUT_MS, firstCycleDone } from './support/product.ts';
@@ -24,8 +24,8 @@ describe('the record panel', () => {
   for (const { crm, what } of RECORDS) {
     it(`a rep opens ${what} from the Leads table and reads its score, tier and five factors that add up to it`, async () => {
       const open = await openPage(browser);
-      try {
-        const name = await openLead(open.page, crm);
+      await onPage(open, async () => {
+        const name = await openLead(open.page, crm, 0, 'rep');
         expect(name.length).toBeGreaterThan(0);
         const frame = panelFrame(open.page);
         const card = await readScoreCard(frame);
@@ -54,12 +54,13 @@ describe('the record panel', () => {
         expect(Math.round(sum * 100) / 100, `rows: ${shown}`).toBe(scoreRow?.points);
         expect(scoreRow?.points, `rows: ${shown}`).toBe(card.score);
 
+        // A rep reads scores: the panel offers neither Settings nor Model health.
+        const nav = frame.getByRole('navigation', { name: 'LeadScore' });
+        expect((await nav.getByRole('link').allTextContents()).map((text) => text.trim())).toEqual(['Score']);
         await frame.getByRole('heading', { name: 'Recommendation' }).waitFor({ state: 'visible' });
         await frame.getByRole('img', { name: /^Score history/ }).waitFor({ state: 'visible' });
         await screenshot(open.page, `record-panel-${crm}`);
-      } finally {
-        await open.close();
-      }
+      });
     });
   }
 });

@@ -1,6 +1,6 @@
 import type { Browser, FrameLocator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, openPage } from './support/browser.ts';
+import { launchChromium, onPage, openPage } from './support/browser.ts';
 import { type Crm, openAdminView, type SandboxRecord, sandboxRecords } from './support/demo.ts';
 import { panelFrame } from './support/panel.ts';
 import { FIRST_CYCLE_TIMEOUT_MS, firstCycleDone } from './support/product.ts';
@@ -75,7 +75,7 @@ function tierMismatches(records: SandboxRecord[], threshold: number): string[] {
 describe('settings', () => {
   it('an admin lowers the hot thresholds: the preview changes, and after Save settings the CRM tier fields follow within 20 s', async () => {
     const open = await openPage(browser);
-    try {
+    await onPage(open, async () => {
       await openAdminView(open.page, 'Settings');
       const frame = panelFrame(open.page);
       await frame.getByRole('heading', { name: 'Settings', exact: true }).waitFor({ state: 'visible' });
@@ -123,8 +123,6 @@ describe('settings', () => {
       ).toEqual([]);
       await frame.getByRole('table', { name: 'Audit trail' }).waitFor({ state: 'visible' });
       await screenshot(open.page, 'settings-saved');
-    } finally {
-      await open.close();
-    }
+    });
   });
 });

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, openPage } from './support/browser.ts';
+import { launchChromium, onPage, openPage } from './support/browser.ts';
 import { openRecord, type SandboxRecord, sandboxRecords, scoreField } from './support/demo.ts';
 import { currentScore, panelFrame, readScoreCard } from './support/panel.ts';
 import { FIRST_CYCLE_TIMEOUT_MS, firstCycleDone } from './support/product.ts';
@@ -51,7 +51,7 @@ describe('simulated activity', () => {
     const candidates = [...scored].sort((a, b) => a.leadscore.score - b.leadscore.score).slice(0, 3);
     const tried: string[] = [];
     const open = await openPage(browser);
-    try {
+    await onPage(open, async () => {
       for (const lead of candidates) {
         await openRecord(open.page, 'salesforce', lead.id);
         const frame = panelFrame(open.page);
@@ -79,8 +79,6 @@ describe('simulated activity', () => {
         }
       }
       throw new Error(`no simulated activity moved a score within 10 s:\n${tried.join('\n')}`);
-    } finally {
-      await open.close();
-    }
+    });
   });
 });

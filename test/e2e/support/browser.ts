@@ -39,3 +39,36 @@ export async function openPage(browser: Browser): Promise<OpenPage> {
 export function cspViolations(lines: readonly string[]): string[] {
   return lines.filter((line) => /Content Security Policy/i.test(line));
 }
+
+/** Each frame's address and the start of its text, and what the console said: for a failure message. */
+export async function describePage(open: OpenPage): Promise<string> {
+  const frames = await Promise.all(
+    open.page.frames().map(async (frame) => {
+      const text = await frame
+        .locator('body')
+        .textContent({ timeout: 1_000 })
+        .catch(() => '(no body)');
+      return `  frame ${frame.url()}: ${(text ?? '').replace(/\s+/g, ' ').trim().slice(0, 400)}`;
+    }),
+  );
+  return [
+    ...frames,
+    ...open.console.slice(-20).map((line) => `  console ${line}`),
+    ...open.errors.slice(-10).map((line) => `  page error ${line}`),
+  ].join('\n');
+}
+
+/**
+ * Runs a step of a test on an open page; when it fails, the error says what the page and its frames
+ * showed and what the console said, then the page is closed either way.
+ */
+export async function onPage<T>(open: OpenPage, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    if (error instanceof Error) error.message = `${error.message}\n${await describePage(open)}`;
+    throw error;
+  } finally {
+    await open.close();
+  }
+}

@@ -3,8 +3,18 @@ import { PANEL_FRAME_SELECTOR } from './panel.ts';
 import { product } from './product.ts';
 
 export type Crm = 'salesforce' | 'hubspot';
+/** Who the demo shows the CRM to: the installing admin, or a sales rep. */
+export type ViewingAs = 'admin' | 'rep';
 
-const CRM_LINK: Record<Crm, RegExp> = { salesforce: /Salesforce/i, hubspot: /HubSpot/i };
+const CRM_NAME: Record<Crm, string> = { salesforce: 'Salesforce', hubspot: 'HubSpot' };
+const LIST_LINK: Record<Crm, string> = {
+  salesforce: 'Open the Salesforce leads',
+  hubspot: 'Open the HubSpot contacts',
+};
+const RECORDS_PATH: Record<Crm, string> = {
+  salesforce: '/demo/salesforce/leads',
+  hubspot: '/demo/hubspot/contacts',
+};
 
 /** The demo's home page, as a person opens http://localhost:3000. */
 export async function openDemoHome(page: Page): Promise<void> {
@@ -19,10 +29,21 @@ export function leadsTable(page: Page): Locator {
   return page.getByRole('table', { name: 'Leads' });
 }
 
+/** Switches the demo page to the admin's or the rep's view of the CRM (the `Viewing as` links). */
+export async function viewAs(page: Page, as: ViewingAs): Promise<void> {
+  const link = page
+    .getByRole('navigation', { name: 'Viewing as' })
+    .getByRole('link', { name: as === 'admin' ? 'Admin' : 'Rep', exact: true });
+  if ((await link.getAttribute('aria-current')) === 'page') return;
+  await link.click();
+  await page.waitForURL(new RegExp(`[?&]as=${as}(?:&|$)`));
+}
+
 /** From the home page to the CRM's list of leads (Salesforce) or contacts (HubSpot). */
-export async function openLeadList(page: Page, crm: Crm): Promise<Locator> {
+export async function openLeadList(page: Page, crm: Crm, as: ViewingAs = 'admin'): Promise<Locator> {
   await openDemoHome(page);
-  await page.getByRole('link', { name: CRM_LINK[crm] }).first().click();
+  await page.getByRole('link', { name: LIST_LINK[crm], exact: true }).click();
+  await viewAs(page, as);
   const table = leadsTable(page);
   await table.waitFor({ state: 'visible' });
   return table;
@@ -34,16 +55,28 @@ export function leadLinks(table: Locator): Locator {
 }
 
 /**
- * Opens the record page of the index-th lead of the CRM's list and waits until the panel iframe is
- * there; answers the lead's name as the list shows it.
+ * Opens the record page of the index-th lead of the CRM's list by its link in the `Leads` table and
+ * waits until the panel iframe is there; answers the lead's name as the list shows it.
  */
-export async function openLead(page: Page, crm: Crm, index = 0): Promise<string> {
-  const table = await openLeadList(page, crm);
+export async function openLead(page: Page, crm: Crm, index = 0, as: ViewingAs = 'admin'): Promise<string> {
+  const table = await openLeadList(page, crm, as);
   const link = leadLinks(table).nth(index);
   const name = ((await link.textContent()) ?? '').trim();
   await link.click();
+  await page.getByRole('heading', { level: 1, name }).waitFor({ state: 'visible' });
   await page.locator(PANEL_FRAME_SELECTOR).waitFor({ state: 'attached' });
   return name;
+}
+
+/** Opens the demo's record page of one CRM record by id, as the list's links address it. */
+export async function openRecord(page: Page, crm: Crm, id: string, as: ViewingAs = 'admin'): Promise<void> {
+  const url = new URL(`${RECORDS_PATH[crm]}/${encodeURIComponent(id)}`, product().url);
+  url.searchParams.set('as', as);
+  const response = await page.goto(url.href);
+  if (response === null || !response.ok()) {
+    throw new Error(`the record page ${url.href} answered ${response?.status() ?? 'nothing'}`);
+  }
+  await page.locator(PANEL_FRAME_SELECTOR).waitFor({ state: 'attached' });
 }
 
 /** The `LeadScore score field` status of a demo record page: the CRM field's value as a number. */
@@ -53,10 +86,17 @@ export async function scoreField(page: Page): Promise<number | undefined> {
   return match === null ? undefined : Number(match[0]);
 }
 
-/** Opens a page of the demo that frames an admin view (`Settings`, `Model health`) from the home page. */
-export async function openAdminView(page: Page, view: 'Settings' | 'Model health'): Promise<void> {
-  await openDemoHome(page);
-  await page.getByRole('link', { name: view, exact: true }).first().click();
+/** Opens a page of the demo that frames an admin view by the CRM's `Settings` or `Model health` link. */
+export async function openAdminView(
+  page: Page,
+  view: 'Settings' | 'Model health',
+  crm: Crm = 'salesforce',
+): Promise<void> {
+  await openLeadList(page, crm, 'admin');
+  await page
+    .getByRole('navigation', { name: CRM_NAME[crm], exact: true })
+    .getByRole('link', { name: view, exact: true })
+    .click();
   await page.locator(PANEL_FRAME_SELECTOR).waitFor({ state: 'attached' });
 }
 
@@ -97,26 +137,4 @@ export async function sandboxRecords(crm: Crm, count: number): Promise<SandboxRe
     if (page.length < limit) break;
   }
   return records;
-}
-
-/**
- * Opens the demo's record page of one CRM record by id: its link in the `Leads` table when the
- * first page lists it, else the same kind of link with the id in place of the first lead's.
- */
-export async function openRecord(page: Page, crm: Crm, id: string): Promise<void> {
-  const table = await openLeadList(page, crm);
-  const listed = table.locator(`a[href*="${id}"]`);
-  if ((await listed.count()) > 0) {
-    await listed.first().click();
-  } else {
-    const href = await leadLinks(table).first().getAttribute('href');
-    const [first] = await sandboxRecords(crm, 1);
-    if (href === null || first === undefined || !href.includes(first.id)) {
-      throw new Error(
-        `the Leads table's links (${href}) do not carry the record id: cannot open ${crm} ${id}`,
-      );
-    }
-    await page.goto(new URL(href.replace(first.id, id), page.url()).href);
-  }
-  await page.locator(PANEL_FRAME_SELECTOR).waitFor({ state: 'attached' });
 }

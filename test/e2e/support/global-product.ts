@@ -106,7 +106,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // Files that need scores wait for this file (see firstCycleDone); the others start at once.
   const markerDir = mkdtempSync(path.join(tmpdir(), 'leadscore-e2e-'));
   const firstCycleFile = path.join(markerDir, 'first-cycle.json');
-  const mark = (outcome: FirstCycleOutcome) => writeFileSync(firstCycleFile, JSON.stringify(outcome));
+  let stopped = false;
+  const mark = (outcome: FirstCycleOutcome) => {
+    // A run that ends before the first cycle stops the product: its rejection then means nothing.
+    if (!stopped) writeFileSync(firstCycleFile, JSON.stringify(outcome));
+  };
   product.firstCycle.then(
     (report) => {
       const tenants = report.tenants.map(
@@ -118,6 +122,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     },
     (error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);
+      if (stopped) return;
       process.stderr.write(`e2e: the first scoring cycle failed: ${message}\n`);
       mark({ ok: false, summary: message });
     },
@@ -130,6 +135,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   });
   project.provide('leadscore', { url: product.url, sandboxUrl: product.sandboxUrl, firstCycleFile });
   return async () => {
+    stopped = true;
     await product.stop();
     await redis.stop();
     rmSync(markerDir, { recursive: true, force: true });

@@ -1,5 +1,5 @@
+import { z } from 'zod';
 import { ConnectorError } from '../../../shared/errors.ts';
-import { saveResultSchema } from './api-schemas.ts';
 import type { SalesforceConnector } from './salesforce-connector.ts';
 
 /** The package's protected hierarchy custom setting and its fields, without the namespace prefix. */
@@ -9,10 +9,13 @@ const integrationUserField = 'IntegrationUserId__c';
 
 const orgIdPattern = /^00D[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/;
 const userIdPattern = /^005[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/;
-const recordIdPattern = /^[A-Za-z0-9]{15}([A-Za-z0-9]{3})?$/;
+const namespacePattern = /^[A-Za-z][A-Za-z0-9]{0,14}$/;
+/** What LeadScoreSetupResource accepts as a secret: 16-100 base64 or base64url characters. */
+const secretPattern = /^[A-Za-z0-9_\-+/=]{16,100}$/;
 
 export interface PackageSettingsInput {
   namespace: string;
+  /** The org the settings are written in (the org default's SetupOwnerId, set by the package). */
   orgId: string;
   integrationUserId: string;
   webhookSecret: string;
@@ -28,81 +31,125 @@ export function packageSettingNames(namespace: string) {
   };
 }
 
+/** The package's Apex REST resource that writes the setting (`@RestResource(urlMapping='/setup')`). */
+export function packageSetupPath(namespace: string): string {
+  return `/services/apexrest/${namespace}/setup`;
+}
+
+/** LeadScoreSetupResource's 200 answer. */
+const setupAnswerSchema = z.object({ ok: z.literal(true), created: z.boolean() });
+
+/** Vendor codes that mean the user may not call the resource or lacks its custom permission. */
+const refusedCodes = new Set(['ERROR_HTTP_403', 'FORBIDDEN', 'INSUFFICIENT_ACCESS']);
+/** Vendor codes that mean the org has no such Apex REST resource (a package version without it). */
+const missingCodes = new Set(['ERROR_HTTP_404', 'NOT_FOUND']);
+
 /**
- * Writes the org default of the managed package's `LeadScore_Settings__c`: the webhook secret the
- * Queueable signs change batches with and the integration user. Apex cannot read an External
- * Credential's secret, so this protected setting is where the package finds it. An org default is
- * the record whose SetupOwnerId is the org id: found by SOQL, then updated, or inserted when absent.
- * Returns whether a record was inserted (false: the existing one was updated).
+ * Writes the org default of the managed package's protected `LeadScore_Settings__c`: the webhook
+ * secret the Queueable signs change batches with and the integration user. A protected setting is
+ * invisible to the API user, so the package's own Apex writes it: `PUT
+ * /services/apexrest/{namespace}/setup`, which needs the Manage LeadScore Settings custom permission
+ * of LeadScore_Admin (provisioning assigns that set to the installing admin before this call).
+ * Returns whether the org default was created (false: the existing one was updated). No error
+ * carries the secret.
  */
 export async function writePackageSettings(
   connector: SalesforceConnector,
   input: PackageSettingsInput,
-): Promise<{ inserted: boolean }> {
+): Promise<{ created: boolean }> {
+  if (!namespacePattern.test(input.namespace)) {
+    throw new ConnectorError('INVALID_INPUT', 'the package namespace is not a Salesforce namespace prefix');
+  }
   if (!orgIdPattern.test(input.orgId)) {
     throw new ConnectorError('INVALID_INPUT', 'the org id is not a Salesforce organization id (00D...)');
   }
   if (!userIdPattern.test(input.integrationUserId)) {
     throw new ConnectorError('INVALID_INPUT', 'the integration user id is not a Salesforce user id (005...)');
   }
+  if (!secretPattern.test(input.webhookSecret)) {
+    throw new ConnectorError(
+      'INVALID_INPUT',
+      'the webhook secret must be 16-100 base64 or base64url characters for the LeadScore package',
+    );
+  }
   const names = packageSettingNames(input.namespace);
   const operation = `write the ${names.object} org default`;
-  const fields = { [names.secret]: input.webhookSecret, [names.integrationUser]: input.integrationUserId };
-  const existing = await orgDefaultId(connector, names.object, input.orgId);
-  const { client } = connector;
-  if (existing !== null) {
-    await client.request(
+  const context = { provider: 'salesforce' as const, operation };
+  let raw: unknown;
+  try {
+    raw = await connector.client.request(
       {
-        method: 'PATCH',
-        url: client.dataPath(`/sobjects/${names.object}/${existing}`),
-        body: JSON.stringify(fields),
+        method: 'PUT',
+        url: packageSetupPath(input.namespace),
+        body: JSON.stringify({
+          webhookSecret: input.webhookSecret,
+          integrationUserId: input.integrationUserId,
+        }),
         headers: { 'content-type': 'application/json' },
       },
       operation,
     );
-    return { inserted: false };
+  } catch (error) {
+    throw setupError(error, input.webhookSecret, context);
   }
-  const answer = saveResultSchema.safeParse(
-    await client.request(
-      {
-        method: 'POST',
-        url: client.dataPath(`/sobjects/${names.object}`),
-        body: JSON.stringify({ SetupOwnerId: input.orgId, ...fields }),
-        headers: { 'content-type': 'application/json' },
-      },
-      operation,
-    ),
-  );
-  if (!answer.success || !answer.data.success) {
-    throw new ConnectorError('UNKNOWN', `Salesforce answered the ${names.object} insert without an id`, {
-      context: { provider: 'salesforce', operation },
-    });
+  const answer = setupAnswerSchema.safeParse(raw);
+  if (!answer.success) {
+    throw new ConnectorError(
+      'UNKNOWN',
+      `Salesforce answered ${packageSetupPath(input.namespace)} without {"ok": true, "created": ...}`,
+      { context },
+    );
   }
-  return { inserted: true };
+  return { created: answer.data.created };
 }
 
-async function orgDefaultId(
-  connector: SalesforceConnector,
-  object: string,
-  orgId: string,
-): Promise<string | null> {
-  const soql = `SELECT Id FROM ${object} WHERE SetupOwnerId = '${orgId}'`;
+/** The vendor's message inside LeadScoreSetupResource's `{"error": {"code", "message"}}` body. */
+function resourceMessage(message: string): string | undefined {
+  const start = message.indexOf('{');
+  if (start < 0) return undefined;
   try {
-    for await (const page of connector.client.queryPages(soql, `find the ${object} org default`)) {
-      const id = page.records[0]?.Id;
-      if (typeof id === 'string' && recordIdPattern.test(id)) return id;
-    }
-    return null;
-  } catch (error) {
-    // INVALID_TYPE: the package's fields are there (describe said so) but an older version of it
-    // lacks the setting; the admin can act on that, not on Salesforce's own wording.
-    if (error instanceof ConnectorError && error.code === 'INVALID_INPUT') {
-      throw new ConnectorError(
-        'INVALID_INPUT',
-        `the org has the LeadScore package without its ${object} custom setting: upgrade the package, then install again`,
-        { cause: error, context: { provider: 'salesforce', operation: `find the ${object} org default` } },
-      );
-    }
-    throw error;
+    const parsed = z
+      .object({ error: z.object({ code: z.string(), message: z.string() }) })
+      .safeParse(JSON.parse(message.slice(start)));
+    return parsed.success ? parsed.data.error.message : undefined;
+  } catch {
+    return undefined;
   }
+}
+
+/**
+ * The admin's next step for a refused setup call: the permission set (403), the package version
+ * (404), or the resource's own words (400). Anything else passes on as the client mapped it.
+ */
+function setupError(
+  error: unknown,
+  secret: string,
+  context: { provider: 'salesforce'; operation: string },
+): unknown {
+  if (!(error instanceof ConnectorError)) return error;
+  const vendorCode = error.context.vendorCode ?? '';
+  const withVendor = { ...context, vendorCode, tenantId: error.context.tenantId };
+  if (refusedCodes.has(vendorCode) || vendorCode.startsWith('INSUFFICIENT_ACCESS')) {
+    return new ConnectorError(
+      'INVALID_INPUT',
+      'Salesforce refused to store the LeadScore settings: assign the LeadScore_Admin permission set to the installing user, then install again',
+      { cause: error, context: withVendor },
+    );
+  }
+  if (missingCodes.has(vendorCode)) {
+    return new ConnectorError(
+      'INVALID_INPUT',
+      'the LeadScore package is older than this server: upgrade it, then install again',
+      { cause: error, context: withVendor },
+    );
+  }
+  if (vendorCode === 'ERROR_HTTP_400') {
+    const said = resourceMessage(error.message) ?? 'the request was refused';
+    return new ConnectorError(
+      'INVALID_INPUT',
+      `the LeadScore package refused its settings: ${said.split(secret).join('[secret]')}`,
+      { cause: error, context: withVendor },
+    );
+  }
+  return error;
 }

@@ -2,10 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadManifest } from '../../../shared/manifest.ts';
 import type { TenantId } from '../../../shared/schemas/common.ts';
 import { packageSettingNames } from '../../providers/salesforce/package-settings.ts';
+import { packageSettingsOf } from '../../sandbox/salesforce/apex-rest-routes.ts';
 import { installManagedPackage } from '../../sandbox/salesforce/managed-package.ts';
 import { type RunningSandbox, startSandbox } from '../../sandbox/start-sandbox.ts';
 import { salesforceWebhooksRouter } from '../webhooks/salesforce-webhooks.ts';
-import { postSalesforce, serve } from '../webhooks/webhook-test-support.ts';
+import { serve } from '../webhooks/webhook-test-support.ts';
 import { installRouter } from './install.routes.ts';
 import {
   type InstallHarness,
@@ -38,20 +39,16 @@ async function setup(options: { managedPackage: boolean }): Promise<Setup> {
   return created;
 }
 
-/** SOQL through the sandbox's REST API with the tenant's token: what getOrgDefaults() would see. */
-async function orgDefault(context: Setup) {
-  const tokens = await context.harness.store.tenants.tokens(context.tenantId);
-  const soql = `SELECT Id, SetupOwnerId, ${names.secret}, ${names.integrationUser} FROM ${names.object} WHERE SetupOwnerId = '${context.orgId}'`;
-  const response = await fetch(
-    `${context.sandbox.baseUrl}/services/data/v62.0/query?q=${encodeURIComponent(soql)}`,
-    { headers: { authorization: `Bearer ${tokens?.accessToken ?? ''}` } },
-  );
-  return { status: response.status, body: (await response.json()) as unknown };
+/** What the package's Apex reads with getOrgDefaults(): the org default in the emulated org. */
+function orgDefault(context: Setup) {
+  return packageSettingsOf(context.sandbox.salesforce.store, context.orgId);
 }
 
-function recordsOf(body: unknown): Record<string, unknown>[] {
-  return (body as { records: Record<string, unknown>[] }).records;
+function settingRecords(context: Setup) {
+  return [...context.sandbox.salesforce.store.table(names.object).values()];
 }
+
+const setupCall = 'salesforce PUT /services/apexrest/leadscore/setup';
 
 afterAll(async () => {
   for (const { harness, sandbox, tenantId } of setups) {
@@ -61,7 +58,7 @@ afterAll(async () => {
   }
 });
 
-describe('install on a managed-package org writes the package settings', () => {
+describe('install on a managed-package org writes the package settings through its Apex REST resource', () => {
   let context: Setup;
 
   beforeAll(async () => {
@@ -74,70 +71,71 @@ describe('install on a managed-package org writes the package settings', () => {
   it('the org default of leadscore__LeadScore_Settings__c holds the tenant secret and the integration user', async () => {
     const secret = await context.harness.store.tenants.webhookSecret(context.tenantId);
     expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    const answer = await orgDefault(context);
-    expect(answer.status).toBe(200);
-    const records = recordsOf(answer.body);
+    expect(orgDefault(context)).toEqual({ webhookSecret: secret, integrationUserId: installer });
+    const records = settingRecords(context);
     expect(records).toHaveLength(1);
-    expect(records[0]).toMatchObject({
-      SetupOwnerId: context.orgId,
-      [names.secret]: secret,
-      [names.integrationUser]: installer,
-    });
-    expect(context.sandbox.salesforce.store.table(names.object).size).toBe(1);
+    expect(records[0]).toMatchObject({ SetupOwnerId: context.orgId, CreatedById: installer });
+    // One setup call, after LeadScore_Admin was assigned (the resource refuses anyone without it);
+    // no sObject call on the protected setting.
+    const calls = context.sandbox.calls.snapshot();
+    expect(calls[setupCall]).toBe(1);
+    expect(calls['salesforce POST /sobjects/PermissionSetAssignment']).toBe(1);
+    expect(Object.keys(calls).filter((name) => name.includes(names.object))).toEqual([]);
   });
 
   it('a reconnect keeps the same secret and rewrites the same org default record', async () => {
     const { store } = context.harness;
     const secret = await store.tenants.webhookSecret(context.tenantId);
-    const [before] = recordsOf((await orgDefault(context)).body);
+    const [before] = settingRecords(context);
     // Someone cleared the setting in the org: the reconnect puts the tenant's secret back.
     const org = context.sandbox.salesforce.store;
     const id = String(before?.Id);
     const record = org.table(names.object).get(id);
     org.table(names.object).set(id, { ...record, Id: id, [names.secret]: null });
+    expect(orgDefault(context)?.webhookSecret).toBeNull();
     await store.tenants.setStatus(context.tenantId, 'auth_revoked', 'Salesforce revoked access');
 
     const again = await installThroughSandbox(context.harness, 'salesforce');
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ reconnected: true, namespace: 'leadscore' });
     expect(await store.tenants.webhookSecret(context.tenantId)).toBe(secret);
-    const records = recordsOf((await orgDefault(context)).body);
+    const records = settingRecords(context);
     expect(records).toHaveLength(1);
-    expect(records[0]).toMatchObject({ Id: id, [names.secret]: secret, [names.integrationUser]: installer });
+    expect(records[0]?.Id).toBe(id);
+    expect(orgDefault(context)).toEqual({ webhookSecret: secret, integrationUserId: installer });
+    expect(context.sandbox.calls.snapshot()[setupCall]).toBe(2);
   });
 
-  it('a change signed with the secret read back from the org is accepted by /webhooks/salesforce (202), a wrong one is not (401)', async () => {
-    const [setting] = recordsOf((await orgDefault(context)).body);
-    const orgSecret = String(setting?.[names.secret]);
+  it("the sandbox org's change webhooks, signed with the secret its package holds, are accepted (202); a wrong secret is not (401)", async () => {
+    const orgSecret = String(orgDefault(context)?.webhookSecret);
     const webhooks = await serve(
       salesforceWebhooksRouter(context.harness.deps, {
         secretFor: (tenantId) => context.harness.store.tenants.webhookSecret(tenantId),
       }),
     );
+    const { events, salesforce } = context.sandbox;
+    const target = (secret: string) => ({
+      salesforce: { url: `${webhooks.url}/webhooks/salesforce`, orgId: context.orgId, secret },
+    });
+    /** A person in the org creates a Lead: the package's trigger reports it. */
+    const personCreatesLead = (id: string) =>
+      salesforce.store.put('Lead', { Id: id, LastName: 'Settings', Company: 'Acme' });
     try {
-      const body = (batchId: string) =>
-        JSON.stringify({
-          batchId,
-          changes: [
-            {
-              sobject: 'Lead',
-              recordId: '00Q000000000881AAA',
-              leadId: '00Q000000000881AAA',
-              change: 'update',
-            },
-          ],
-        });
-      const accepted = await postSalesforce(webhooks.url, body('settings-accepted-000001'), {
-        secret: orgSecret,
-        orgId: context.orgId,
-      });
-      expect(accepted.status).toBe(202);
-      const refused = await postSalesforce(webhooks.url, body('settings-refused-0000001'), {
-        secret: `${orgSecret}x`,
-        orgId: context.orgId,
-      });
-      expect(refused.status).toBe(401);
+      events.resetStats();
+      events.configure(target(orgSecret));
+      personCreatesLead('00Q000000000881AAA');
+      events.flush();
+      await events.idle();
+      expect(events.stats().salesforce).toMatchObject({ queued: 1, sent: 1, failed: 0 });
+
+      events.configure(target(`${orgSecret}x`));
+      personCreatesLead('00Q000000000882AAA');
+      events.flush();
+      await events.idle();
+      // A 4xx other than 429 is not retried: the change is given up.
+      expect(events.stats().salesforce).toMatchObject({ queued: 2, sent: 1, failed: 1, posts: 2 });
     } finally {
+      events.configure({ salesforce: null });
       await webhooks.close();
     }
   });
@@ -152,37 +150,55 @@ describe('install on a managed-package org writes the package settings', () => {
 });
 
 describe('install on an OAuth-only org writes no package settings', () => {
-  it('creates no record, and the org refuses the custom setting (INVALID_TYPE, NOT_FOUND)', async () => {
+  it('creates no record and makes no setup call; the org has no setup resource (404 NOT_FOUND)', async () => {
     const context = await setup({ managedPackage: false });
     const result = await installThroughSandbox(context.harness, 'salesforce');
     expect(result.status).toBe(200);
     expect(result.body).toMatchObject({ namespace: null });
     expect(context.sandbox.salesforce.store.objects.has(names.object)).toBe(false);
-    const query = await orgDefault(context);
-    expect(query.status).toBe(400);
-    expect(query.body).toEqual([expect.objectContaining({ errorCode: 'INVALID_TYPE' })]);
+    expect(context.sandbox.calls.snapshot()[setupCall]).toBeUndefined();
 
     const tokens = await context.harness.store.tenants.tokens(context.tenantId);
-    const insert = await fetch(`${context.sandbox.baseUrl}/services/data/v62.0/sobjects/${names.object}`, {
-      method: 'POST',
+    const put = await fetch(`${context.sandbox.baseUrl}/services/apexrest/leadscore/setup`, {
+      method: 'PUT',
       headers: { authorization: `Bearer ${tokens?.accessToken ?? ''}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ SetupOwnerId: context.orgId, [names.secret]: 'x'.repeat(43) }),
+      body: JSON.stringify({ webhookSecret: 'x'.repeat(43), integrationUserId: installer }),
     });
-    expect(insert.status).toBe(404);
-    expect(await insert.json()).toEqual([expect.objectContaining({ errorCode: 'NOT_FOUND' })]);
+    expect(put.status).toBe(404);
+    expect(await put.json()).toEqual([expect.objectContaining({ errorCode: 'NOT_FOUND' })]);
   });
 });
 
 describe('install on a package org whose settings cannot be written', () => {
-  it('fails the install (502) and stores nothing', async () => {
+  it('a package version without the setup resource (404): the install fails (502) saying to upgrade, and stores nothing', async () => {
     const context = await setup({ managedPackage: true });
-    // The package's fields are there (describe detects it) but not its custom setting.
+    // The package's fields are there (describe detects it) but not the version with the setting.
     context.sandbox.salesforce.store.customObjects.delete(names.object);
     const result = await installThroughSandbox(context.harness, 'salesforce');
     expect(result.status).toBe(502);
     expect(String(result.body.message)).toContain(
-      `the org has the LeadScore package without its ${names.object} custom setting: upgrade the package`,
+      'the LeadScore package is older than this server: upgrade it, then install again',
     );
+    expect(context.sandbox.calls.snapshot()[setupCall]).toBe(1);
+    expect(await installKeys(context.harness.redis, [context.tenantId])).toEqual([]);
+    expect(await context.harness.store.tenants.get(context.tenantId)).toBeUndefined();
+  });
+
+  it('an installing user without LeadScore_Admin (403): the install fails (502) naming the permission set, and stores nothing', async () => {
+    const context = await setup({ managedPackage: true });
+    // The org drops the admin's LeadScore_Admin assignment as soon as it is made (as when the
+    // assignment is removed, or the set does not grant the custom permission to this user).
+    const org = context.sandbox.salesforce.store;
+    org.onChange((change) => {
+      if (change.object === 'PermissionSetAssignment') org.table(change.object).delete(change.record.Id);
+    });
+    const result = await installThroughSandbox(context.harness, 'salesforce');
+    expect(result.status).toBe(502);
+    expect(String(result.body.message)).toContain(
+      'assign the LeadScore_Admin permission set to the installing user, then install again',
+    );
+    expect(context.sandbox.calls.snapshot()[setupCall]).toBe(1);
+    expect(org.table(names.object).size).toBe(0);
     expect(await installKeys(context.harness.redis, [context.tenantId])).toEqual([]);
     expect(await context.harness.store.tenants.get(context.tenantId)).toBeUndefined();
   });

@@ -76,9 +76,9 @@ describe('HubSpot sessions through the fetch bridge', () => {
       body: {
         url: 'http://localhost:3000/auth/hubspot/session?portalId=12345&userId=678',
         method: 'POST',
-        body: null,
       },
     });
+    expect(Object.keys(calls[0]?.body ?? {})).toEqual(['url', 'method']);
   });
 
   it('passes on the exchange’s refusal and refuses an answer that is not the bridge shape', async () => {
@@ -174,7 +174,10 @@ describe('Salesforce renewal through the Canvas parent', () => {
     await vi.advanceTimersByTimeAsync(15_000);
     const error = await pending;
     expect(error).toBeInstanceOf(PanelApiError);
-    expect(error).toMatchObject({ code: 'SESSION_EXPIRED', message: expect.stringContaining('within 15 seconds') });
+    expect(error).toMatchObject({
+      code: 'SESSION_EXPIRED',
+      message: expect.stringContaining('within 15 seconds'),
+    });
     expect(calls).toHaveLength(0);
     expect(parent.listening()).toBe(false);
   });

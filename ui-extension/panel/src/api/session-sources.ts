@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  errorOfAnswer,
   type FetchLike,
   fetchJson,
   PanelApiError,
@@ -37,17 +38,21 @@ export async function hubspotBridgeSession(input: {
     {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ url, method: 'POST', body: null }),
+      // No body: the exchange reads the signed URL only, and hubspot.fetch signs an empty body as ''.
+      body: JSON.stringify({ url, method: 'POST' }),
     },
     input.timeoutMs ?? REQUEST_TIMEOUT_MS,
   );
-  if (answer.status < 200 || answer.status >= 300)
+  if (answer.status < 200 || answer.status >= 300) {
+    const refused = errorOfAnswer(answer.status, answer.body, answer.requestId);
+    if (!refused.code.startsWith('HTTP_')) throw refused;
     throw new PanelApiError({
       status: answer.status,
       code: 'BRIDGE_FAILED',
       message: `The HubSpot connection of this page answered ${answer.status}: reload the page`,
-      ...(answer.requestId === null ? {} : { requestId: answer.requestId }),
+      ...(refused.requestId === undefined ? {} : { requestId: refused.requestId }),
     });
+  }
   const bridged = bridgeAnswerSchema.safeParse(answer.body);
   if (!bridged.success)
     throw new PanelApiError({

@@ -16,7 +16,6 @@ import { wipeKeyPrefixes } from './demo-state.ts';
 import {
   type DemoProvider,
   type FirstCycleReport,
-  PROVIDER_NAMES,
   scoresWrittenByTenant,
   seconds,
   watchFirstCycle,
@@ -291,7 +290,14 @@ export async function startLocalProduct(options: LocalProductOptions = {}): Prom
     );
     checkAborted();
     const sandbox: RunningSandbox = await startSandbox(
-      { seed: { salesforce: data.salesforce, hubspot: data.hubspot } },
+      {
+        seed: { salesforce: data.salesforce, hubspot: data.hubspot },
+        // The app's secrets the CRMs sign panel requests with: Canvas (Salesforce), hubspot.fetch (HubSpot).
+        panels: {
+          canvasConsumerSecret: secrets.secrets.SALESFORCE_CANVAS_CONSUMER_SECRET,
+          hubspotClientSecret: SANDBOX_CLIENT.secret,
+        },
+      },
       sandboxPort,
     );
     stops.push(() => sandbox.close());
@@ -356,8 +362,8 @@ export async function startLocalProduct(options: LocalProductOptions = {}): Prom
       );
       say('');
       say(`open ${publicUrl}`);
-      for (const tenant of tenants)
-        say(`  ${PROVIDER_NAMES[tenant.provider]}: ${publicUrl}/demo/${tenant.provider}`);
+      say(`  Salesforce leads: ${publicUrl}/demo/salesforce/leads`);
+      say(`  HubSpot contacts: ${publicUrl}/demo/hubspot/contacts`);
       say(`  sandbox CRM: ${sandbox.baseUrl}`);
       return full;
     });

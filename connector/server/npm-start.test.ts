@@ -1,13 +1,17 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 
 /**
- * `npm start` as a person runs it: the npm process gets the signal (a terminal's Ctrl-C, a process
- * manager's SIGTERM), and everything it started, the server and its private redis-server, must end.
+ * `npm start` as a person runs it, kept quick: it comes up (Redis, the sandbox CRM, server and
+ * worker, both tenants installed) with a few hundred leads, answers its pages, and everything it
+ * started ends when npm gets a terminal's Ctrl-C or a process manager's SIGTERM, or when one of its
+ * processes dies. The whole first cycle (sync, training, write-back) is the browser tests' to cover.
  */
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+const START_SCRIPT = 'exec node --import tsx connector/local/start.ts';
 
 interface ProcessRow {
   pid: number;
@@ -74,10 +78,17 @@ afterEach(() => {
 
 async function startWithNpm() {
   const port = await freePort();
-  const environment: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), LOG_LEVEL: 'info' };
-  // Unset: the server starts its own private redis-server, the case that used to be left running.
+  const environment: NodeJS.ProcessEnv = { ...process.env };
+  // Unset: npm start runs its own private redis-server, the case that must not be left running.
   delete environment.REDIS_URL;
-  const npm = spawn('npm', ['start'], { cwd: repoRoot, env: environment, stdio: ['ignore', 'pipe', 'pipe'] });
+  delete environment.PORT;
+  // The test runner silences logs; the children's last lines are part of what is checked.
+  environment.LOG_LEVEL = 'info';
+  const npm = spawn('npm', ['start', '--', '--port', String(port), '--leads', '300'], {
+    cwd: repoRoot,
+    env: environment,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   started.push(npm);
   let output = '';
   npm.stdout?.on('data', (chunk) => {
@@ -86,16 +97,17 @@ async function startWithNpm() {
   npm.stderr?.on('data', (chunk) => {
     output += String(chunk);
   });
-  const exited = new Promise<void>((resolve) => npm.once('exit', () => resolve()));
-  const deadline = Date.now() + 30_000;
-  while (!output.includes('LeadScore is listening')) {
+  const exited = new Promise<number | null>((resolve) => npm.once('exit', (code) => resolve(code)));
+  const deadline = Date.now() + 150_000;
+  while (!output.includes('installed LeadScore in both CRMs through OAuth')) {
     if (Date.now() > deadline || npm.exitCode !== null)
       throw new Error(`npm start did not come up:\n${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  const sandboxPort = Number(/sandbox CRM at http:\/\/127\.0\.0\.1:(\d+)/.exec(output)?.[1]);
   const tree = descendants(npm.pid ?? -1);
   strays.push(...tree.map((row) => row.pid));
-  return { npm, port, tree, exited, output: () => output };
+  return { npm, port, sandboxPort, tree, exited, output: () => output };
 }
 
 async function waitUntilGone(pids: number[], timeoutMs: number): Promise<number[]> {
@@ -108,46 +120,54 @@ async function waitUntilGone(pids: number[], timeoutMs: number): Promise<number[
   return alive;
 }
 
+async function refuses(url: string): Promise<boolean> {
+  return fetch(url).then(
+    () => false,
+    () => true,
+  );
+}
+
 describe('npm start', () => {
-  it('answers GET / with a page that says what is running and links to /healthz', async () => {
-    const app = await startWithNpm();
-    const response = await fetch(`http://127.0.0.1:${app.port}/`);
-    expect(response.status).toBe(200);
-    expect(response.headers.get('content-type')).toContain('text/html');
-    const page = await response.text();
-    expect(page).toContain('<h1>LeadScore is running</h1>');
-    expect(page).toMatch(/a private redis-server on port \d+ \(data in \.redis\/\): reachable/);
-    expect(page).toContain('<a href="/healthz">/healthz</a>');
-    app.npm.kill('SIGTERM');
-    expect(
-      await waitUntilGone(
-        app.tree.map((row) => row.pid),
-        5_000,
-      ),
-    ).toEqual([]);
+  it('runs the local product orchestrator', () => {
+    const manifest = JSON.parse(readFileSync(`${repoRoot}/package.json`, 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    expect(manifest.scripts.start).toBe(START_SCRIPT);
   });
 
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    it(`stops the server and its private redis-server within 5 s when npm gets ${signal}`, async () => {
+    it(`serves its pages, then stops the worker, server, sandbox CRM and private redis-server when npm gets ${signal}`, async () => {
       const app = await startWithNpm();
-      const redisServer = app.tree.find((row) => row.command.startsWith('redis-server'));
-      expect(redisServer, 'npm start runs a private redis-server').toBeDefined();
-      expect(app.tree.some((row) => row.command.includes('connector/server/main.ts'))).toBe(true);
+      const commands = app.tree.map((row) => row.command);
+      expect(commands.some((command) => command.startsWith('redis-server'))).toBe(true);
+      expect(commands.some((command) => command.includes('connector/server/main.ts'))).toBe(true);
+      expect(commands.some((command) => command.includes('worker/main.ts'))).toBe(true);
+      expect(app.output()).toMatch(/Redis: a private redis-server on port \d+/);
+
+      const home = await fetch(`http://127.0.0.1:${app.port}/`);
+      expect(home.status).toBe(200);
+      expect(home.headers.get('content-type')).toContain('text/html');
+      expect((await fetch(`http://127.0.0.1:${app.port}/healthz`)).status).toBe(200);
+      expect(await refuses(`http://127.0.0.1:${app.sandboxPort}/`)).toBe(false);
 
       app.npm.kill(signal);
-      expect(await waitUntilGone([app.npm.pid ?? -1, ...app.tree.map((row) => row.pid)], 5_000)).toEqual([]);
-      await app.exited;
-      await expect(fetch(`http://127.0.0.1:${app.port}/healthz`)).rejects.toThrow();
-    });
+      expect(await waitUntilGone([app.npm.pid ?? -1, ...app.tree.map((row) => row.pid)], 20_000)).toEqual([]);
+      expect(await app.exited).toBe(0);
+      expect(await refuses(`http://127.0.0.1:${app.port}/healthz`)).toBe(true);
+      expect(await refuses(`http://127.0.0.1:${app.sandboxPort}/`)).toBe(true);
+    }, 200_000);
   }
 
-  it('stops everything when the node process itself gets SIGTERM, and logs why', async () => {
+  it('stops everything, with the last lines of the process that died, when the worker dies', async () => {
     const app = await startWithNpm();
-    const server = app.tree.find((row) => row.command.includes('connector/server/main.ts'));
-    expect(server).toBeDefined();
-    process.kill(server?.pid ?? -1, 'SIGTERM');
-    expect(await waitUntilGone([app.npm.pid ?? -1, ...app.tree.map((row) => row.pid)], 5_000)).toEqual([]);
-    expect(app.npm.exitCode).toBe(0);
-    expect(app.output()).toContain('"signal":"SIGTERM","msg":"shutting down"');
-  });
+    const worker = app.tree.find((row) => row.command.includes('worker/main.ts'));
+    expect(worker).toBeDefined();
+    process.kill(worker?.pid ?? -1, 'SIGKILL');
+    expect(await waitUntilGone([app.npm.pid ?? -1, ...app.tree.map((row) => row.pid)], 20_000)).toEqual([]);
+    expect(await app.exited).toBe(1);
+    expect(app.output()).toContain('the worker stopped unexpectedly (exit code none, killed by a signal)');
+    expect(app.output()).toContain('"msg":"worker started"');
+    expect(app.output()).toContain('stopping everything.');
+    expect(await refuses(`http://127.0.0.1:${app.port}/healthz`)).toBe(true);
+  }, 200_000);
 });

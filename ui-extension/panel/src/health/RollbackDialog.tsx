@@ -76,7 +76,8 @@ export function RollbackDialog({ request, onConfirm, onClose }: RollbackDialogPr
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     const focusable =
       dialog.current === null ? [] : [...dialog.current.querySelectorAll<HTMLElement>(FOCUSABLE)];
-    const activeIndex = focusable.findIndex((element) => element === document.activeElement);
+    const active = document.activeElement;
+    const activeIndex = active instanceof HTMLElement ? focusable.indexOf(active) : -1;
     const action = dialogKeyAction(event.key, event.shiftKey, activeIndex, focusable.length, request.running);
     if (action === null) {
       if (event.key === 'Escape') event.preventDefault();

@@ -49,11 +49,16 @@ describe('the store key prefix (STORE_KEY_PREFIX)', () => {
       expect(() => storeKeyPrefix({ STORE_KEY_PREFIX: value })).toThrow(
         /Invalid configuration: STORE_KEY_PREFIX/,
       );
-      const run = keysIn({ STORE_KEY_PREFIX: value });
-      expect(run.status).not.toBe(0);
-      expect(run.stderr).toContain('Invalid configuration: STORE_KEY_PREFIX must be');
     },
   );
+
+  it('stops a process that loads the keys with a bad prefix, saying which variable', () => {
+    const run = keysIn({ STORE_KEY_PREFIX: 'ls:x' });
+    expect(run.status).not.toBe(0);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('Invalid configuration: STORE_KEY_PREFIX must be');
+    expect(run.stderr).toContain('(got "ls:x")');
+  });
 
   it('moves a key built here under another prefix, and nothing else', () => {
     const leads = tenantKeys('hs:2431623').leads;

@@ -360,6 +360,10 @@ export async function startLocalProduct(options: LocalProductOptions = {}): Prom
       say(
         `first scores in ${seconds(full.firstScoresMs)}, models trained in ${seconds(full.trainedMs)}, every lead scored by its model and written in ${seconds(full.doneMs)}`,
       );
+      const counted = Object.entries(full.metricsScoresWritten)
+        .map(([tenant, written]) => `${tenant} ${written.toLocaleString('en-US')}`)
+        .join(', ');
+      say(`/metrics leadscore_scores_written_total: ${counted || 'none yet'}`);
       say('');
       say(`open ${publicUrl}`);
       say(`  Salesforce leads: ${publicUrl}/demo/salesforce/leads`);

@@ -215,7 +215,7 @@ export function recordPage(crm: DemoCrm, record: CrmRecordView, as: ViewingAs): 
 <select id="activity-type" name="type">${options}</select>
 <button type="submit" class="button-brand">Simulate activity</button>
 </form>
-<p id="activity-status" class="activity-status" role="status" aria-label="Activity status"></p>
+<p id="activity-status" class="activity-status" role="status" aria-label="Simulation result"></p>
 </section>
 </div>
 <section class="panel-column card" aria-label="LeadScore">

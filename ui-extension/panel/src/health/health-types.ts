@@ -9,51 +9,9 @@ export type RollbackAnswer = Schemas['Rollback'];
 export type QueuedAnswer = Schemas['Queued'];
 export type SettingsVersion = Schemas['SettingsVersion'];
 
-/** GET /models/{version}/evaluation, as the server's ModelEvaluation schema describes it. */
-interface ModelEvaluationShape {
-  version: string;
-  segment: string;
-  trainedAt: string;
-  segmentFilter: string | null;
-  window: { from: string; to: string; examples: number; positives: number };
-  baseRate: number | null;
-  calibration: {
-    bins: {
-      from: number;
-      to: number;
-      examples: number;
-      weight: number;
-      positives: number;
-      predicted: number | null;
-      observed: number | null;
-    }[];
-    error: number | null;
-  } | null;
-  calibrationNote: string | null;
-  lift: {
-    decile: number;
-    examples: number;
-    positives: number;
-    minScore: number | null;
-    maxScore: number | null;
-    conversionRate: number | null;
-    lift: number | null;
-  }[];
-}
-
-/** GET /models/{segment}/champions, as the server's SegmentChampions schema describes it. */
-interface SegmentChampionsShape {
-  segment: string;
-  champion: string | null;
-  earlier: string[];
-}
-
-/** The generated type once openapi.d.ts has it, the same shape written out until then. */
-export type ModelEvaluation = Schemas extends { ModelEvaluation: infer Generated }
-  ? Generated
-  : ModelEvaluationShape;
-export type SegmentChampions = Schemas extends { SegmentChampions: infer Generated }
-  ? Generated
-  : SegmentChampionsShape;
+/** GET /models/{version}/evaluation: calibration bins and lift deciles of a version's test window. */
+export type ModelEvaluation = Schemas['ModelEvaluation'];
+/** GET /models/{segment}/champions: the champion and the earlier ones a rollback restores, newest first. */
+export type SegmentChampions = Schemas['SegmentChampions'];
 export type CalibrationBin = NonNullable<ModelEvaluation['calibration']>['bins'][number];
 export type LiftDecile = ModelEvaluation['lift'][number];

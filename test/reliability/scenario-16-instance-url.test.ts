@@ -166,11 +166,9 @@ describe('scenario 16: an instance_url outside Salesforce is refused before any 
       .reply(200, { totalSize: 0, done: true, records: [] })
       .post(/\/sobjects\/PermissionSetAssignment$/)
       .reply(201, { id: '0Pa000000000016AAA', success: true, errors: [] })
-      // The package's custom setting gets the tenant's webhook secret.
-      .get(/\/query\?q=.*FROM%20leadscore__LeadScore_Settings__c%20/)
-      .reply(200, { totalSize: 0, done: true, records: [] })
-      .post(/\/sobjects\/leadscore__LeadScore_Settings__c$/)
-      .reply(201, { id: 'a0L000000000016AAA', success: true, errors: [] });
+      // The package's setup resource stores the tenant's webhook secret in its protected setting.
+      .put('/services/apexrest/leadscore/setup')
+      .reply(200, { ok: true, created: true });
     const answer = await callJson(url);
     expect(answer.status).toBe(200);
     expect(answer.body).toMatchObject({ tenantId, namespace: 'leadscore' });

@@ -1,3 +1,4 @@
+import { isProtectedPackageSetting } from './apex-rest-routes.ts';
 import type { SalesforceStore, SfRecord } from './salesforce-store.ts';
 import { compareValues, matches, parseSoql, SoqlError } from './soql.ts';
 
@@ -71,7 +72,10 @@ export interface QueryResult {
 export function executeSoql(store: SalesforceStore, soql: string, apiVersion: string): QueryResult {
   const query = parseSoql(soql);
   // A custom object the org does not have is an error in Salesforce, not an empty result.
-  if (query.object.endsWith('__c') && !store.customObjects.has(query.object)) {
+  if (
+    query.object.endsWith('__c') &&
+    (!store.customObjects.has(query.object) || isProtectedPackageSetting(query.object))
+  ) {
     throw new SoqlError(
       `sObject type '${query.object}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name.`,
       'INVALID_TYPE',

@@ -97,10 +97,24 @@ describe('settings', () => {
         const shownBefore = ((await preview.textContent()) ?? '').trim();
         await field.fill(String(threshold));
         await field.press('Tab');
+        // The preview reads "Previewing…" or "Updating…" while it asks the server, then the numbers
+        // for the threshold being edited.
+        let shown = '';
         await expect
-          .poll(async () => ((await preview.textContent()) ?? '').trim(), { timeout: 10_000 })
-          .not.toBe(shownBefore);
-        const shown = (await preview.textContent()) ?? '';
+          .poll(
+            async () => {
+              shown = ((await preview.textContent()) ?? '').trim();
+              const settled = !/Previewing|Updating/i.test(shown);
+              return (
+                settled &&
+                shown !== shownBefore &&
+                /per week/i.test(shown) &&
+                shown.includes(` ${threshold} `)
+              );
+            },
+            { timeout: 10_000, message: `the preview after hot threshold ${threshold} for ${segment}` },
+          )
+          .toBe(true);
         expect(shown).toMatch(/per week/i);
         expect(shown).toMatch(/precision/i);
         expect(shown).toMatch(/recall/i);

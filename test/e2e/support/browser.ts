@@ -11,6 +11,8 @@ export interface OpenPage {
   console: string[];
   /** Uncaught exceptions thrown by the page's scripts. */
   errors: string[];
+  /** Answers of 400 and more to the page and its frames, `404 GET http://...`. */
+  failedRequests: string[];
   close(): Promise<void>;
 }
 
@@ -29,7 +31,13 @@ export async function openPage(browser: Browser): Promise<OpenPage> {
   page.on('pageerror', (error) => {
     errors.push(error.message);
   });
-  return { context, page, console, errors, close: () => context.close() };
+  const failedRequests: string[] = [];
+  page.on('response', (response) => {
+    if (response.status() >= 400) {
+      failedRequests.push(`${response.status()} ${response.request().method()} ${response.url()}`);
+    }
+  });
+  return { context, page, console, errors, failedRequests, close: () => context.close() };
 }
 
 /**
@@ -55,6 +63,7 @@ export async function describePage(open: OpenPage): Promise<string> {
     ...frames,
     ...open.console.slice(-20).map((line) => `  console ${line}`),
     ...open.errors.slice(-10).map((line) => `  page error ${line}`),
+    ...open.failedRequests.slice(-10).map((line) => `  answer ${line}`),
   ].join('\n');
 }
 

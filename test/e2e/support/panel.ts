@@ -33,10 +33,11 @@ export interface ScoreCard {
   rows: ScoreRow[];
 }
 
-const SIGNED = /^[+-]\d+(?:\.\d+)?$/;
+// A factor worth nothing reads `0`: there is no sign to give it.
+const SIGNED = /^(?:[+-]\d+(?:\.\d+)?|0)$/;
 const UNSIGNED = /^\d+(?:\.\d+)?$/;
 
-/** `+18` -> 18, `-4` -> -4, `12` -> 12; anything else (a Unicode minus, a blank) is a test failure. */
+/** `+18` -> 18, `-4` -> -4, `0` -> 0, `12` -> 12; anything else (a Unicode minus, a blank) is a test failure. */
 export function parsePoints(shown: string, signed: boolean): number {
   const text = shown.trim();
   if (!(signed ? SIGNED : UNSIGNED).test(text)) {

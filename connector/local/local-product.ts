@@ -153,7 +153,7 @@ export async function startLocalProduct(options: LocalProductOptions = {}): Prom
   const logsShown = path.relative(repoRoot, dataDir.logDir);
   if (dataDir.heldBy !== undefined) {
     say(
-      `.redis/ is in use by another LeadScore (pid ${dataDir.heldBy}): this one keeps its data and logs in ${logsShown}/..`,
+      `.redis/ is in use by another LeadScore (pid ${dataDir.heldBy}): this one keeps its data and logs in ${path.relative(repoRoot, dataDir.dir)}/`,
     );
   }
 
@@ -173,8 +173,10 @@ export async function startLocalProduct(options: LocalProductOptions = {}): Prom
   };
 
   try {
-    const storePrefix = process.env.STORE_KEY_PREFIX || DEMO_STORE_PREFIX;
-    const queuePrefix = process.env.QUEUE_PREFIX || DEMO_QUEUE_PREFIX;
+    // Always the demo's own prefixes, whatever the environment says: a STORE_KEY_PREFIX meant for
+    // a real deployment must never be what a clean start wipes.
+    const storePrefix = DEMO_STORE_PREFIX;
+    const queuePrefix = DEMO_QUEUE_PREFIX;
 
     // Keys the server and worker must share (kept in .redis/ whichever directory holds the data).
     const secrets = resolveLocalSecrets(DATA_DIR);

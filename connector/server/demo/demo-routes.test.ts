@@ -275,6 +275,19 @@ describe('the hubspot.fetch bridge', () => {
     expect(rep).toMatchObject({ status: 201, body: { role: 'rep' } });
   });
 
+  it('accepts the loopback name the browser used and calls the public URL, which the signature covers', async () => {
+    const viaLocalhost = demo.baseUrl.replace('127.0.0.1', 'localhost');
+    const panel = await fetch(`${viaLocalhost}/demo/hubspot/frame?contact=${contactId}&view=record`);
+    expect(bootstrapOf(await panel.text()).apiBase).toBe(`${viaLocalhost}/api/v1`);
+    const answer = (await (
+      await bridge(viaLocalhost, {
+        url: `${viaLocalhost}/auth/hubspot/session?portalId=${sandbox.hubspot.store.portalId}&userId=2`,
+        method: 'POST',
+      })
+    ).json()) as { status: number; body: { role: string } };
+    expect(answer).toMatchObject({ status: 201, body: { role: 'rep' } });
+  });
+
   it('passes the server refusal through, and calls nothing outside this server', async () => {
     const unknownPortal = (await (
       await bridge(demo.baseUrl, {
@@ -458,7 +471,10 @@ describe('the demo pages', () => {
     const bridge = await fetch(`${plain.baseUrl}/demo/hubspot/fetch`, { method: 'POST', body: '{}' });
     expect(bridge.status).toBe(404);
     expect(await (await fetch(`${plain.baseUrl}/`)).text()).toContain('LeadScore is running');
-    // The panel itself is served in every mode.
-    expect((await fetch(`${plain.baseUrl}/panel/`)).status).toBe(200);
+    // The panel itself is served in every mode; outside sandbox mode the API is on the public URL only.
+    const viaLocalhost = plain.baseUrl.replace('127.0.0.1', 'localhost');
+    const panel = await fetch(`${viaLocalhost}/panel`);
+    expect(panel.status).toBe(200);
+    expect(bootstrapOf(await panel.text()).apiBase).toBe(`${plain.baseUrl}/api/v1`);
   });
 });

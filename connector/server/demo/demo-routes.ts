@@ -6,7 +6,13 @@ import { ModelsRepository } from '../../../shared/store/models.repository.ts';
 import { HttpError } from '../auth/http-error.ts';
 import { noStore } from '../auth/security-headers.ts';
 import { PANEL_DIST } from '../panel/panel-bundle.ts';
-import { type PanelView, panelViewOf, sendPanelPage } from '../panel/panel-routes.ts';
+import {
+  apiBaseFor,
+  apiOriginFor,
+  type PanelView,
+  panelViewOf,
+  sendPanelPage,
+} from '../panel/panel-routes.ts';
 import type { ServerDependencies } from '../server-dependencies.ts';
 import {
   ACTIVITIES,
@@ -156,7 +162,6 @@ export function demoRouter(deps: ServerDependencies, options: DemoRoutesOptions 
   if (sandboxTarget === undefined) return router;
   const sandbox = new SandboxClient(sandboxTarget.baseUrl);
   const dist = options.dist ?? PANEL_DIST;
-  const apiBase = `${deps.publicUrl}/api/v1`;
 
   router.use(
     '/demo/assets',
@@ -270,7 +275,7 @@ export function demoRouter(deps: ServerDependencies, options: DemoRoutesOptions 
         {
           host: 'hubspot',
           view,
-          apiBase,
+          apiBase: apiBaseFor(deps, request),
           ...(contact === undefined ? {} : { crmId: contact }),
           hubspot: { portalId: portal.portalId, userId: Number(user.id), fetchBridge: '/demo/hubspot/fetch' },
         },
@@ -286,7 +291,11 @@ export function demoRouter(deps: ServerDependencies, options: DemoRoutesOptions 
       const body = request.body as { url?: unknown; method?: unknown; body?: unknown } | undefined;
       const url = typeof body?.url === 'string' ? body.url : undefined;
       const method = typeof body?.method === 'string' ? body.method.toUpperCase() : 'GET';
-      if (url === undefined || !isUnder(url, deps.publicUrl))
+      // The panel calls the origin it was given (the address the browser used); HubSpot's proxy
+      // calls and signs the public URL, which is what the server verifies against.
+      const target =
+        url === undefined ? undefined : onPublicUrl(url, apiOriginFor(deps, request), deps.publicUrl);
+      if (target === undefined)
         throw new HttpError(
           400,
           'INVALID_REQUEST',
@@ -295,7 +304,7 @@ export function demoRouter(deps: ServerDependencies, options: DemoRoutesOptions 
       if (!['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].includes(method))
         throw new HttpError(400, 'INVALID_REQUEST', 'method must be GET, POST, PUT, PATCH or DELETE');
       const answer = await sandbox.hubspotFetch({
-        url,
+        url: target,
         method,
         ...(body?.body === undefined ? {} : { body: body.body }),
       });
@@ -304,6 +313,19 @@ export function demoRouter(deps: ServerDependencies, options: DemoRoutesOptions 
   );
 
   return router;
+}
+
+/**
+ * `url` on the public URL: as is when it is under it, moved there when it is under the origin the
+ * browser used (`localhost` for `127.0.0.1`); undefined for anything else.
+ */
+export function onPublicUrl(url: string, browserOrigin: string, publicUrl: string): string | undefined {
+  if (isUnder(url, publicUrl)) return url;
+  const base = new URL(publicUrl);
+  const browserBase = `${browserOrigin}${base.pathname.replace(/\/$/, '')}`;
+  if (!isUnder(url, browserBase)) return undefined;
+  const target = new URL(url);
+  return `${base.origin}${target.pathname}${target.search}`;
 }
 
 /** Whether `url` is on this server's public origin, under its base path. */

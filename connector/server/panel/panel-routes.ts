@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import express, { type Response, type Router } from 'express';
+import express, { type Request, type Response, type Router } from 'express';
 import { HttpError } from '../auth/http-error.ts';
 import type { RoleResolver } from '../auth/role-resolver.ts';
 import { noStore } from '../auth/security-headers.ts';
@@ -112,6 +112,31 @@ export async function sendPanelPage(
   response.status(200).type('html').send(page);
 }
 
+const LOOPBACK_HOST = /^(?:localhost|127\.0\.0\.1|\[::1\])(?::\d{1,5})?$/;
+
+/**
+ * The origin the panel calls the API on: the public URL; in sandbox mode (the local demo) the
+ * loopback address the browser used, so `localhost` and `127.0.0.1` both work without CORS.
+ */
+export function apiOriginFor(
+  deps: Pick<ServerDependencies, 'publicUrl' | 'sandbox'>,
+  request: Request,
+): string {
+  const host = request.get('host');
+  if (deps.sandbox !== undefined && host !== undefined && LOOPBACK_HOST.test(host))
+    return `${request.protocol}://${host}`;
+  return new URL(deps.publicUrl).origin;
+}
+
+/** `apiOriginFor` + the public URL's base path + /api/v1. */
+export function apiBaseFor(
+  deps: Pick<ServerDependencies, 'publicUrl' | 'sandbox'>,
+  request: Request,
+): string {
+  const basePath = new URL(deps.publicUrl).pathname.replace(/\/$/, '');
+  return `${apiOriginFor(deps, request)}${basePath}/api/v1`;
+}
+
 /** Vite's hashed output names (`index-B3xk9_aZ.js`) never change content: cache them for a year. */
 const HASHED_NAME = /-[A-Za-z0-9_-]{8,}\.[a-z0-9]+$/;
 
@@ -134,7 +159,6 @@ export interface PanelRoutesOptions {
  */
 export function panelRouter(deps: ServerDependencies, options: PanelRoutesOptions): Router {
   const dist = options.dist ?? PANEL_DIST;
-  const apiBase = `${deps.publicUrl}/api/v1`;
   const router = express.Router();
 
   router.use(
@@ -163,7 +187,12 @@ export function panelRouter(deps: ServerDependencies, options: PanelRoutesOption
       );
     await sendPanelPage(
       response,
-      { host: 'standalone', view, apiBase, ...(crmId === undefined ? {} : { crmId }) },
+      {
+        host: 'standalone',
+        view,
+        apiBase: apiBaseFor(deps, request),
+        ...(crmId === undefined ? {} : { crmId }),
+      },
       dist,
     );
   });
@@ -187,7 +216,7 @@ export function panelRouter(deps: ServerDependencies, options: PanelRoutesOption
       {
         host: 'salesforce',
         view,
-        apiBase,
+        apiBase: apiBaseFor(deps, request),
         session: bootstrapSession,
         ...(recordId === undefined ? {} : { crmId: recordId }),
       },

@@ -4,7 +4,7 @@ import { type PanelApi, PanelApiError } from '../api/client.ts';
 import { attribute, textOf } from '../settings/markup-queries.ts';
 import { HealthPanel, type HealthPanelProps, HealthView } from './HealthView.tsx';
 import { rollbackPlan } from './health-model.ts';
-import { evaluation, models, names } from './health-test-fixtures.ts';
+import { evaluation, histories, models, names } from './health-test-fixtures.ts';
 import type { SyncStatus } from './health-types.ts';
 
 const sync: SyncStatus = {
@@ -41,6 +41,7 @@ function render(overrides: Partial<HealthPanelProps> = {}): string {
     <HealthPanel
       models={{ status: 'ready', value: models }}
       settingsNames={names}
+      histories={{ status: 'ready', value: histories }}
       sync={{ status: 'ready', value: sync }}
       selected="smb-v2"
       evaluation={{ status: 'ready', value: evaluation }}
@@ -129,13 +130,19 @@ describe('the model health page', () => {
     ]);
   });
 
-  it('offers a rollback per non-champion version of a segment the settings have', () => {
+  it('offers a rollback for each non-champion version a rollback can restore', () => {
     const rollbacks = buttons(render()).filter((name) => name.startsWith('Roll back'));
-    expect(rollbacks).toEqual([
-      'Roll back SMB to smb-v3',
-      'Roll back SMB to smb-v1',
-      'Roll back Enterprise to enterprise-v1',
-    ]);
+    expect(rollbacks).toEqual(['Roll back SMB to smb-v1']);
+    const none = render({
+      histories: {
+        status: 'ready',
+        value: new Map([['smb', { segment: 'smb', champion: 'smb-v2', earlier: [] }]]),
+      },
+    });
+    expect(buttons(none).filter((name) => name.startsWith('Roll back'))).toEqual([]);
+    expect(textOf(none)).toContain(
+      'No rollback yet: a segment can roll back once a newer version has replaced its champion.',
+    );
     expect(
       buttons(render({ canAct: false })).filter(
         (name) => name.startsWith('Roll back') || name === 'Retrain now',

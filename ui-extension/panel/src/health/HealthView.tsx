@@ -11,7 +11,7 @@ import {
   type VersionRow,
   versionRows,
 } from './health-model.ts';
-import type { ModelEvaluation, Models, ModelVersion, SyncStatus } from './health-types.ts';
+import type { ModelEvaluation, Models, ModelVersion, SegmentChampions, SyncStatus } from './health-types.ts';
 import { RollbackDialog, type RollbackRequest } from './RollbackDialog.tsx';
 import { HygieneSection, SyncSection } from './SyncSections.tsx';
 import { type Loadable, type RetrainState, useHealthPage } from './use-health.ts';
@@ -188,6 +188,8 @@ function DataWindowSection({ version }: { version: ModelVersion | undefined }) {
 export interface HealthPanelProps {
   models: Loadable<Models>;
   settingsNames: ReadonlyMap<string, string>;
+  /** Each segment's champion and earlier champions: which versions a rollback can restore. */
+  histories: Loadable<ReadonlyMap<string, SegmentChampions>>;
   sync: Loadable<SyncStatus>;
   selected: string | undefined;
   evaluation: Loadable<ModelEvaluation>;
@@ -206,9 +208,23 @@ export interface HealthPanelProps {
 
 /** The model health page for a state: pure, so every state renders in tests without a browser. */
 export function HealthPanel(props: HealthPanelProps) {
-  const { models, settingsNames, sync, selected, evaluation, retrain, rollback, rolledBack, canAct } = props;
+  const {
+    models,
+    settingsNames,
+    histories,
+    sync,
+    selected,
+    evaluation,
+    retrain,
+    rollback,
+    rolledBack,
+    canAct,
+  } = props;
   const headingId = useId();
-  const rows = models.status === 'ready' ? versionRows(models.value, settingsNames) : [];
+  const rows =
+    models.status === 'ready'
+      ? versionRows(models.value, settingsNames, histories.status === 'ready' ? histories.value : undefined)
+      : [];
   const selectedVersion =
     models.status === 'ready' ? models.value.versions.find((version) => version.id === selected) : undefined;
   return (
@@ -247,6 +263,20 @@ export function HealthPanel(props: HealthPanelProps) {
                 onRollBack={props.onRollBack}
               />
             )}
+            {canAct &&
+            rows.length > 0 &&
+            histories.status === 'ready' &&
+            !rows.some((row) => row.canRollBack) ? (
+              <p className="ls-muted">
+                No rollback yet: a segment can roll back once a newer version has replaced its champion.
+              </p>
+            ) : null}
+            {canAct && histories.status === 'error' ? (
+              <p className="ls-field-error">
+                The earlier champions could not be read, so rollback is unavailable: {histories.error.message}
+                .
+              </p>
+            ) : null}
           </section>
           <EvaluationSection selected={selected} evaluation={evaluation} />
           <DataWindowSection version={selectedVersion} />
@@ -307,6 +337,7 @@ export function HealthView({ api }: { api: PanelApi }) {
     <HealthPanel
       models={page.models}
       settingsNames={names}
+      histories={page.histories}
       sync={page.sync}
       selected={selected}
       evaluation={page.evaluation}

@@ -10,7 +10,7 @@ import {
   niceShareMax,
 } from './evaluation-charts.ts';
 import { defaultSelection, lagText, rollbackPlan, statusesOf, versionRows } from './health-model.ts';
-import { evaluation, models, names } from './health-test-fixtures.ts';
+import { evaluation, histories, models, names } from './health-test-fixtures.ts';
 import { dialogKeyAction, planText } from './RollbackDialog.tsx';
 
 describe('the model versions table', () => {
@@ -26,7 +26,7 @@ describe('the model versions table', () => {
   });
 
   it('orders rows by the settings segments, pooled after them, newest first, with readable metrics', () => {
-    const rows = versionRows(models, names);
+    const rows = versionRows(models, names, histories);
     expect(rows.map((row) => row.id)).toEqual([
       'smb-v3',
       'smb-v2',
@@ -45,9 +45,11 @@ describe('the model versions table', () => {
       calibrationError: '0.021',
       testWindow: '1,234 (80 converted)',
       trainedAt: '15 Sept 2026, 03:00 UTC',
-      canRollBack: true,
+      canRollBack: false,
     });
-    expect(rows.map((row) => row.canRollBack)).toEqual([true, false, true, true, false, false]);
+    // Only an earlier champion can be rolled back to: SMB's v1; never the unpromoted challenger v3.
+    expect(rows.map((row) => row.canRollBack)).toEqual([false, false, true, false, false, false]);
+    expect(versionRows(models, names).some((row) => row.canRollBack)).toBe(false);
     expect(rows[4]?.segmentName).toBe('All segments (pooled)');
     expect(rows[5]?.segmentName).toBe('gone (no longer in the settings)');
     expect(defaultSelection(rows)).toBe('smb-v2');

@@ -16,7 +16,10 @@ export interface VersionRow {
   /** `1,234 (80 converted)`. */
   testWindow: string;
   trainedAt: string;
-  /** Shown for non-champions of a segment the settings (or the pooled model) still have. */
+  /**
+   * A rollback can make it the champion again: it is one of its segment's earlier champions (a
+   * challenger that was never promoted cannot be rolled back to), in a segment the settings still have.
+   */
   canRollBack: boolean;
 }
 
@@ -90,7 +93,11 @@ export function statusesOf(models: Models): Map<string, VersionStatus> {
 }
 
 /** Table rows, by segment (settings order, pooled last) and newest first within a segment. */
-export function versionRows(models: Models, names: ReadonlyMap<string, string>): VersionRow[] {
+export function versionRows(
+  models: Models,
+  names: ReadonlyMap<string, string>,
+  histories: ReadonlyMap<string, SegmentChampions> = new Map(),
+): VersionRow[] {
   const statuses = statusesOf(models);
   const order = [...names.keys()].filter((segment) => segment !== POOLED);
   const rank = (segment: string) => {
@@ -120,7 +127,10 @@ export function versionRows(models: Models, names: ReadonlyMap<string, string>):
             ? 'n/a'
             : `${count.format(metrics.testRows)}${metrics.testPositives === null ? '' : ` (${count.format(metrics.testPositives)} converted)`}`,
         trainedAt: dateTimeText(version.trainedAt),
-        canRollBack: status !== 'Champion' && names.has(version.segment),
+        canRollBack:
+          status !== 'Champion' &&
+          names.has(version.segment) &&
+          (histories.get(version.segment)?.earlier.includes(version.id) ?? false),
       };
     });
 }

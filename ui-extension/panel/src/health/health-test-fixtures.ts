@@ -126,3 +126,10 @@ export const evaluation: ModelEvaluation = {
     lift: rate / 0.15,
   })),
 };
+
+/** What GET /models/{segment}/champions answers for the fixtures: SMB's v2 replaced v1; nothing else was replaced. */
+export const histories = new Map([
+  ['smb', { segment: 'smb', champion: 'smb-v2', earlier: ['smb-v1'] }],
+  ['enterprise', { segment: 'enterprise', champion: null, earlier: [] }],
+  ['pooled', { segment: 'pooled', champion: 'pooled-v1', earlier: [] }],
+]);

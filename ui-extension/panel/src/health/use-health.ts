@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { type PanelApi, PanelApiError } from '../api/client.ts';
-import { rollbackPlan } from './health-model.ts';
+import { POOLED, rollbackPlan } from './health-model.ts';
 import type {
   ModelEvaluation,
   Models,
@@ -54,6 +54,7 @@ export function useHealthPage(api: PanelApi) {
   const [retrain, setRetrain] = useState<RetrainState>({ status: 'idle' });
   const [rollback, setRollback] = useState<RollbackRequest | null>(null);
   const [rolledBack, setRolledBack] = useState<string | null>(null);
+  const [histories, setHistories] = useState<Loadable<Map<string, SegmentChampions>>>({ status: 'loading' });
   const [reloads, setReloads] = useState(0);
   const generation = useRef(0);
 
@@ -66,6 +67,31 @@ export function useHealthPage(api: PanelApi) {
     load(api.get<SettingsVersion>('/settings'), setSettings, isCurrent);
     load(api.get<SyncStatus>('/sync'), setSync, isCurrent);
   }, [api, reloads]);
+
+  // Which versions a rollback can restore: each segment's earlier champions, read once the models are in.
+  useEffect(() => {
+    if (models.status !== 'ready' || settings.status === 'loading') return;
+    let current = true;
+    const known = new Set([
+      POOLED,
+      ...(settings.status === 'ready' ? settings.value.settings.segments.map((one) => one.id) : []),
+    ]);
+    const segments = [...new Set(models.value.versions.map((version) => version.segment))].filter((segment) =>
+      known.has(segment),
+    );
+    load(
+      Promise.all(
+        segments.map((segment) =>
+          api.get<SegmentChampions>(`/models/${encodeURIComponent(segment)}/champions`),
+        ),
+      ).then((answers) => new Map(answers.map((answer) => [answer.segment, answer]))),
+      setHistories,
+      () => current,
+    );
+    return () => {
+      current = false;
+    };
+  }, [api, models, settings]);
 
   useEffect(() => {
     if (selected === undefined) return;
@@ -163,6 +189,7 @@ export function useHealthPage(api: PanelApi) {
   return {
     models,
     settings,
+    histories,
     sync,
     selected,
     select: setSelected,

@@ -42,6 +42,7 @@ let demo: { baseUrl: string; deps: ServerDependencies };
 let hsTenant: string;
 let leadId: string;
 let contactId: string;
+let salesforceLeads: ReturnType<typeof generateDataset>['leads'];
 
 /** The app on a free port whose publicUrl is its own address (signatures cover it). */
 async function serve(options: { sandbox?: boolean; panelDist?: string } = {}) {
@@ -126,6 +127,7 @@ beforeAll(async () => {
     provider: 'hubspot',
     tokens: { accessToken: hsTokens.accessToken, refreshToken: hsTokens.refreshToken },
   });
+  salesforceLeads = salesforceSeed.leads;
   leadId = salesforceSeed.leads[0]?.crmId ?? '';
   contactId = hubspotSeed.leads[0]?.crmId ?? '';
   expect(leadId).toMatch(/^00Q/);
@@ -456,6 +458,21 @@ describe('the demo pages', () => {
     expect(css.headers.get('content-type')).toContain('text/css');
     expect((await fetch(`${demo.baseUrl}/demo/assets/demo.js`)).headers.get('content-type')).toContain(
       'javascript',
+    );
+  });
+
+  it('says the first model is training once leads are synced and no model exists yet', async () => {
+    const report = await demo.deps.store.leads.upsertMany(sfTenant, salesforceLeads);
+    expect(report.rejected.length).toBeLessThan(salesforceLeads.length);
+    const html = await (await fetch(`${demo.baseUrl}/`)).text();
+    const salesforceCard = html.slice(
+      html.indexOf('id="tenant-salesforce"'),
+      html.indexOf('id="tenant-hubspot"'),
+    );
+    expect(salesforceCard).toContain('<span class="state-badge">Training</span>');
+    expect(salesforceCard).toContain('until it is ready the panel shows rules-based scores');
+    expect(salesforceCard).toContain(
+      `${salesforceLeads.length - report.rejected.length} leads synced into LeadScore`,
     );
   });
 

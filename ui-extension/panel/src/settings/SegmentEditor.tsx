@@ -47,20 +47,20 @@ export function SegmentEditor({
             <button
               type="button"
               className="ls-button ls-button-secondary"
-              aria-label={`Move ${name} up`}
               disabled={position === 0}
               onClick={() => onMove(-1)}
             >
               Move up
+              <span className="ls-visually-hidden"> {name}</span>
             </button>
             <button
               type="button"
               className="ls-button ls-button-secondary"
-              aria-label={`Move ${name} down`}
               disabled={position === count - 1}
               onClick={() => onMove(1)}
             >
               Move down
+              <span className="ls-visually-hidden"> {name}</span>
             </button>
             <button
               type="button"

@@ -73,9 +73,12 @@ export function useThresholdPreview(
       setLive({ status: 'blocked', reason: candidate.reason });
       return;
     }
+    const segmentId = candidate.request.segments[0]?.segmentId;
+    // The last answer stays on screen while the next one loads, but only for the same segment.
     setLive((previous) => ({
       status: 'loading',
-      previous: previous.status === 'ready' ? previous.answer : null,
+      previous:
+        previous.status === 'ready' && previous.answer.segmentId === segmentId ? previous.answer : null,
     }));
     debounce.schedule(() => {
       const ticket = gate.current.ticket();

@@ -360,7 +360,9 @@ export async function startLocalProduct(options: LocalProductOptions = {}): Prom
       const full: FirstCycleReport = { ...report, metricsScoresWritten: scoresWrittenByTenant(metrics) };
       logger.info({ report: full }, 'first cycle');
       say(
-        `first scores in ${seconds(full.firstScoresMs)}, models trained in ${seconds(full.trainedMs)}, every lead scored by its model and written in ${seconds(full.doneMs)}`,
+        full.tenants.every((tenant) => tenant.outcome === 'models')
+          ? `first scores in ${seconds(full.firstScoresMs)}, models trained in ${seconds(full.trainedMs)}, every lead scored by its model and written in ${seconds(full.doneMs)}`
+          : `first scores in ${seconds(full.firstScoresMs)}, training done in ${seconds(full.trainedMs)} (rules where the history is too small), every lead scored and written in ${seconds(full.doneMs)}`,
       );
       const counted = Object.entries(full.metricsScoresWritten)
         .map(([tenant, written]) => `${tenant} ${written.toLocaleString('en-US')}`)

@@ -14,7 +14,8 @@ import { ScoresRepository } from '../../shared/store/scores.repository.ts';
 import { connectTestRedis, storeOn, uniqueTenantId } from '../store/store-test-support.ts';
 
 /**
- * No route takes a model version id (rollback names a segment), so version ids need no case here.
+ * GET /models/{version}/evaluation takes a version id: tenant B's ids (`<B segment>-v1`) are ones tenant A
+ * never has, so A's callers get 404.
  *
  * Scenario 17: tenant A's callers (a rep and an admin) call every API route with tenant B's ids —
  * B's lead ids and CRM ids, B's segment ids, B's tenant id smuggled into queries and bodies. Every
@@ -79,6 +80,16 @@ const cases: CrossTenantCase[] = [
     }),
   },
   { route: 'get /models', names: 'tenant', request: () => ({ path: `/models?tenantId=${tenantB}` }) },
+  {
+    route: 'get /models/{version}/evaluation',
+    names: 'record',
+    request: (b) => ({ path: `/models/${b.segmentId}-v1/evaluation` }),
+  },
+  {
+    route: 'get /models/{segment}/champions',
+    names: 'record',
+    request: (b) => ({ path: `/models/${b.segmentId}/champions` }),
+  },
   {
     route: 'post /models/retrain',
     names: 'tenant',

@@ -389,9 +389,9 @@ describe('GET /api/v1/openapi.json', () => {
     const paths = document.paths as Record<string, Record<string, unknown>>;
     const { apiRoutes } = await import('./api-router.ts');
     const routes = apiRoutes(api.deps);
-    // 12 operations on 11 paths: /settings is read and changed.
-    expect(routes.length).toBe(12);
-    expect(Object.keys(paths)).toHaveLength(11);
+    // 14 operations on 13 paths: /settings is read and changed.
+    expect(routes.length).toBe(14);
+    expect(Object.keys(paths)).toHaveLength(13);
     for (const route of routes) expect(paths[route.path]?.[route.method]).toBeDefined();
     const schemas = (document.components as { schemas: Record<string, unknown> }).schemas;
     const references = JSON.stringify(document).match(/"\$ref":"[^"]+"/g) ?? [];
@@ -447,7 +447,7 @@ describe('malformed input on every route', () => {
         expect(() => JSON.parse(text)).not.toThrow();
       }
     }
-    expect(calls).toBe(12 * ids.length);
+    expect(calls).toBe(14 * ids.length);
   });
 });
 

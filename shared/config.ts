@@ -87,8 +87,9 @@ export const configSchema = z.object({
     })
     .optional(),
   /**
-   * The first part of every key the store writes (`<prefix>:{<tenantId>}:...`). The demo keeps its
-   * own, so wiping it at each start never touches another LeadScore's data in the same Redis.
+   * The first part of every key the store writes (`<prefix>:{<tenantId>}:...`; `ls` when unset,
+   * DEFAULT_STORE_KEY_PREFIX). The demo keeps its own, so wiping it at each start never touches
+   * another LeadScore's data in the same Redis.
    */
   STORE_KEY_PREFIX: z
     .string()
@@ -96,7 +97,7 @@ export const configSchema = z.object({
       STORE_KEY_PREFIX_PATTERN,
       'must be 1-32 lowercase letters, digits or hyphens, starting with a letter, such as ls',
     )
-    .default(DEFAULT_STORE_KEY_PREFIX),
+    .optional(),
   QUEUE_PREFIX: z
     .string()
     .regex(/^\{[^{}]+\}$/, 'must be a Redis Cluster hash tag in braces, such as {leadscore}')

@@ -22,7 +22,8 @@ function keysIn(env: NodeJS.ProcessEnv) {
 
 describe('the store key prefix (STORE_KEY_PREFIX)', () => {
   it('is ls unless set, in config and in keys', () => {
-    expect(loadConfig({}).STORE_KEY_PREFIX).toBe('ls');
+    expect(loadConfig({}).STORE_KEY_PREFIX).toBeUndefined();
+    expect(loadConfig({ STORE_KEY_PREFIX: 'lsdemo' }).STORE_KEY_PREFIX).toBe('lsdemo');
     expect(storeKeyPrefix({})).toBe('ls');
     expect(storeKeyPrefix({ STORE_KEY_PREFIX: '' })).toBe('ls');
     expect(keyPrefix).toBe(process.env.STORE_KEY_PREFIX || 'ls');

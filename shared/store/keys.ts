@@ -1,11 +1,12 @@
-import { ConfigError, configSchema, STORE_KEY_PREFIX_PATTERN } from '../config.ts';
+import { ConfigError, configSchema, DEFAULT_STORE_KEY_PREFIX, STORE_KEY_PREFIX_PATTERN } from '../config.ts';
 import { tenantIdSchema } from '../schemas/common.ts';
 import { StoreError } from './store-error.ts';
 
 /**
  * Every Redis key LeadScore writes is built here, and nowhere else. A tenant's keys all start with
- * `ls:{<tenantId>}:` (`ls` is the default of STORE_KEY_PREFIX): the braces are a Redis Cluster hash tag, so one tenant's keys share one slot
- * and every multi-key command or transaction over them is slot-safe. The one key outside any tenant
+ * `ls:{<tenantId>}:` (`ls`: STORE_KEY_PREFIX, by default): the braces are a Redis Cluster hash tag,
+ * so one tenant's keys share one slot and every multi-key command or transaction over them is
+ * slot-safe. The one key outside any tenant
  * is the registry of tenant ids (`ls:{registry}:tenants`), which is only ever touched on its own.
  */
 
@@ -22,7 +23,7 @@ export function storeKeyPrefix(env: NodeJS.ProcessEnv = process.env): string {
       `${parsed.error.issues[0]?.message ?? 'is invalid'} (got "${String(raw).slice(0, 40)}")`,
     );
   }
-  return parsed.data;
+  return parsed.data ?? DEFAULT_STORE_KEY_PREFIX;
 }
 
 export const keyPrefix = storeKeyPrefix();

@@ -21,7 +21,7 @@ function luminance(hex: string): number {
 }
 
 /** WCAG 2 contrast ratio of two colours. */
-export function contrast(a: string, b: string): number {
+function contrast(a: string, b: string): number {
   const [light, dark] = [luminance(a), luminance(b)].sort((x, y) => y - x);
   return ((light ?? 0) + 0.05) / ((dark ?? 0) + 0.05);
 }

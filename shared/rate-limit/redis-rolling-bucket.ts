@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
 import type { TenantId } from '../schemas/common.ts';
+import { tenantTag } from '../store/keys.ts';
 
 /** A budget: at most `capacity` calls in any rolling `intervalMs`. */
 export interface CallBudget {
@@ -29,9 +30,9 @@ export const wallClock: PacerClock = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
-/** In the tenant's hash slot, beside the rest of its keys: `ls:{<tenantId>}:rate:<budget>`. */
+/** In the tenant's hash slot, beside the rest of its keys: `<prefix>:{<tenantId>}:rate:<budget>`. */
 export function rateLimitKey(tenantId: TenantId, budget: CallBudget): string {
-  return `ls:{${tenantId}}:rate:${budget.name}`;
+  return `${tenantTag(tenantId)}rate:${budget.name}`;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Cluster, Redis } from 'ioredis';
 import type { TenantId } from '../../shared/schemas/common.ts';
+import { tenantTag } from '../../shared/store/keys.ts';
 import type { TenantsRepository } from '../../shared/store/tenants.repository.ts';
 
 /**
@@ -15,9 +16,9 @@ export interface TenantControl {
 
 export type TenantControlState = { status: 'active' } | { status: 'paused' | 'auth_revoked'; reason: string };
 
-/** Kept in the tenant's own hash slot: `ls:{<tenantId>}:control`. */
+/** Kept in the tenant's own hash slot: `<prefix>:{<tenantId>}:control`. */
 export function tenantControlKey(tenantId: TenantId): string {
-  return `ls:{${tenantId}}:control`;
+  return `${tenantTag(tenantId)}control`;
 }
 
 export class RedisTenantControl implements TenantControl {

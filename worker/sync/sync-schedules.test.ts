@@ -46,4 +46,23 @@ describe('sync schedules', () => {
     await removeSyncSchedulers(queues, tenantId);
     expect(await queue.getJobSchedulers()).toHaveLength(0);
   });
+
+  it("after an install the first incremental sync waits one interval: the install's full sync reads the CRM alone", async () => {
+    const other = 'hs:7070708';
+    const now = Date.now();
+    await upsertSyncSchedulers(queues, other, {
+      incrementalEveryMs: 5 * 60_000,
+      firstIncrementalAfterInterval: true,
+      now: () => now,
+    });
+    const queue = queues.queue('sync');
+    const incremental = await queue.getJobScheduler('incremental-sync.hs-7070708');
+    expect(incremental?.next).toBe(now + 5 * 60_000);
+    const waiting = await queue.getJobs(['wait', 'prioritized']);
+    expect(waiting.filter((job) => job.repeatJobKey === 'incremental-sync.hs-7070708')).toHaveLength(0);
+    const delayed = await queue.getJobs(['delayed']);
+    const first = delayed.find((job) => job.repeatJobKey === 'incremental-sync.hs-7070708');
+    expect((first?.timestamp ?? 0) + (first?.opts.delay ?? 0)).toBe(now + 5 * 60_000);
+    await removeSyncSchedulers(queues, other);
+  });
 });

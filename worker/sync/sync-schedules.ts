@@ -9,6 +9,13 @@ export interface SyncScheduleOptions {
   /** Cron pattern of the full reconcile; every night at 02:00 unless set. */
   reconcilePattern?: string;
   tz?: string;
+  /**
+   * The first incremental run waits one interval (an install, whose full sync is already queued);
+   * otherwise BullMQ runs an `every` scheduler at once, and two syncs would read the CRM together.
+   */
+  firstIncrementalAfterInterval?: boolean;
+  /** The clock of that first run (tests). */
+  now?: () => number;
 }
 
 const incrementalKey = 'incremental-sync';
@@ -32,9 +39,11 @@ export async function upsertSyncSchedulers(
 ): Promise<string[]> {
   const queue = queues.queue('sync');
   const incremental = schedulerId({ key: incrementalKey }, tenantId);
+  const everyMs = options.incrementalEveryMs ?? defaultEveryMs;
+  const startDate = options.firstIncrementalAfterInterval ? (options.now ?? Date.now)() + everyMs : undefined;
   await queue.upsertJobScheduler(
     incremental,
-    { every: options.incrementalEveryMs ?? defaultEveryMs },
+    startDate === undefined ? { every: everyMs } : { every: everyMs, startDate },
     { name: 'sync', data: parseJobPayload('sync', { tenantId, mode: 'incremental', reason: 'schedule' }) },
   );
   const reconcile = schedulerId({ key: reconcileKey }, tenantId);

@@ -25,6 +25,7 @@ export function bullmqTenantQueues(
       const sync = await upsertSyncSchedulers(queues, tenantId, {
         incrementalEveryMs: config.SYNC_EVERY_MINUTES * 60_000,
         reconcilePattern: config.SYNC_RECONCILE_CRON,
+        firstIncrementalAfterInterval: true,
       });
       const train = await upsertWeeklyTrainScheduler(queues, tenantId);
       const retention = await upsertRetentionScheduler(queues, tenantId);

@@ -98,7 +98,7 @@ export async function ensurePanelBundle(options: PanelBundleOptions): Promise<Pa
 
   options.logger.info({ reason }, 'building the panel');
   const { build } = await import('vite');
-  await build({ root, configFile, logLevel: 'warn', clearScreen: false });
+  await build({ root, configFile, logLevel: 'error', clearScreen: false });
   if (!existsSync(join(dist, 'index.html')))
     throw new Error(
       `the panel build finished without ${join(dist, 'index.html')}: check build.outDir in ${configFile}`,

@@ -32,9 +32,11 @@ export type ModelVersionMeta = z.infer<typeof modelVersionMetaSchema>;
 export type NewModelVersion = Omit<ModelVersionMeta, 'id' | 'tenantId'>;
 
 /**
- * One test-window example of a version as the threshold preview reads it: the lead, the segment the
- * lead was in at training time, the 0-100 score the version gives the example, its label, its snapshot
- * time and its weight (1 unless negatives were sampled down).
+ * One test-window example of a version as the threshold preview and the evaluation read it: the lead,
+ * the segment the lead was in at training time, the 0-100 score the version gives the example, its
+ * label, its snapshot time, its weight (1 unless negatives were sampled down) and the calibrated
+ * probability the version gave it. Windows saved before probabilities were kept have none; a window
+ * read back has a probability on every example or on none.
  */
 export interface TestWindowExample {
   leadId: string;
@@ -43,12 +45,16 @@ export interface TestWindowExample {
   label: 0 | 1;
   snapshotAtMs: number;
   weight: number;
+  /** Calibrated probability in [0, 1], kept at float32 precision (about 7 significant digits). */
+  probability?: number;
 }
 
 /**
  * Stored columnar in the version's hash (field `test-window`): lead ids and segments once each, then
  * one small integer per example and column; snapshot times in epoch seconds (snapshot grids are whole
- * days); weights only when one is not 1. About 12 bytes per example.
+ * days); weights only when one is not 1; probabilities as one base64 string of little-endian float32
+ * values (4 bytes each, 5⅓ characters), absent in windows saved before they were kept. About 12 bytes
+ * per example plus its lead id without probabilities, about 17.5 plus its lead id with them.
  */
 const storedTestWindowSchema = z.strictObject({
   leads: z.array(z.string()),
@@ -59,6 +65,7 @@ const storedTestWindowSchema = z.strictObject({
   label: z.array(z.union([z.literal(0), z.literal(1)])),
   at: z.array(z.number().int()),
   weight: z.array(z.number().positive()).optional(),
+  probability: z.string().optional(),
 });
 type StoredTestWindow = z.infer<typeof storedTestWindowSchema>;
 
@@ -93,20 +100,68 @@ function encodeTestWindow(examples: readonly TestWindowExample[]): StoredTestWin
   }
   if (examples.some((example) => example.weight !== 1))
     stored.weight = examples.map((example) => example.weight);
+  const probabilities = probabilitiesOf(examples);
+  if (probabilities !== undefined) stored.probability = encodeFloat32(probabilities);
   stored.leads = [...leads.keys()];
   stored.segments = [...segments.keys()];
   return stored;
 }
 
-function decodeTestWindow(stored: StoredTestWindow): TestWindowExample[] {
-  return stored.lead.map((leadIndex, row) => ({
-    leadId: stored.leads[leadIndex] ?? '',
-    segment: stored.segments[stored.segment[row] ?? 0] ?? '',
-    score: stored.score[row] ?? 0,
-    label: stored.label[row] ?? 0,
-    snapshotAtMs: (stored.at[row] ?? 0) * 1000,
-    weight: stored.weight?.[row] ?? 1,
-  }));
+/**
+ * The examples' probabilities in order, undefined when none has one; refuses a window where only some
+ * have one, or one outside [0, 1] (the evaluation could not tell which to trust).
+ */
+function probabilitiesOf(examples: readonly TestWindowExample[]): number[] | undefined {
+  const given = examples.filter((example) => example.probability !== undefined).length;
+  if (given === 0) return undefined;
+  if (given !== examples.length) {
+    throw new StoreError(
+      'INVALID_INPUT',
+      `test window gives a probability for ${given} of its ${examples.length} examples: give one for every example or for none`,
+    );
+  }
+  return examples.map((example, row) => {
+    const probability = example.probability ?? Number.NaN;
+    if (!(probability >= 0 && probability <= 1)) {
+      throw new StoreError(
+        'INVALID_INPUT',
+        `test window example ${row} (lead ${example.leadId}) has probability ${probability}: give a calibrated probability between 0 and 1`,
+      );
+    }
+    return probability;
+  });
+}
+
+function encodeFloat32(values: readonly number[]): string {
+  const bytes = Buffer.alloc(values.length * 4);
+  values.forEach((value, index) => {
+    bytes.writeFloatLE(value, index * 4);
+  });
+  return bytes.toString('base64');
+}
+
+/** The float32 values of a stored column, undefined when it does not hold `length` values in [0, 1]. */
+function decodeFloat32(encoded: string, length: number): number[] | undefined {
+  const bytes = Buffer.from(encoded, 'base64');
+  if (bytes.length !== length * 4) return undefined;
+  const values = Array.from({ length }, (_, index) => bytes.readFloatLE(index * 4));
+  return values.every((value) => value >= 0 && value <= 1) ? values : undefined;
+}
+
+function decodeTestWindow(stored: StoredTestWindow, probabilities?: readonly number[]): TestWindowExample[] {
+  return stored.lead.map((leadIndex, row) => {
+    const example: TestWindowExample = {
+      leadId: stored.leads[leadIndex] ?? '',
+      segment: stored.segments[stored.segment[row] ?? 0] ?? '',
+      score: stored.score[row] ?? 0,
+      label: stored.label[row] ?? 0,
+      snapshotAtMs: (stored.at[row] ?? 0) * 1000,
+      weight: stored.weight?.[row] ?? 1,
+    };
+    const probability = probabilities?.[row];
+    if (probability !== undefined) example.probability = probability;
+    return example;
+  });
 }
 
 /** What the tenant's last training found in its training window (the panel's data-sufficiency state). */
@@ -230,7 +285,7 @@ export class ModelsRepository {
   /** The version's test-window examples (scores by that version), or undefined when none were stored. */
   async testWindow(tenantId: string, versionId: string): Promise<TestWindowExample[] | undefined> {
     const stored = await this.redis.hget(tenantKeys(tenantId).modelVersion(versionId), TEST_WINDOW_FIELD);
-    return stored === null ? undefined : decodeTestWindow(this.readTestWindow(tenantId, versionId, stored));
+    return stored === null ? undefined : this.readTestWindow(tenantId, versionId, stored);
   }
 
   /**
@@ -244,7 +299,7 @@ export class ModelsRepository {
     for (const versionId of await this.redis.zrange(keys.models, 0, '-1')) {
       const stored = await this.redis.hget(keys.modelVersion(versionId), TEST_WINDOW_FIELD);
       if (stored === null) continue;
-      const examples = decodeTestWindow(this.readTestWindow(tenantId, versionId, stored));
+      const examples = this.readTestWindow(tenantId, versionId, stored);
       const kept = examples.filter((example) => example.leadId !== leadId);
       if (kept.length === examples.length) continue;
       removed += examples.length - kept.length;
@@ -257,19 +312,27 @@ export class ModelsRepository {
     return removed;
   }
 
-  private readTestWindow(tenantId: string, versionId: string, stored: string): StoredTestWindow {
-    const parsed = storedTestWindowSchema.safeParse(JSON.parse(stored));
-    if (!parsed.success) {
-      throw new StoreError(
+  private readTestWindow(tenantId: string, versionId: string, stored: string): TestWindowExample[] {
+    const unreadable = (why: string) =>
+      new StoreError(
         'INVALID_INPUT',
-        `stored test window of model version ${versionId} is unreadable`,
+        `stored test window of model version ${versionId} is unreadable${why}`,
         {
           tenantId,
           recordId: versionId,
         },
       );
+    const parsed = storedTestWindowSchema.safeParse(JSON.parse(stored));
+    if (!parsed.success) throw unreadable('');
+    const window = parsed.data;
+    if (window.probability === undefined) return decodeTestWindow(window);
+    const probabilities = decodeFloat32(window.probability, window.lead.length);
+    if (probabilities === undefined) {
+      throw unreadable(
+        `: its probabilities are not ${window.lead.length} float32 values between 0 and 1 (retrain to store it again)`,
+      );
     }
-    return parsed.data;
+    return decodeTestWindow(window, probabilities);
   }
 
   /** Every version's metadata, oldest first. */

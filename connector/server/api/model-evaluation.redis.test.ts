@@ -11,9 +11,10 @@ import type { Caller } from '../auth/caller.ts';
 import { type RunningApi, startApi } from './api-test-support.ts';
 
 /**
- * A hand-made version on real Redis: a score scale with three calibration plateaus (half the training
- * population at 2%, 40% at 10%, the top tenth at 40%) and a 20-example test window whose calibration
- * bins and lift deciles are worked out by hand below.
+ * Hand-made versions on real Redis: a score scale with three calibration plateaus (half the training
+ * population at 2%, 40% at 10%, the top tenth at 40%), a 23-example test window saved without
+ * probabilities (as windows were before they were kept), and a 40-example window saved with them.
+ * Their calibration bins and lift deciles are worked out by hand below.
  */
 const redis = connectTestRedis();
 const store = storeOn(redis);
@@ -55,6 +56,26 @@ const window: TestWindowExample[] = [
   ...examples(3, 95, 3, 'enterprise'),
 ];
 
+/**
+ * A window that kept its probabilities: 40 examples give 4 target bins; ties stay together, each group
+ * in the bin of its middle rank (⌊4 · middle / 40⌋): 0.01 ×8 (middle rank 4, bin 0), 0.02 ×6 (11, bin
+ * 1), 0.03 ×12 (20, bin 2), 0.05 ×4 (28, bin 2), 0.08 ×6 (33, bin 3), 0.2 ×4 (38, bin 3).
+ */
+const storedGroups: [probability: number, count: number, positives: number][] = [
+  [0.01, 8, 0],
+  [0.02, 6, 0],
+  [0.03, 12, 1],
+  [0.05, 4, 0],
+  [0.08, 6, 1],
+  [0.2, 4, 2],
+];
+const storedWindow: TestWindowExample[] = storedGroups.flatMap(([probability, count, positives]) =>
+  examples(count, scale.scoreOf(probability), positives, 'mid').map((example) => ({
+    ...example,
+    probability,
+  })),
+);
+
 const version = (segment: string): Omit<ModelVersionMeta, 'id' | 'tenantId'> => ({
   segment,
   createdAt: '2026-10-01T00:00:00.000Z',
@@ -75,6 +96,8 @@ let api: RunningApi;
 let withWindow: string;
 let withoutWindow: string;
 let withoutScale: string;
+let withProbabilities: string;
+let withProbabilitiesNoScale: string;
 
 beforeAll(async () => {
   // The hand-made scores are the ones the scale gives those probabilities.
@@ -85,6 +108,11 @@ beforeAll(async () => {
     await models.create(tenantId, { ...version('mid'), scale: null }, 'tree', {
       testWindow: examples(10, 40, 2, 'mid'),
     })
+  ).id;
+  withProbabilities = (await models.create(tenantId, version('mid'), 'tree', { testWindow: storedWindow }))
+    .id;
+  withProbabilitiesNoScale = (
+    await models.create(tenantId, { ...version('mid'), scale: null }, 'tree', { testWindow: storedWindow })
   ).id;
   api = await startApi({ redis, store });
 });
@@ -108,10 +136,11 @@ interface Evaluation {
       examples: number;
       weight: number;
       positives: number;
-      predicted: number | null;
-      observed: number | null;
+      predicted: number;
+      observed: number;
     }[];
     error: number | null;
+    probabilities: 'stored' | 'score-scale';
   } | null;
   calibrationNote: string | null;
   lift: {
@@ -168,7 +197,60 @@ describe('GET /api/v1/models/:segment/champions', () => {
 });
 
 describe('GET /api/v1/models/:version/evaluation', () => {
-  it("bins one segment's examples by predicted probability and splits them into score deciles", async () => {
+  it('bins a window that kept its probabilities into equal-count bins, never splitting tied predictions', async () => {
+    for (const id of [withProbabilities, withProbabilitiesNoScale]) {
+      const { status, body } = await evaluation(`/models/${id}/evaluation`);
+      expect(status).toBe(200);
+      const answer = body as Evaluation;
+      expect(answer.calibrationNote).toBeNull();
+      expect(answer.calibration?.probabilities).toBe('stored');
+      const bins = answer.calibration?.bins ?? [];
+      expect(bins.map((bin) => [bin.examples, bin.weight, bin.positives])).toEqual([
+        [8, 8, 0],
+        [6, 6, 0],
+        [16, 16, 1],
+        [10, 10, 3],
+      ]);
+      // float32 storage: exact to about 7 significant digits.
+      const expected = [
+        { from: 0.01, to: 0.01, predicted: 0.01, observed: 0 },
+        { from: 0.02, to: 0.02, predicted: 0.02, observed: 0 },
+        { from: 0.03, to: 0.05, predicted: (12 * 0.03 + 4 * 0.05) / 16, observed: 1 / 16 },
+        { from: 0.08, to: 0.2, predicted: (6 * 0.08 + 4 * 0.2) / 10, observed: 0.3 },
+      ];
+      for (const [index, bin] of expected.entries()) {
+        for (const field of ['from', 'to', 'predicted', 'observed'] as const)
+          expect(bins[index]?.[field]).toBeCloseTo(bin[field], 7);
+      }
+      // 8/40·0.01 + 6/40·0.02 + 16/40·|0.035 − 0.0625| + 10/40·|0.128 − 0.3|
+      expect(answer.calibration?.error).toBeCloseTo(0.002 + 0.003 + 0.011 + 0.043, 7);
+    }
+  });
+
+  it('reads an old window without probabilities back through the score scale, in equal-count bins', async () => {
+    const { status, body } = await evaluation(`/models/${withWindow}/evaluation?segment=smb`);
+    expect(status).toBe(200);
+    const answer = body as Evaluation;
+    expect(answer.calibration?.probabilities).toBe('score-scale');
+    // 20 examples give 2 target bins: 0.02 ×10 (middle rank 5, bin 0), then 0.06 ×4 (12), 0.10 ×4 (16)
+    // and 0.40 ×2 (19), all in bin 1.
+    const bins = answer.calibration?.bins ?? [];
+    expect(bins.map((bin) => [bin.examples, bin.positives])).toEqual([
+      [10, 1],
+      [10, 2],
+    ]);
+    expect(bins[0]).toMatchObject({ from: 0.02, to: 0.02 });
+    expect(bins[0]?.predicted).toBeCloseTo(0.02, 12);
+    expect(bins[0]?.observed).toBeCloseTo(0.1, 12);
+    expect(bins[1]?.from).toBeCloseTo(0.06, 12);
+    expect(bins[1]?.to).toBeCloseTo(0.4, 12);
+    expect(bins[1]?.predicted).toBeCloseTo((4 * 0.06 + 4 * 0.1 + 2 * 0.4) / 10, 12);
+    expect(bins[1]?.observed).toBeCloseTo(0.2, 12);
+    // ½·|0.02 − 0.1| + ½·|0.144 − 0.2|
+    expect(answer.calibration?.error).toBeCloseTo(0.04 + 0.028, 12);
+  });
+
+  it("splits one segment's examples into score deciles", async () => {
     const { status, body } = await evaluation(`/models/${withWindow}/evaluation?segment=smb`);
     expect(status).toBe(200);
     const answer = body as Evaluation;
@@ -180,25 +262,6 @@ describe('GET /api/v1/models/:version/evaluation', () => {
     expect(answer.window.from).toBe('2026-06-01T00:00:00.000Z');
     expect(answer.window.to).toBe('2026-06-29T00:00:00.000Z');
     expect(answer.baseRate).toBeCloseTo(0.15, 12);
-    const bins = answer.calibration?.bins ?? [];
-    expect(bins).toHaveLength(10);
-    // [0, 0.1): ten at 0.02 and four at 0.06, one conversion.
-    expect(bins[0]).toMatchObject({ from: 0, to: 0.1, examples: 14, weight: 14, positives: 1 });
-    expect(bins[0]?.predicted).toBeCloseTo(0.44 / 14, 12);
-    expect(bins[0]?.observed).toBeCloseTo(1 / 14, 12);
-    // [0.1, 0.2): four at 0.10, one conversion.
-    expect(bins[1]).toMatchObject({ examples: 4, positives: 1 });
-    expect(bins[1]?.predicted).toBeCloseTo(0.1, 12);
-    expect(bins[1]?.observed).toBeCloseTo(0.25, 12);
-    // [0.4, 0.5): two at 0.40, one conversion.
-    expect(bins[4]).toMatchObject({ examples: 2, positives: 1 });
-    expect(bins[4]?.predicted).toBeCloseTo(0.4, 12);
-    expect(bins[4]?.observed).toBeCloseTo(0.5, 12);
-    for (const empty of [2, 3, 5, 6, 7, 8, 9]) {
-      expect(bins[empty]).toMatchObject({ examples: 0, predicted: null, observed: null });
-    }
-    // 14/20·|0.44/14 − 1/14| + 4/20·|0.10 − 0.25| + 2/20·|0.40 − 0.50|
-    expect(answer.calibration?.error).toBeCloseTo(0.028 + 0.03 + 0.01, 12);
     expect(answer.calibrationNote).toBeNull();
 
     // Two examples per decile: the two at 95; the four at 70 (one conversion) share deciles 2-3; the
@@ -233,7 +296,11 @@ describe('GET /api/v1/models/:version/evaluation', () => {
     expect(answer.segmentFilter).toBeNull();
     expect(answer.window).toMatchObject({ examples: 23, positives: 6 });
     expect(answer.baseRate).toBeCloseTo(6 / 23, 12);
-    expect(answer.calibration?.bins[4]).toMatchObject({ examples: 5, positives: 4 });
+    // 23 examples, 2 target bins: the ten at 0.02 (middle rank 5), then the rest (middle ranks 12 to 20.5).
+    expect(answer.calibration?.bins.map((bin) => [bin.examples, bin.positives])).toEqual([
+      [10, 1],
+      [13, 5],
+    ]);
     // 2.3 examples per decile: the five at 95 (four conversions) fill deciles 1 and 2 and 0.4 of decile
     // 3, each share carrying 4/5 of a conversion per example; the four at 70 take the rest of decile 3.
     expect(answer.lift[0]?.examples).toBeCloseTo(2.3, 12);
@@ -271,7 +338,9 @@ describe('GET /api/v1/models/:version/evaluation', () => {
     expect(status).toBe(200);
     const answer = body as Evaluation;
     expect(answer.calibration).toBeNull();
-    expect(answer.calibrationNote).toContain('has no score scale');
+    expect(answer.calibrationNote).toContain(
+      'kept no probabilities with its test window and has no score scale to read them from',
+    );
     expect(answer.lift[0]?.conversionRate).toBeCloseTo(0.2, 12);
   });
 

@@ -4,7 +4,15 @@ import { type ApiContext, jsonBody } from './api-context.ts';
 import { notFound } from './api-errors.ts';
 import { type ApiRoute, defineRoute, mountRoutes } from './api-route.ts';
 import { isoTime, segmentIdSchema } from './api-schemas.ts';
-import { calibrationOf, cutPointsOf, liftByDecile, probabilityOfScores } from './model-evaluation.ts';
+import {
+  CALIBRATION_PLOT_BINS,
+  calibrationOf,
+  cutPointsOf,
+  liftByDecile,
+  MIN_EXAMPLES_PER_CALIBRATION_BIN,
+  predictedExamples,
+  probabilityOfScores,
+} from './model-evaluation.ts';
 import { z } from './openapi-zod.ts';
 
 export const modelVersionIdSchema = z
@@ -21,12 +29,12 @@ const calibrationBinSchema = z
     examples: z.number().int(),
     weight: z.number(),
     positives: z.number(),
-    predicted: z.number().nullable(),
-    observed: z.number().nullable(),
+    predicted: z.number(),
+    observed: z.number(),
   })
   .openapi('CalibrationBin', {
     description:
-      'Test examples whose predicted probability is in [from, to) (the last bin includes 1): their count, total and converting weight, weighted mean prediction and observed conversion rate',
+      'One equal-count bin of test examples by predicted probability, from and to being the lowest and highest prediction in it (both included): their count, total and converting weight, weighted mean prediction and observed conversion rate',
   });
 
 const liftDecileSchema = z
@@ -59,7 +67,14 @@ const evaluationAnswerSchema = z
     }),
     baseRate: z.number().nullable(),
     calibration: z
-      .strictObject({ bins: z.array(calibrationBinSchema), error: z.number().nullable() })
+      .strictObject({
+        /** Non-empty bins, lowest predictions first. */
+        bins: z.array(calibrationBinSchema),
+        /** Expected calibration error over these bins: Σ (bin weight / total weight) · |predicted − observed|. */
+        error: z.number().nullable(),
+        /** `stored`: the probabilities the version gave, kept with the window; `score-scale`: read back from the stored scores (windows saved before probabilities were kept). */
+        probabilities: z.enum(['stored', 'score-scale']),
+      })
       .nullable(),
     /** Why there is no calibration plot, when there is none. */
     calibrationNote: z.string().nullable(),
@@ -84,8 +99,7 @@ export function modelEvaluationRoutes(context: ApiContext): ApiRoute[] {
       method: 'get',
       path: '/models/{version}/evaluation',
       summary: 'Evaluate a model version on its test window',
-      description:
-        "Calibration plot (predicted against observed conversion per probability bin) and lift by score decile, from the version's stored test window. Predicted probabilities are read back from the stored scores through the version's score scale (exact on calibration plateaus, the middle of the score's probability range otherwise). `segment` keeps one segment's examples of a pooled model's window.",
+      description: `Calibration plot (predicted against observed conversion per equal-count bin of predicted probability: up to ${CALIBRATION_PLOT_BINS} bins, fewer so that each holds at least ${MIN_EXAMPLES_PER_CALIBRATION_BIN} examples, and fewer again when tied predictions, never split across bins, fill more than a bin) with the expected calibration error over those bins (each bin weighted by its share of the window's weight, the examples' count unless negatives were sampled down), and lift by score decile, from the version's stored test window. Predicted probabilities are the ones stored with the window; for windows saved before they were kept, they are read back from the stored scores through the version's score scale (exact on calibration plateaus, the middle of the score's probability range otherwise). \`segment\` keeps one segment's examples of a pooled model's window.`,
       access: 'any',
       params: z.strictObject({ version: modelVersionIdSchema }),
       query: evaluationQuerySchema,
@@ -128,18 +142,18 @@ export function modelEvaluationRoutes(context: ApiContext): ApiRoute[] {
           toMs = Math.max(toMs, example.snapshotAtMs);
         }
         const cutPoints = cutPointsOf(stored.meta.scale);
-        const probabilities = cutPoints === undefined ? undefined : probabilityOfScores(cutPoints);
-        const missing =
-          probabilities === undefined
-            ? undefined
-            : examples.find((example) => !probabilities.has(example.score));
+        const ofScores = cutPoints === undefined ? undefined : probabilityOfScores(cutPoints);
+        const predicted = predictedExamples(
+          examples,
+          ofScores === undefined ? undefined : (score) => ofScores.get(score),
+        );
         const lift = liftByDecile(examples);
         const calibrationNote =
-          probabilities === undefined
-            ? `model version "${params.version}" has no score scale to read probabilities from`
-            : missing !== undefined
-              ? `score ${missing.score} of the test window is not one the version's scale gives`
-              : null;
+          predicted.source !== 'none'
+            ? null
+            : predicted.missingScore === null
+              ? `model version "${params.version}" kept no probabilities with its test window and has no score scale to read them from: retrain to evaluate its calibration`
+              : `score ${predicted.missingScore} of the test window is not one the version's scale gives`;
         return {
           version: stored.meta.id,
           segment: stored.meta.segment,
@@ -153,9 +167,9 @@ export function modelEvaluationRoutes(context: ApiContext): ApiRoute[] {
           },
           baseRate: lift.baseRate,
           calibration:
-            probabilities === undefined || calibrationNote !== null
+            predicted.source === 'none'
               ? null
-              : calibrationOf(examples, (score) => probabilities.get(score) ?? 0),
+              : { ...calibrationOf(predicted.examples), probabilities: predicted.source },
           calibrationNote,
           lift: lift.deciles,
         };

@@ -1,8 +1,10 @@
 import { ScoreScale } from '../../../shared/scoring/score-scale.ts';
 import type { TestWindowExample } from '../../../shared/store/models.repository.ts';
 
-/** Equal-width probability bins of the calibration plot (the same bins as the stored calibration error). */
+/** Equal-count bins of the calibration plot, at most. */
 export const CALIBRATION_PLOT_BINS = 10;
+/** A window gets fewer bins so that each holds at least this many examples (one bin below that). */
+export const MIN_EXAMPLES_PER_CALIBRATION_BIN = 10;
 export const LIFT_DECILES = 10;
 
 const MAX_SCORE = 100;
@@ -42,7 +44,7 @@ export function probabilityOfScores(cutPoints: readonly number[]): Map<number, n
 }
 
 export interface CalibrationBin {
-  /** The bin holds predicted probabilities in [from, to) (the last one includes 1). */
+  /** The lowest and the highest predicted probability in the bin (both included). */
   from: number;
   to: number;
   /** Test examples in the bin. */
@@ -51,52 +53,131 @@ export interface CalibrationBin {
   weight: number;
   /** Weight of the converting examples. */
   positives: number;
-  /** Weighted mean predicted probability; null for an empty bin. */
-  predicted: number | null;
-  /** Weighted share that converted; null for an empty bin. */
-  observed: number | null;
+  /** Weighted mean predicted probability. */
+  predicted: number;
+  /** Weighted share that converted. */
+  observed: number;
 }
 
 export interface Calibration {
+  /** Non-empty bins in increasing order of predicted probability. */
   bins: CalibrationBin[];
-  /** Σ (bin weight / total weight) · |predicted − observed|; null without examples. */
+  /**
+   * Expected calibration error over these bins: Σ (bin weight / total weight) · |predicted − observed|
+   * (the weight is the examples' count unless negatives were sampled down); null without examples.
+   */
   error: number | null;
 }
 
-/** Predicted against observed conversion per equal-width probability bin. */
+/** What the calibration plot reads of one test example. */
+export interface PredictedExample {
+  probability: number;
+  label: 0 | 1;
+  weight: number;
+}
+
+export interface CalibrationOptions {
+  /** At most this many bins (CALIBRATION_PLOT_BINS by default). */
+  maxBins?: number;
+  /** Fewer bins when the window holds fewer than this many examples per bin. */
+  minExamplesPerBin?: number;
+}
+
+/**
+ * Predicted against observed conversion per equal-count (quantile) bin of predicted probability.
+ * The window gets k = min(maxBins, ⌊n / minExamplesPerBin⌋) target bins (at least one) for its n
+ * examples. Examples are ranked by probability and examples with the same probability form one group,
+ * never split: a group covering ranks [start, start + size) goes to bin ⌊k · (start + size / 2) / n⌋,
+ * the bin of its middle rank. Bins no group falls in are left out, so heavy ties give fewer bins.
+ */
 export function calibrationOf(
-  examples: readonly TestWindowExample[],
-  probabilityOfScore: (score: number) => number,
-  binCount = CALIBRATION_PLOT_BINS,
+  examples: readonly PredictedExample[],
+  options: CalibrationOptions = {},
 ): Calibration {
-  const bins = Array.from({ length: binCount }, (_, bin) => ({
-    from: bin / binCount,
-    to: (bin + 1) / binCount,
-    examples: 0,
-    weight: 0,
-    positives: 0,
-    predictedSum: 0,
-  }));
-  let total = 0;
-  for (const example of examples) {
-    const probability = probabilityOfScore(example.score);
-    const bin = bins[Math.min(binCount - 1, Math.max(0, Math.floor(probability * binCount)))];
-    if (bin === undefined) continue;
-    bin.examples += 1;
-    bin.weight += example.weight;
-    bin.predictedSum += example.weight * probability;
-    if (example.label === 1) bin.positives += example.weight;
-    total += example.weight;
+  const maxBins = options.maxBins ?? CALIBRATION_PLOT_BINS;
+  const minExamples = options.minExamplesPerBin ?? MIN_EXAMPLES_PER_CALIBRATION_BIN;
+  if (!Number.isInteger(maxBins) || maxBins < 1)
+    throw new RangeError(`maxBins is ${maxBins}: give a whole number of bins of at least 1`);
+  if (!Number.isInteger(minExamples) || minExamples < 1)
+    throw new RangeError(`minExamplesPerBin is ${minExamples}: give a whole number of at least 1`);
+  const total = examples.length;
+  if (total === 0) return { bins: [], error: null };
+  const target = Math.max(1, Math.min(maxBins, Math.floor(total / minExamples)));
+  const sorted = [...examples].sort((one, two) => one.probability - two.probability);
+  interface Accumulator {
+    from: number;
+    to: number;
+    examples: number;
+    weight: number;
+    positives: number;
+    predictedSum: number;
   }
+  const bins = new Map<number, Accumulator>();
+  let start = 0;
+  while (start < total) {
+    const probability = sorted[start]?.probability ?? 0;
+    let end = start;
+    while (end < total && sorted[end]?.probability === probability) end += 1;
+    const index = Math.min(target - 1, Math.floor((target * (start + (end - start) / 2)) / total));
+    const bin = bins.get(index) ?? {
+      from: probability,
+      to: probability,
+      examples: 0,
+      weight: 0,
+      positives: 0,
+      predictedSum: 0,
+    };
+    for (const example of sorted.slice(start, end)) {
+      bin.examples += 1;
+      bin.weight += example.weight;
+      bin.predictedSum += example.weight * example.probability;
+      if (example.label === 1) bin.positives += example.weight;
+    }
+    bin.to = probability;
+    bins.set(index, bin);
+    start = end;
+  }
+  const totalWeight = [...bins.values()].reduce((sum, bin) => sum + bin.weight, 0);
   let error = 0;
-  const answer = bins.map(({ predictedSum, ...bin }) => {
-    const predicted = bin.weight > 0 ? predictedSum / bin.weight : null;
-    const observed = bin.weight > 0 ? bin.positives / bin.weight : null;
-    if (predicted !== null && observed !== null)
-      error += (bin.weight / total) * Math.abs(predicted - observed);
+  const answer = [...bins.values()].map(({ predictedSum, ...bin }) => {
+    const predicted = predictedSum / bin.weight;
+    const observed = bin.positives / bin.weight;
+    error += (bin.weight / totalWeight) * Math.abs(predicted - observed);
     return { ...bin, predicted, observed };
   });
-  return { bins: answer, error: total > 0 ? error : null };
+  return { bins: answer, error };
+}
+
+/**
+ * The examples with the probability the version gave each: the stored one when the window kept
+ * probabilities (every window saved since), otherwise read back from its score through
+ * `probabilityOfScore` (undefined when the score is not one the scale gives). `source` says which;
+ * `missingScore` names the first score that could not be read back.
+ */
+export function predictedExamples(
+  examples: readonly TestWindowExample[],
+  probabilityOfScore: ((score: number) => number | undefined) | undefined,
+):
+  | { source: 'stored' | 'score-scale'; examples: PredictedExample[] }
+  | { source: 'none'; missingScore: number | null } {
+  if (examples.length > 0 && examples.every((example) => example.probability !== undefined)) {
+    return {
+      source: 'stored',
+      examples: examples.map((example) => ({
+        probability: example.probability ?? 0,
+        label: example.label,
+        weight: example.weight,
+      })),
+    };
+  }
+  if (probabilityOfScore === undefined) return { source: 'none', missingScore: null };
+  const predicted: PredictedExample[] = [];
+  for (const example of examples) {
+    const probability = probabilityOfScore(example.score);
+    if (probability === undefined) return { source: 'none', missingScore: example.score };
+    predicted.push({ probability, label: example.label, weight: example.weight });
+  }
+  return { source: 'score-scale', examples: predicted };
 }
 
 export interface LiftDecile {

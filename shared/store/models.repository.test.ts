@@ -182,6 +182,107 @@ describe('test windows and training counts of model versions', () => {
     expect(await models.eraseLeadFromTestWindows(tenantId, '00Q1')).toBe(0);
   });
 
+  const withProbabilities = examples.map((example, row) => ({
+    ...example,
+    probability: [0.8125, 0.0123, 0.3, 0][row] ?? 1,
+  }));
+
+  it("keeps each example's probability at float32 precision, and through an erasure", async () => {
+    const tenantId = tenant();
+    const saved = await models.create(tenantId, version('smb', '2026-07-01T00:00:00Z'), 'tree', {
+      testWindow: withProbabilities,
+    });
+    const read = await models.testWindow(tenantId, saved.id);
+    // 0.8125 and 0 are exact in float32; 0.0123 and 0.3 come back as their nearest float32.
+    expect(read?.map((example) => example.probability)).toEqual([
+      0.8125,
+      Math.fround(0.0123),
+      Math.fround(0.3),
+      0,
+    ]);
+    expect(Math.abs((read?.[1]?.probability ?? 0) - 0.0123)).toBeLessThan(1e-9);
+    expect(read?.map(({ probability: _probability, ...rest }) => rest)).toEqual(examples);
+    expect(await models.eraseLeadFromTestWindows(tenantId, '00Q1')).toBe(2);
+    expect((await models.testWindow(tenantId, saved.id))?.map((example) => example.probability)).toEqual([
+      Math.fround(0.0123),
+      0,
+    ]);
+  });
+
+  it('reads a window stored before probabilities were kept, with no probability on its examples', async () => {
+    const tenantId = tenant();
+    const saved = await models.create(tenantId, version('smb', '2026-07-01T00:00:00Z'), 'tree');
+    // The stored form of the first two examples as versions saved it before probabilities were kept.
+    const old = {
+      leads: ['00Q1', '00Q2'],
+      segments: ['smb'],
+      lead: [0, 1],
+      segment: [0, 0],
+      score: [91, 12],
+      label: [1, 0],
+      at: [1780272000, 1780272000],
+      weight: [1, 2.5],
+    };
+    await redis.hset(tenantKeys(tenantId).modelVersion(saved.id), 'test-window', JSON.stringify(old));
+    const read = await models.testWindow(tenantId, saved.id);
+    expect(read).toEqual(examples.slice(0, 2));
+    expect(read?.some((example) => 'probability' in example)).toBe(false);
+  });
+
+  it('refuses a window with probabilities on some examples only or outside [0, 1], and an unreadable column', async () => {
+    const tenantId = tenant();
+    const some = [withProbabilities[0], ...examples.slice(1)];
+    await expect(
+      models.create(tenantId, version('smb', '2026-07-01T00:00:00Z'), 'tree', { testWindow: some }),
+    ).rejects.toThrow('gives a probability for 1 of its 4 examples: give one for every example or for none');
+    const outside = withProbabilities.map((example, row) => ({
+      ...example,
+      probability: row === 2 ? 1.5 : 0.5,
+    }));
+    await expect(
+      models.create(tenantId, version('smb', '2026-07-01T00:00:00Z'), 'tree', { testWindow: outside }),
+    ).rejects.toThrow('test window example 2 (lead 00Q1) has probability 1.5: give a calibrated probability');
+    const saved = await models.create(tenantId, version('smb', '2026-07-02T00:00:00Z'), 'tree', {
+      testWindow: withProbabilities,
+    });
+    const key = tenantKeys(tenantId).modelVersion(saved.id);
+    const stored = JSON.parse((await redis.hget(key, 'test-window')) ?? '{}') as Record<string, unknown>;
+    // Three float32 values for four examples.
+    await redis.hset(key, 'test-window', JSON.stringify({ ...stored, probability: 'AAAAAAAAAAAAAAAA' }));
+    await expect(models.testWindow(tenantId, saved.id)).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringContaining('its probabilities are not 4 float32 values between 0 and 1'),
+    });
+  });
+
+  it('stores probabilities in 4 bytes of float32 as base64, about 5.3 characters per example', async () => {
+    const tenantId = tenant();
+    const window = Array.from({ length: 1200 }, (_, row) => ({
+      leadId: `00Q5g00000${String(row).padStart(8, '0')}`,
+      segment: row % 3 === 0 ? 'enterprise' : 'smb',
+      score: row % 101,
+      label: (row % 77 === 0 ? 1 : 0) as 0 | 1,
+      snapshotAtMs: Date.UTC(2026, 5, 1) + (row % 8) * 14 * 86_400_000,
+      weight: 1,
+      probability: (row % 997) / 997,
+    }));
+    const scoresOnly = window.map(({ probability: _probability, ...rest }) => rest);
+    const bytes = async (testWindow: typeof scoresOnly) => {
+      const saved = await models.create(tenantId, version('smb', '2026-07-01T00:00:00Z'), 'tree', {
+        testWindow,
+      });
+      return redis.hstrlen(tenantKeys(tenantId).modelVersion(saved.id), 'test-window');
+    };
+    const without = await bytes(scoresOnly);
+    const withThem = await bytes(window);
+    // ,"probability":"<1600 base64 characters>"
+    expect(withThem - without).toBe(1 + '"probability":""'.length + (1200 * 4 * 4) / 3);
+    console.log(
+      `test window bytes per example: ${(without / 1200).toFixed(2)} without probabilities, ${(withThem / 1200).toFixed(2)} with them (18-character lead ids)`,
+    );
+    expect((await models.testWindow(tenantId, `smb-v2`))?.[500]?.probability).toBe(Math.fround(500 / 997));
+  });
+
   it('keeps what the last training counted', async () => {
     const tenantId = tenant();
     expect(await models.trainingCounts(tenantId)).toBeUndefined();

@@ -189,7 +189,7 @@ export interface paths {
     };
     /**
      * Evaluate a model version on its test window
-     * @description Calibration plot (predicted against observed conversion per probability bin) and lift by score decile, from the version's stored test window. Predicted probabilities are read back from the stored scores through the version's score scale (exact on calibration plateaus, the middle of the score's probability range otherwise). `segment` keeps one segment's examples of a pooled model's window.
+     * @description Calibration plot (predicted against observed conversion per equal-count bin of predicted probability: up to 10 bins, fewer so that each holds at least 10 examples, and fewer again when tied predictions, never split across bins, fill more than a bin) with the expected calibration error over those bins (each bin weighted by its share of the window's weight, the examples' count unless negatives were sampled down), and lift by score decile, from the version's stored test window. Predicted probabilities are the ones stored with the window; for windows saved before they were kept, they are read back from the stored scores through the version's score scale (exact on calibration plateaus, the middle of the score's probability range otherwise). `segment` keeps one segment's examples of a pooled model's window.
      */
     get: {
       parameters: {
@@ -818,13 +818,13 @@ export interface components {
         problems?: components['schemas']['FieldProblem'][];
       };
     };
-    /** @description Test examples whose predicted probability is in [from, to) (the last bin includes 1): their count, total and converting weight, weighted mean prediction and observed conversion rate */
+    /** @description One equal-count bin of test examples by predicted probability, from and to being the lowest and highest prediction in it (both included): their count, total and converting weight, weighted mean prediction and observed conversion rate */
     CalibrationBin: {
       examples: number;
       from: number;
-      observed: number | null;
+      observed: number;
       positives: number;
-      predicted: number | null;
+      predicted: number;
       to: number;
       weight: number;
     };
@@ -935,6 +935,8 @@ export interface components {
       calibration: {
         bins: components['schemas']['CalibrationBin'][];
         error: number | null;
+        /** @enum {string} */
+        probabilities: 'stored' | 'score-scale';
       } | null;
       calibrationNote: string | null;
       lift: components['schemas']['LiftDecile'][];

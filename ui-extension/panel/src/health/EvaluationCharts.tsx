@@ -1,6 +1,7 @@
 import {
   CALIBRATION_CHART,
   calibrationGeometry,
+  calibrationMethod,
   calibrationName,
   calibrationSummary,
   LIFT_CHART,
@@ -61,6 +62,17 @@ export function CalibrationPlot({ evaluation }: { evaluation: ModelEvaluation })
           x2={geometry.diagonal.x2}
           y2={geometry.diagonal.y2}
         />
+        {geometry.ranges.map((range) => (
+          <line
+            key={range.bin}
+            className="ls-chart-line"
+            strokeOpacity={0.45}
+            x1={range.x1}
+            y1={range.y}
+            x2={range.x2}
+            y2={range.y}
+          />
+        ))}
         <path className="ls-chart-line" d={geometry.path} fill="none" />
         {geometry.points.map((point) => (
           <circle key={point.bin} className="ls-chart-point" cx={point.cx} cy={point.cy} r={point.r} />
@@ -86,7 +98,7 @@ export function CalibrationPlot({ evaluation }: { evaluation: ModelEvaluation })
       <figcaption>
         <p>
           Points on the dotted diagonal mean the predicted chance matched what happened; larger points hold
-          more examples.
+          more examples. {calibrationMethod(evaluation)}
         </p>
         <ul className="ls-summary-list">
           {summary.map((line) => (

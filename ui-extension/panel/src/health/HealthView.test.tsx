@@ -159,7 +159,7 @@ describe('the model health page', () => {
     expect(images[0]).toMatch(/^Calibration plot/);
     expect(images[1]).toMatch(/^Lift by decile/);
     const text = textOf(markup);
-    expect(text).toContain('Predicted 10% to 20% (4 examples): 10% predicted on average, 25% converted.');
+    expect(text).toContain('Predicted 6% to 40% (10 examples): 14% predicted on average, 20% converted.');
     expect(text).toContain('Decile 1 (score 95, 2 examples): 50% converted, 3.3× the base rate.');
     expect(text).toContain('Training 1 Jan 2025 to 31 Mar 2026');
     expect(text).toContain('Test 1 Jun 2026 to 31 Aug 2026');

@@ -11,9 +11,19 @@ export const CALIBRATION_CHART = {
 } as const;
 export const LIFT_CHART = { width: 320, height: 220, left: 40, right: 10, top: 14, bottom: 40 } as const;
 
-const NICE_MAXIMA = [0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 0.75, 1] as const;
+/** Round shares from 0.1% to 100%: 1, 2, 2.5 and 5 per power of ten, and 75%. */
+const NICE_MAXIMA = [
+  ...[0.001, 0.01, 0.1].flatMap((power) =>
+    [1, 2, 2.5, 5].map((step) => Math.round(step * power * 1e4) / 1e4),
+  ),
+  0.75,
+  1,
+];
 
-/** The smallest of a few round shares that holds the value (1 at most). */
+/**
+ * The smallest round share that holds the value, from 0.1% (for a window where nothing converted and
+ * nothing was predicted) to 1: the calibration axes fit a low base rate instead of spanning 0-100%.
+ */
 export function niceShareMax(value: number): number {
   return NICE_MAXIMA.find((nice) => nice >= value) ?? 1;
 }
@@ -23,31 +33,40 @@ export function niceLiftMax(value: number): number {
   return Math.max(1.5, Math.ceil(value * 2) / 2);
 }
 
+/** A share as a percentage: whole from 10%, one decimal from 1%, two significant digits below. */
 const percent = (share: number) => {
   const value = share * 100;
-  return `${value >= 10 || value === 0 ? Math.round(value) : Math.round(value * 10) / 10}%`;
+  if (value >= 10 || value === 0) return `${Math.round(value)}%`;
+  if (value >= 1) return `${Math.round(value * 10) / 10}%`;
+  return `${Number(value.toPrecision(2))}%`;
 };
 const count = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
 const times = (value: number) => `${Math.round(value * 10) / 10}×`;
 
 export interface CalibrationGeometry {
+  /** Both axes run from 0 to this share, the round share above the largest predicted or observed rate. */
   axisMax: number;
   diagonal: { x1: number; y1: number; x2: number; y2: number };
   points: { bin: number; cx: number; cy: number; r: number }[];
+  /** Each bin's range of predictions, drawn at its observed rate (x1 = x2 for a bin of tied predictions). */
+  ranges: { bin: number; x1: number; x2: number; y: number }[];
   path: string;
   ticks: { label: string; x: number; y: number }[];
   plot: { x0: number; x1: number; y0: number; y1: number };
 }
 
-/** Observed against predicted conversion: points per non-empty bin, sized by examples, and the diagonal. */
+/**
+ * Observed against predicted conversion of the equal-count bins: a point per bin at its mean
+ * prediction and observed rate, sized by examples, a line through them in order, each bin's range of
+ * predictions and the diagonal. Both axes scale to the data (0 to the round share above the largest
+ * mean prediction, observed rate or prediction in a range), so a low base rate still spreads out.
+ */
 export function calibrationGeometry(
   bins: readonly CalibrationBin[],
   size: typeof CALIBRATION_CHART = CALIBRATION_CHART,
 ): CalibrationGeometry {
-  const filled = bins
-    .map((bin, index) => ({ bin, index }))
-    .filter(({ bin }) => bin.predicted !== null && bin.observed !== null && bin.examples > 0);
-  const largest = Math.max(0, ...filled.flatMap(({ bin }) => [bin.predicted ?? 0, bin.observed ?? 0]));
+  const filled = bins.map((bin, index) => ({ bin, index })).filter(({ bin }) => bin.examples > 0);
+  const largest = Math.max(0, ...filled.flatMap(({ bin }) => [bin.predicted, bin.observed, bin.to]));
   const axisMax = niceShareMax(largest);
   const x0 = size.left;
   const x1 = size.width - size.right;
@@ -58,14 +77,20 @@ export function calibrationGeometry(
   const mostExamples = Math.max(1, ...filled.map(({ bin }) => bin.examples));
   const points = filled.map(({ bin, index }) => ({
     bin: index,
-    cx: coordinate(x(bin.predicted ?? 0)),
-    cy: coordinate(y(bin.observed ?? 0)),
+    cx: coordinate(x(bin.predicted)),
+    cy: coordinate(y(bin.observed)),
     r: coordinate(3 + 5 * Math.sqrt(bin.examples / mostExamples)),
   }));
   return {
     axisMax,
     diagonal: { x1: x0, y1: y0, x2: coordinate(x(axisMax)), y2: coordinate(y(axisMax)) },
     points,
+    ranges: filled.map(({ bin, index }) => ({
+      bin: index,
+      x1: coordinate(x(bin.from)),
+      x2: coordinate(x(bin.to)),
+      y: coordinate(y(bin.observed)),
+    })),
     path: points.map((point, index) => `${index === 0 ? 'M' : 'L'}${point.cx} ${point.cy}`).join(' '),
     ticks: [0, 0.5, 1].map((share) => ({
       label: percent(share * axisMax),
@@ -120,7 +145,8 @@ export function liftGeometry(
 /** The calibration plot's accessible name: what it is, on what, and its one-number summary. */
 export function calibrationName(evaluation: ModelEvaluation): string {
   const error = evaluation.calibration?.error ?? null;
-  return `Calibration plot of ${evaluation.version}: observed against predicted conversion per probability bin on ${count.format(evaluation.window.examples)} test examples${error === null ? '' : `, calibration error ${error.toFixed(3)}`}`;
+  const bins = evaluation.calibration?.bins.length ?? 0;
+  return `Calibration plot of ${evaluation.version}: observed against predicted conversion in ${bins} equal-count ${bins === 1 ? 'bin' : 'bins'} of predicted probability on ${count.format(evaluation.window.examples)} test examples${error === null ? '' : `, calibration error ${error.toFixed(3)}`}`;
 }
 
 /** One sentence per non-empty bin: what the model predicted there and what happened. */
@@ -128,11 +154,23 @@ export function calibrationSummary(evaluation: ModelEvaluation): string[] {
   if (evaluation.calibration === null)
     return [evaluation.calibrationNote ?? 'No calibration plot for this version.'];
   return evaluation.calibration.bins
-    .filter((bin) => bin.examples > 0 && bin.predicted !== null && bin.observed !== null)
-    .map(
-      (bin) =>
-        `Predicted ${percent(bin.from)} to ${percent(bin.to)} (${count.format(bin.examples)} examples): ${percent(bin.predicted ?? 0)} predicted on average, ${percent(bin.observed ?? 0)} converted.`,
-    );
+    .filter((bin) => bin.examples > 0)
+    .map((bin) => {
+      const range =
+        percent(bin.from) === percent(bin.to)
+          ? `Predicted ${percent(bin.from)}`
+          : `Predicted ${percent(bin.from)} to ${percent(bin.to)}`;
+      return `${range} (${count.format(bin.examples)} ${bin.examples === 1 ? 'example' : 'examples'}): ${percent(bin.predicted)} predicted on average, ${percent(bin.observed)} converted.`;
+    });
+}
+
+/** How the plot's bins were made, and where their probabilities came from. */
+export function calibrationMethod(evaluation: ModelEvaluation): string {
+  const source =
+    evaluation.calibration?.probabilities === 'score-scale'
+      ? " This version's test window kept scores only, so its probabilities are read back from the scores and are approximate; retrain for exact ones."
+      : '';
+  return `Each point is a bin holding about the same number of test examples (tied predictions stay together), at its average prediction and observed conversion; the thin line shows the bin's range of predictions.${source}`;
 }
 
 export function liftName(evaluation: ModelEvaluation): string {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   calibrationGeometry,
+  calibrationMethod,
   calibrationName,
   calibrationSummary,
   liftGeometry,
@@ -115,21 +116,58 @@ describe('the evaluation charts', () => {
     expect([niceShareMax(0.03), niceShareMax(0.5), niceShareMax(0.51), niceShareMax(3)]).toEqual([
       0.05, 0.5, 0.75, 1,
     ]);
+    // Low base rates get axes of their own size, not 0-100%.
+    expect([niceShareMax(0), niceShareMax(0.0042), niceShareMax(0.013), niceShareMax(0.021)]).toEqual([
+      0.001, 0.005, 0.02, 0.025,
+    ]);
     expect([niceLiftMax(0.4), niceLiftMax(3.33), niceLiftMax(4)]).toEqual([1.5, 3.5, 4]);
   });
 
   it('places calibration points by predicted and observed conversion, sized by examples', () => {
     const geometry = calibrationGeometry(evaluation.calibration?.bins ?? []);
-    // Largest value 0.5: axes 0-50%. Plot x 46-306, y 220-14.
+    // Largest value 0.4 (the top of the second bin's range): axes 0-50%. Plot x 46-306 (520 per unit),
+    // y 220-14 (412 per unit).
     expect(geometry.axisMax).toBe(0.5);
     expect(geometry.plot).toEqual({ x0: 46, x1: 306, y0: 220, y1: 14 });
     expect(geometry.points).toEqual([
-      { bin: 0, cx: 62.34, cy: 190.57, r: 8 },
-      { bin: 1, cx: 98, cy: 117, r: 5.67 },
-      { bin: 4, cx: 254, cy: 14, r: 4.89 },
+      { bin: 0, cx: 56.4, cy: 178.8, r: 8 },
+      { bin: 1, cx: 120.88, cy: 137.6, r: 8 },
+    ]);
+    expect(geometry.path).toBe('M56.4 178.8 L120.88 137.6');
+    expect(geometry.ranges).toEqual([
+      { bin: 0, x1: 56.4, x2: 56.4, y: 178.8 },
+      { bin: 1, x1: 77.2, x2: 254, y: 137.6 },
     ]);
     expect(geometry.diagonal).toEqual({ x1: 46, y1: 220, x2: 306, y2: 14 });
     expect(geometry.ticks.map((tick) => tick.label)).toEqual(['0%', '25%', '50%']);
+  });
+
+  it('scales both axes to a low base rate', () => {
+    // Ten equal-count bins of a window converting at about 1.3%: the largest value is 4.1%, so both
+    // axes run 0-5% (5,200 per unit across, 4,120 per unit up) rather than 0-100%.
+    const bins = Array.from({ length: 10 }, (_, bin) => ({
+      from: 0.001 + bin * 0.003,
+      to: 0.003 + bin * 0.003,
+      examples: 100,
+      weight: 100,
+      positives: bin < 8 ? 1 : 3,
+      predicted: 0.002 + bin * 0.003,
+      observed: bin < 8 ? 0.01 : 0.03,
+    }));
+    bins[9] = { ...bins[9], to: 0.041 };
+    const geometry = calibrationGeometry(bins);
+    expect(geometry.axisMax).toBe(0.05);
+    expect(geometry.ticks.map((tick) => tick.label)).toEqual(['0%', '2.5%', '5%']);
+    expect(geometry.points).toHaveLength(10);
+    expect(geometry.points[0]).toEqual({ bin: 0, cx: 56.4, cy: 178.8, r: 8 });
+    expect(geometry.points[9]).toEqual({ bin: 9, cx: 196.8, cy: 96.4, r: 8 });
+    expect(geometry.ranges[9]).toEqual({ bin: 9, x1: 191.6, x2: 259.2, y: 96.4 });
+    // Nothing predicted or converted: the axes still have a size.
+    const flat = calibrationGeometry([
+      { ...bins[0], from: 0, to: 0, predicted: 0, observed: 0, positives: 0 },
+    ]);
+    expect(flat.axisMax).toBe(0.001);
+    expect(flat.ticks.map((tick) => tick.label)).toEqual(['0%', '0.05%', '0.1%']);
   });
 
   it('draws lift bars against the base rate line', () => {
@@ -144,13 +182,28 @@ describe('the evaluation charts', () => {
 
   it('names and summarises both charts in words', () => {
     expect(calibrationName(evaluation)).toBe(
-      'Calibration plot of smb-v2: observed against predicted conversion per probability bin on 20 test examples, calibration error 0.068',
+      'Calibration plot of smb-v2: observed against predicted conversion in 2 equal-count bins of predicted probability on 20 test examples, calibration error 0.068',
     );
     expect(calibrationSummary(evaluation)).toEqual([
-      'Predicted 0% to 10% (14 examples): 3.1% predicted on average, 7.1% converted.',
-      'Predicted 10% to 20% (4 examples): 10% predicted on average, 25% converted.',
-      'Predicted 40% to 50% (2 examples): 40% predicted on average, 50% converted.',
+      'Predicted 2% (10 examples): 2% predicted on average, 10% converted.',
+      'Predicted 6% to 40% (10 examples): 14% predicted on average, 20% converted.',
     ]);
+    const low = {
+      ...evaluation,
+      calibration: {
+        bins: [
+          { from: 0.0012, to: 0.0049, examples: 1, weight: 1, positives: 0, predicted: 0.00314, observed: 0 },
+        ],
+        error: 0.00314,
+        probabilities: 'score-scale' as const,
+      },
+    };
+    expect(calibrationName(low)).toContain('in 1 equal-count bin of predicted probability');
+    expect(calibrationSummary(low)).toEqual([
+      'Predicted 0.12% to 0.49% (1 example): 0.31% predicted on average, 0% converted.',
+    ]);
+    expect(calibrationMethod(evaluation)).not.toContain('approximate');
+    expect(calibrationMethod(low)).toContain('read back from the scores and are approximate; retrain');
     expect(liftName(evaluation)).toBe(
       'Lift by decile of smb-v2: the top tenth by score converts at 3.3× the base rate of 15%',
     );

@@ -90,30 +90,13 @@ export const evaluation: ModelEvaluation = {
   window: { from: '2026-06-01T00:00:00.000Z', to: '2026-06-29T00:00:00.000Z', examples: 20, positives: 3 },
   baseRate: 0.15,
   calibration: {
+    // Two equal-count bins of ten: ten predictions at 2% (one converted), then ten from 6% to 40%.
     bins: [
-      { from: 0, to: 0.1, examples: 14, weight: 14, positives: 1, predicted: 0.44 / 14, observed: 1 / 14 },
-      { from: 0.1, to: 0.2, examples: 4, weight: 4, positives: 1, predicted: 0.1, observed: 0.25 },
-      ...[2, 3].map((bin) => ({
-        from: bin / 10,
-        to: (bin + 1) / 10,
-        examples: 0,
-        weight: 0,
-        positives: 0,
-        predicted: null,
-        observed: null,
-      })),
-      { from: 0.4, to: 0.5, examples: 2, weight: 2, positives: 1, predicted: 0.4, observed: 0.5 },
-      ...[5, 6, 7, 8, 9].map((bin) => ({
-        from: bin / 10,
-        to: (bin + 1) / 10,
-        examples: 0,
-        weight: 0,
-        positives: 0,
-        predicted: null,
-        observed: null,
-      })),
+      { from: 0.02, to: 0.02, examples: 10, weight: 10, positives: 1, predicted: 0.02, observed: 0.1 },
+      { from: 0.06, to: 0.4, examples: 10, weight: 10, positives: 2, predicted: 0.144, observed: 0.2 },
     ],
     error: 0.068,
+    probabilities: 'stored',
   },
   calibrationNote: null,
   lift: [0.5, 0.25, 0.25, 0, 0, 0.1, 0.1, 0.1, 0.1, 0.1].map((rate, index) => ({

@@ -16,7 +16,11 @@ const ORDER = [
 ];
 
 const rank = (specification: TestSpecification): number => {
-  const index = ORDER.findIndex((name) => specification.moduleId.endsWith(`/${name}.test.ts`));
+  const index = ORDER.findIndex(
+    (name) =>
+      specification.moduleId.endsWith(`/${name}.test.ts`) ||
+      specification.moduleId.endsWith(`/${name}.e2e.test.ts`),
+  );
   return index === -1 ? ORDER.length : index;
 };
 
@@ -33,7 +37,8 @@ class ProductOrderSequencer extends BaseSequencer {
  */
 export default defineConfig({
   test: {
-    include: ['test/e2e/**/*.test.ts'],
+    // Reliability scenarios that need a real browser live with the others, named *.e2e.test.ts.
+    include: ['test/e2e/**/*.test.ts', 'test/reliability/**/*.e2e.test.ts'],
     exclude: ['node_modules/**', 'dist/**', 'tmp/**'],
     environment: 'node',
     pool: 'forks',

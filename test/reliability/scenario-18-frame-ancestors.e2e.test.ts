@@ -1,11 +1,11 @@
 import type { Browser, Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cspViolations, launchChromium, onPage, openPage } from './support/browser.ts';
-import { type Crm, openLead } from './support/demo.ts';
-import { startForeignSite } from './support/foreign-site.ts';
-import { PANEL_FRAME_SELECTOR, panelFrame } from './support/panel.ts';
-import { product } from './support/product.ts';
-import { screenshot } from './support/screenshot.ts';
+import { cspViolations, launchChromium, onPage, openPage } from '../e2e/support/browser.ts';
+import { type Crm, openLead } from '../e2e/support/demo.ts';
+import { startForeignSite } from '../e2e/support/foreign-site.ts';
+import { PANEL_FRAME_SELECTOR, panelFrame } from '../e2e/support/panel.ts';
+import { product } from '../e2e/support/product.ts';
+import { screenshot } from '../e2e/support/screenshot.ts';
 
 /**
  * Reliability scenario 18 (it needs no scores, so it does not wait for the first cycle): LeadScore's

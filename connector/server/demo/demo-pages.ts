@@ -49,6 +49,7 @@ function layout(input: {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(input.title)}</title>
+<link rel="icon" href="/demo/assets/icon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/demo/assets/demo.css">
 <script src="/demo/assets/demo.js" defer></script>
 </head>
@@ -218,7 +219,7 @@ export function recordPage(crm: DemoCrm, record: CrmRecordView, as: ViewingAs): 
 <p id="activity-status" class="activity-status" role="status" aria-label="Simulation result"></p>
 </section>
 </div>
-<section class="panel-column card" aria-label="LeadScore">
+<section class="panel-column card" aria-label="LeadScore panel">
 ${panelFrame(frameSource(crm, 'record', as, record.id))}
 </section>
 </div>`,
@@ -239,7 +240,7 @@ export function viewPage(crm: DemoCrm, view: 'settings' | 'health', as: ViewingA
 <h1>${title}</h1>
 </div>
 ${as === 'rep' ? '<p class="notice">You are viewing as a rep: LeadScore shows settings and model health to admins only.</p>' : ''}
-<section class="card wide-panel" aria-label="LeadScore">
+<section class="card wide-panel" aria-label="LeadScore panel">
 ${panelFrame(frameSource(crm, view, as))}
 </section>`,
   });
@@ -252,6 +253,7 @@ export function canvasFramePage(signedRequest: string, view: PanelView): string 
 <head>
 <meta charset="utf-8">
 <title>Opening LeadScore</title>
+<link rel="icon" href="/demo/assets/icon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/demo/assets/demo.css">
 <script src="/demo/assets/demo.js" defer></script>
 </head>

@@ -44,6 +44,23 @@ describe('logger redaction', () => {
     expect(line.note).toBe('contacted [email] yesterday');
   });
 
+  it('cuts megabyte strings before scrubbing, leaving no part of an email at the cut', () => {
+    const run = 'x'.repeat(300_000);
+    // A header of address-like characters with an email at its end, as a fuzzed or hostile request sends.
+    const scrubbed = redact({ header: `${run}${email}`, body: `${email} ${'a.b-c'.repeat(400_000)}@` }) as {
+      header: string;
+      body: string;
+    };
+    // Address characters up to the cut are dropped whole: no partial address is logged.
+    expect(scrubbed.header).toBe(`… [${300_000 + email.length} more characters]`);
+    expect(scrubbed.body).toBe(`[email] … [${2_000_001} more characters]`);
+    const cutInsideAnEmail = redact(`${'note '.repeat(1_638)}${email} and more`) as string;
+    expect(cutInsideAnEmail).not.toMatch(/ana|silva|acme/);
+    expect(cutInsideAnEmail.startsWith('note note')).toBe(true);
+    // Short strings are kept whole.
+    expect(redact(`contacted ${email}`)).toBe('contacted [email]');
+  });
+
   it('redacts inside errors and child logger bindings', () => {
     const { logger, read } = capture();
     const child = logger.child({ provider: 'hubspot' });

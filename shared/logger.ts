@@ -3,14 +3,37 @@ import pino, { type Logger, type LoggerOptions } from 'pino';
 export type { Logger } from 'pino';
 
 const REDACTED = '[redacted]';
-const EMAIL_PATTERN = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
+/**
+ * Bounded as the address format is (64 characters before the @, 253 after), so a long run of
+ * address-like characters costs a bounded scan per position instead of backtracking over the whole
+ * run: unbounded, one 2 MB header spent seconds of CPU in this pattern.
+ */
+const EMAIL_PATTERN = /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63}/g;
 /** Keys whose values are secrets or personal data wherever they appear in a log object. */
 const SENSITIVE_KEY =
   /(token|secret|password|passwd|authorization|cookie|api[-_]?key|signature|^email$|^e-mail$|firstname|lastname|^name$|^phone$)/i;
 const MAX_DEPTH = 8;
+/** Longer strings are cut before scrubbing: a body or header of megabytes is not worth a log line. */
+const MAX_LOGGED_STRING = 8_192;
+const ADDRESS_CHARACTER = /[A-Za-z0-9._%+@-]/;
+
+/**
+ * The first MAX_LOGGED_STRING characters, less any run of address characters the cut ends in, so no
+ * part of an email straddling the cut survives unscrubbed.
+ */
+function headOf(value: string): string {
+  let end = MAX_LOGGED_STRING;
+  while (end > 0 && ADDRESS_CHARACTER.test(value.charAt(end - 1))) end -= 1;
+  return value.slice(0, end);
+}
 
 function scrubString(value: string): string {
-  return value.replace(EMAIL_PATTERN, '[email]').replace(/\b(Bearer|Basic)\s+\S+/g, `$1 ${REDACTED}`);
+  const head = value.length > MAX_LOGGED_STRING ? headOf(value) : value;
+  const withoutEmails = head.includes('@') ? head.replace(EMAIL_PATTERN, '[email]') : head;
+  const scrubbed = withoutEmails.replace(/\b(Bearer|Basic)\s+\S+/g, `$1 ${REDACTED}`);
+  return head.length === value.length
+    ? scrubbed
+    : `${scrubbed}… [${value.length - head.length} more characters]`;
 }
 
 /** Returns a copy with secrets and personal data removed; never mutates what the caller logged. */

@@ -45,6 +45,9 @@ const endpoints: Endpoint[] = [
   { method: 'POST', path: '/auth/salesforce/canvas' },
   { method: 'POST', path: '/auth/salesforce/apex' },
   { method: 'POST', path: '/auth/hubspot/session' },
+  { method: 'GET', path: '/panel/' },
+  { method: 'POST', path: '/panel/canvas' },
+  { method: 'GET', path: '/panel/assets/index.js' },
   { method: 'GET', path: '/api/v1/openapi.json' },
   { method: 'DELETE', path: '/api/v1/tenant' },
   ...apiRoutes(deps).map((route) => ({
@@ -134,7 +137,8 @@ function sendRaw(bytes: Buffer): Promise<string> {
 
 /** Endpoints whose answers are meant for a browser or a scraper rather than JSON. */
 function allowsNonJson(path: string): boolean {
-  return path.startsWith('/oauth/') || path === '/metrics' || path === '/';
+  // Pages for people: the install flow, the panel's pages and files, the metrics text, the home page.
+  return path.startsWith('/oauth/') || path.startsWith('/panel/') || path === '/metrics' || path === '/';
 }
 
 describe('fuzzing every route', () => {

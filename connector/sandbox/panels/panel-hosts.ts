@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
+import { hubspotSignatureV3 } from '../../server/auth/hubspot-signature.ts';
 import { describeIssues } from '../events/event-targets.ts';
 import type { SalesforceSandboxState } from '../salesforce/salesforce-router.ts';
 import { humanUserId } from '../salesforce/salesforce-store.ts';
@@ -148,34 +149,17 @@ export function signCanvasRequest(consumerSecret: string, input: CanvasEnvelopeI
 }
 
 /**
- * HubSpot decodes these percent-escapes in the URI before it signs (its documentation lists them),
- * so a signature covers `:` and `/` whether or not the caller escaped them.
+ * HubSpot's v3 signature of a `hubspot.fetch` it proxies: the same computation as its webhooks
+ * (base64 HMAC-SHA256 over method, URI with HubSpot's decoded escapes, body and timestamp).
  */
-const DECODED_BEFORE_SIGNING: Record<string, string> = {
-  '%3A': ':',
-  '%2F': '/',
-  '%3F': '?',
-  '%40': '@',
-  '%21': '!',
-  '%24': '$',
-  '%27': "'",
-  '%28': '(',
-  '%29': ')',
-  '%2A': '*',
-  '%2C': ',',
-  '%3B': ';',
-};
-
-/** HubSpot's v3 signature: base64(HMAC-SHA256(clientSecret, method + uri + body + timestamp)). */
 export function signHubspotV3(
   clientSecret: string,
   request: { method: string; uri: string; body: string; timestamp: string },
 ): string {
-  const uri = request.uri.replace(
-    /%(3A|2F|3F|40|21|24|27|28|29|2A|2C|3B)/gi,
-    (encoded) => DECODED_BEFORE_SIGNING[encoded.toUpperCase()] ?? encoded,
-  );
-  return createHmac('sha256', clientSecret)
-    .update(`${request.method.toUpperCase()}${uri}${request.body}${request.timestamp}`)
-    .digest('base64');
+  return hubspotSignatureV3(clientSecret, {
+    method: request.method,
+    uri: request.uri,
+    rawBody: request.body,
+    timestamp: request.timestamp,
+  });
 }

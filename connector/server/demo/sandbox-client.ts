@@ -1,3 +1,4 @@
+import type { CrmRecordView, LeadscoreFieldValues, RecordPage } from '../../sandbox/panels/record-views.ts';
 import { HttpError } from '../auth/http-error.ts';
 
 /**
@@ -5,34 +6,7 @@ import { HttpError } from '../auth/http-error.ts';
  * requests, the hubspot.fetch proxy and simulated activity. Only in sandbox mode.
  */
 
-export interface LeadscoreFieldValues {
-  score: number | null;
-  tier: string | null;
-  factors: string[];
-  modelVersion: string | null;
-  scoredAt: string | null;
-  recommendation: string | null;
-}
-
-export interface CrmRecordView {
-  id: string;
-  object: string;
-  name: string;
-  company: string | null;
-  title: string | null;
-  status: string | null;
-  email: string | null;
-  lastModified: string | null;
-  leadscore: LeadscoreFieldValues;
-}
-
-export interface RecordPage {
-  total: number;
-  scored: number;
-  offset: number;
-  limit: number;
-  records: CrmRecordView[];
-}
+export type { CrmRecordView, LeadscoreFieldValues, RecordPage };
 
 export interface SandboxUser {
   id: string;

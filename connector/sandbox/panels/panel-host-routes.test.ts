@@ -208,16 +208,21 @@ describe('record listings', () => {
 
     const contact = hubspot.leads[0]?.crmId ?? '';
     const stored = sandbox.hubspot.store.typeMap('contacts').get(contact);
-    if (stored) stored.properties.leadscore_score = '42';
+    if (stored) {
+      stored.properties.leadscore_score = '42';
+      // HubSpot keeps a datetime property as epoch milliseconds; the record page shows the time.
+      stored.properties.leadscore_scored_at = String(Date.UTC(2026, 11, 1, 9, 30));
+    }
     const contacts = (await (await fetch(`${sandbox.baseUrl}/sandbox/hubspot/contacts`)).json()) as {
       total: number;
       scored: number;
     };
     expect(contacts).toMatchObject({ total: 5, scored: 1 });
     const view = (await (await fetch(`${sandbox.baseUrl}/sandbox/hubspot/contacts/${contact}`)).json()) as {
-      leadscore: { score: number };
+      leadscore: { score: number; scoredAt: string };
     };
     expect(view.leadscore.score).toBe(42);
+    expect(view.leadscore.scoredAt).toBe('2026-12-01T09:30:00.000Z');
   });
 
   it('names each CRM a user kind: an admin and a rep', async () => {

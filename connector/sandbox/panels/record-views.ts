@@ -47,6 +47,14 @@ const number = (value: unknown): number | null => {
   return null;
 };
 
+/** A time as a record page shows it: HubSpot keeps datetime properties as epoch milliseconds. */
+const time = (value: unknown): string | null => {
+  const raw = text(value);
+  if (raw === null || !/^\d{10,14}$/.test(raw)) return raw;
+  const date = new Date(Number(raw));
+  return Number.isNaN(date.getTime()) ? raw : date.toISOString();
+};
+
 type FieldKey = 'score' | 'tier' | 'modelVersion' | 'scoredAt' | 'recommendation';
 const FACTOR_KEYS = ['factor1', 'factor2', 'factor3', 'factor4', 'factor5'];
 
@@ -57,7 +65,7 @@ function leadscoreValues(read: (key: string) => unknown): LeadscoreFieldValues {
     tier: text(get('tier')),
     factors: FACTOR_KEYS.map((key) => text(read(key))).filter((value): value is string => value !== null),
     modelVersion: text(get('modelVersion')),
-    scoredAt: text(get('scoredAt')),
+    scoredAt: time(get('scoredAt')),
     recommendation: text(get('recommendation')),
   };
 }

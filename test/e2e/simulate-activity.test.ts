@@ -62,8 +62,10 @@ describe('simulated activity', () => {
           const activity = await chooseActivity(open.page, pattern);
           if (activity === undefined) continue;
           const base = (await scoreField(open.page)) ?? before.score;
+          const clickedAt = Date.now();
           await open.page.getByRole('button', { name: 'Simulate activity' }).click();
           const fieldAfter = await waitForChange(() => scoreField(open.page), base);
+          const fieldMs = Date.now() - clickedAt;
           tried.push(
             `${lead.name} (${lead.id}) at ${base} + ${activity}: field ${fieldAfter ?? 'unchanged'}`,
           );
@@ -71,6 +73,10 @@ describe('simulated activity', () => {
           if (fieldAfter === undefined || fieldAfter < base) continue;
           const meterAfter = await waitForChange(() => currentScore(frame), base);
           expect(meterAfter, `the panel's meter follows the field (${tried.join('; ')})`).toBe(fieldAfter);
+          // The figure a person would notice: from the click to the new score on the page and in the panel.
+          console.log(
+            `simulate activity: ${activity} on ${lead.id}, score ${base} -> ${fieldAfter}; CRM field after ${fieldMs} ms, panel after ${Date.now() - clickedAt} ms`,
+          );
           const after = await readScoreCard(frame);
           expect(after.rows.at(-1)?.points).toBe(fieldAfter);
           expect(after.valueText.toLowerCase()).toBe(`${fieldAfter} of 100, ${after.tier.toLowerCase()}`);

@@ -171,6 +171,16 @@ export async function startLocalProduct(options: LocalProductOptions = {}): Prom
   const checkAborted = () => {
     if (options.signal?.aborted) throw new StartAborted('the start was cancelled');
   };
+  // Rejects when the start is cancelled, so a long step (the panel build, the installs) is not waited
+  // for: what was started is stopped at once.
+  const aborted = new Promise<never>((_resolve, reject) => {
+    const { signal } = options;
+    if (signal === undefined) return;
+    const cancel = () => reject(new StartAborted('the start was cancelled'));
+    if (signal.aborted) cancel();
+    else signal.addEventListener('abort', cancel, { once: true });
+  });
+  aborted.catch(() => undefined);
 
   try {
     // Always the demo's own prefixes, whatever the environment says: a STORE_KEY_PREFIX meant for
@@ -276,7 +286,7 @@ export async function startLocalProduct(options: LocalProductOptions = {}): Prom
       throw new Error(problem.message);
     });
     failure.catch(() => undefined);
-    const abortable = <T>(work: Promise<T>): Promise<T> => Promise.race([work, failure]);
+    const abortable = <T>(work: Promise<T>): Promise<T> => Promise.race([work, failure, aborted]);
 
     const bundle = await abortable(ensurePanelBundle({ logger }));
     say(

@@ -68,14 +68,19 @@ async function main(): Promise<void> {
 
   const abort = new AbortController();
   let product: LocalProduct | undefined;
+  let starting: Promise<LocalProduct> | undefined;
   let exiting = false;
 
-  /** Stops what runs, then exits; a second signal while stopping is ignored (Ctrl-C twice). */
+  /**
+   * Stops what runs, then exits; a second signal while stopping is ignored (Ctrl-C twice). A signal
+   * during the start cancels it, and the start stops what it had started before this exits.
+   */
   async function exit(code: number): Promise<void> {
     if (exiting) return;
     exiting = true;
     abort.abort();
-    await product?.stop();
+    const started = product ?? (await starting?.catch(() => undefined));
+    await started?.stop();
     process.exit(code);
   }
 
@@ -88,7 +93,7 @@ async function main(): Promise<void> {
   }
 
   try {
-    product = await startLocalProduct({
+    starting = startLocalProduct({
       port: wholeNumber('port', values.port ?? process.env.PORT),
       leadsPerCrm: wholeNumber('leads', values.leads),
       seed: wholeNumber('seed', values.seed),
@@ -96,6 +101,7 @@ async function main(): Promise<void> {
       quiet: values.quiet ?? false,
       signal: abort.signal,
     });
+    product = await starting;
   } catch (error) {
     if (exiting) await new Promise(() => {});
     const message = error instanceof Error ? error.message : String(error);

@@ -1,8 +1,6 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
-import path from 'node:path';
-import { answersPing } from '../server/local-redis.ts';
+import { answersPing, freePort, hasRedisServer, privateRedisArguments } from '../server/local-redis.ts';
 
 export interface PrivateRedis {
   url: string;
@@ -20,22 +18,6 @@ export class RedisUnavailableError extends Error {
   override readonly name = 'RedisUnavailableError';
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-export function hasRedisServer(): boolean {
-  return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
-}
-
 /**
  * A redis-server of the demo's own on a free port of 127.0.0.1, its data (the AOF) in `dataDir`.
  * It runs the way the worker demands (appendonly yes, maxmemory-policy noeviction, see
@@ -48,26 +30,10 @@ export async function startPrivateRedis(dataDir: string): Promise<PrivateRedis> 
   }
   const port = await freePort();
   mkdirSync(dataDir, { recursive: true });
-  const child: ChildProcess = spawn(
-    'redis-server',
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--dir',
-      path.resolve(dataDir),
-      '--appendonly',
-      'yes',
-      '--appendfsync',
-      'everysec',
-      '--maxmemory-policy',
-      'noeviction',
-      '--save',
-      '',
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'], detached: true },
-  );
+  const child: ChildProcess = spawn('redis-server', privateRedisArguments(port, dataDir), {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    detached: true,
+  });
   let stderr = '';
   child.stderr?.on('data', (chunk) => {
     stderr = (stderr + String(chunk)).slice(-2_000);

@@ -22,7 +22,8 @@ function redisAddress(url: string): string {
   return `${parsed.hostname}:${parsed.port || '6379'}`;
 }
 
-async function freePort(): Promise<number> {
+/** A port of 127.0.0.1 nothing listens on now. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -54,7 +55,8 @@ export async function answersPing(url: string, timeoutMs: number): Promise<boole
   }
 }
 
-function hasRedisServer(): boolean {
+/** Whether `redis-server` is on the PATH. */
+export function hasRedisServer(): boolean {
   return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
@@ -63,6 +65,29 @@ function hasRedisServer(): boolean {
  * noeviction) under .redis/ on a free port, so the demo never touches another Redis; otherwise the
  * default local Redis, with one clear line on how to get one when none answers.
  */
+/**
+ * How LeadScore runs a redis-server of its own: 127.0.0.1 only, data in `dataDir`, AOF on and
+ * `noeviction` (what the worker demands, shared/store/redis-policy.ts), no RDB snapshots.
+ */
+export function privateRedisArguments(port: number, dataDir: string): string[] {
+  return [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    path.resolve(dataDir),
+    '--appendonly',
+    'yes',
+    '--appendfsync',
+    'everysec',
+    '--maxmemory-policy',
+    'noeviction',
+    '--save',
+    '',
+  ];
+}
+
 export async function resolveRedis(
   configuredUrl: string | undefined,
   logger: Logger,
@@ -90,24 +115,9 @@ export async function resolveRedis(
   }
   const port = await freePort();
   mkdirSync(dataDir, { recursive: true });
-  const child: ChildProcess = spawn(
-    'redis-server',
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--dir',
-      path.resolve(dataDir),
-      '--appendonly',
-      'yes',
-      '--maxmemory-policy',
-      'noeviction',
-      '--save',
-      '',
-    ],
-    { stdio: 'ignore' },
-  );
+  const child: ChildProcess = spawn('redis-server', privateRedisArguments(port, dataDir), {
+    stdio: 'ignore',
+  });
   const url = `redis://127.0.0.1:${port}`;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const signalStop = () => {
